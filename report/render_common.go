@@ -1,0 +1,159 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// refString renders a reference the way kubectl users read it:
+// "Kind ns/name", or "Kind name" for cluster-scoped objects. (A function,
+// not a String method, so report.go keeps ownership of the type's methods.)
+func refString(o ObjectRef) string {
+	switch {
+	case o.Kind == "" && o.Name == "":
+		return "-"
+	case o.Namespace == "":
+		return strings.TrimSpace(o.Kind + " " + o.Name)
+	default:
+		return strings.TrimSpace(o.Kind + " " + o.Namespace + "/" + o.Name)
+	}
+}
+
+// index resolves the IDs used in chains (S1, F3, R1) to their entries.
+type index struct {
+	symptoms map[string]*Symptom
+	findings map[string]*Finding
+	// rootOf maps a symptom ID to the ranks of the root causes explaining it.
+	rootOf map[string][]int
+}
+
+func newIndex(r *Report) *index {
+	ix := &index{
+		symptoms: map[string]*Symptom{},
+		findings: map[string]*Finding{},
+		rootOf:   map[string][]int{},
+	}
+	for i := range r.Symptoms {
+		ix.symptoms[r.Symptoms[i].ID] = &r.Symptoms[i]
+	}
+	for i := range r.Findings {
+		ix.findings[r.Findings[i].ID] = &r.Findings[i]
+	}
+	for _, rc := range r.RootCauses {
+		for _, id := range rc.Explains {
+			ix.rootOf[id] = append(ix.rootOf[id], rc.Rank)
+		}
+	}
+	return ix
+}
+
+// headline is the one line a support engineer reads first:
+// "subset-no-pods — DestinationRule shop/reviews (subset v1)".
+func headline(rc RootCause) string {
+	s := rc.Cause + " — " + refString(rc.Object)
+	if rc.Detail != "" {
+		s += " (" + rc.Detail + ")"
+	}
+	return s
+}
+
+// symptomText describes a symptom in one line for chains.
+func symptomText(s *Symptom) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s ×%d", s.Kind, s.Count)
+	if w := refString(s.Where); w != "-" {
+		b.WriteString(" seen by " + w)
+	}
+	if s.Upstream != "" {
+		b.WriteString(" on " + s.Upstream)
+	}
+	return b.String()
+}
+
+// chainStep is one rendered step of a root cause's chain.
+type chainStep struct {
+	ID   string
+	Text string
+}
+
+// chainSteps resolves rc.Chain into text, symptom first. When the chain
+// does not end in the root cause itself (or is empty because no symptom was
+// seen), the root cause's own summary closes it so the reader always sees
+// where the chain leads.
+func (ix *index) chainSteps(rc RootCause) []chainStep {
+	var steps []chainStep
+	endsAtCause := false
+	for i, id := range rc.Chain {
+		switch {
+		case ix.symptoms[id] != nil:
+			steps = append(steps, chainStep{id, symptomText(ix.symptoms[id])})
+		case ix.findings[id] != nil:
+			f := ix.findings[id]
+			text := f.Summary
+			if text == "" {
+				text = refString(f.Object)
+			}
+			steps = append(steps, chainStep{id, text})
+			if i == len(rc.Chain)-1 && f.Cause == rc.Cause && f.Object == rc.Object {
+				endsAtCause = true
+			}
+		default:
+			steps = append(steps, chainStep{id, "(not in report)"})
+		}
+	}
+	if !endsAtCause {
+		steps = append(steps, chainStep{rc.ID, rc.Summary})
+	}
+	return steps
+}
+
+func orDash(p *string) string {
+	if p == nil || *p == "" {
+		return "-"
+	}
+	return *p
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// noRootCauseLine is the healthy (or unexplained) verdict.
+func noRootCauseLine(r *Report) string {
+	read := fmt.Sprintf("%s, %s read", plural(int64(r.Input.Objects), "object", "objects"),
+		plural(r.Input.LogLines, "log line", "log lines"))
+	if len(r.Symptoms) == 0 {
+		return "No root cause found: " + read + "; no symptom of a 503."
+	}
+	return fmt.Sprintf("No root cause found: %s; %s of a 503 seen but not explained (see SYMPTOMS).",
+		read, plural(int64(len(r.Symptoms)), "symptom", "symptoms"))
+}
+
+const noSymptomNote = "(no symptom observed in the logs: found in the objects alone — a 503 waiting to happen)"
+
+// hasSymptom reports whether rc's chain starts from an observed symptom.
+func (ix *index) hasSymptom(rc RootCause) bool {
+	for _, id := range rc.Chain {
+		if ix.symptoms[id] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// isRootCauseFinding reports whether f is the finding behind one of the
+// root causes (same cause and object), already shown in its section.
+func isRootCauseFinding(r *Report, f Finding) bool {
+	if f.Cause == "" {
+		return false
+	}
+	for _, rc := range r.RootCauses {
+		if rc.Cause == f.Cause && rc.Object == f.Object && rc.Detail == f.Detail {
+			return true
+		}
+	}
+	return false
+}
