@@ -1,0 +1,123 @@
+package bundle
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fuzzLimits keep each fuzz input cheap: small caps exercise the limit paths.
+var fuzzLimits = Limits{MaxExpandedBytes: 4 << 20, MaxEntries: 200, MaxObjectBytes: 1 << 20, MaxLineBytes: 4096}
+
+func FuzzWalkTarZst(f *testing.F) {
+	good := makeTar(f, []tarEnt{
+		reg("manifest.json", `{"formatVersion":1}`),
+		reg("resources/ns/pods.json", `{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"a"}}]}`),
+		reg("logs/ns/a/c.log", "x\n"),
+		reg("ns/a/logs.txt", frame("c", "ns", "a", "y\n")),
+		reg("../evil", "x"),
+		reg("index.json", `{}`),
+	})
+	f.Add(zstdBytes(f, good))
+	f.Add(good)
+	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd})
+	f.Add(zstdBytes(f, []byte("not a tar")))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "in.tar.zst")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Consume every body the way analyze does, including the decoders.
+		Walk(p, fuzzLimits, func(string, error) {}, func(e *Entry) error {
+			switch e.Type {
+			case EntryObjects:
+				DecodeObjects(e.Path, e.Body, fuzzLimits, func(Object) error { return nil })
+			case EntryDumpLogs:
+				SplitDumpLogs(e.Body, fuzzLimits, func(_, _, _ string, b io.Reader) error {
+					_, err := io.Copy(io.Discard, b)
+					return err
+				})
+			}
+			_, err := io.Copy(io.Discard, e.Body)
+			return err
+		})
+	})
+}
+
+func FuzzDecodeObjects(f *testing.F) {
+	for _, s := range []string{
+		`{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"a","managedFields":[{}]}}]}`,
+		`{"apiVersion":"v1","items":[{"kind":"Pod"}],"kind":"List"}`,
+		`[{"kind":"Pod"},{"kind":"ServiceList","items":null}]`,
+		`{"kind":"X","items":{"a":[1,2.5e3,"s",true,null]}}{"kind":"Y"}`,
+		"kind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: List\nitems:\n- kind: Service\n...\n",
+		"- kind: Pod\n- kind: Node\n",
+		"--- {kind: Pod}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		DecodeObjects("f.json", bytes.NewReader(data), fuzzLimits, func(o Object) error {
+			if o.Kind == "" {
+				t.Fatalf("object without kind delivered: %s", o.Raw)
+			}
+			return nil
+		})
+	})
+}
+
+func FuzzSplitDumpLogs(f *testing.F) {
+	f.Add([]byte(frame("c", "ns", "p", "line\n") + frame("d", "ns", "p", "no newline")))
+	f.Add([]byte("stray\n==== START logs for container a of pod ns/p ====\nx"))
+	f.Add([]byte(strings.Repeat("y", 5000) + "==== END logs for container a of pod ns/p ====\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var total int64
+		SplitDumpLogs(bytes.NewReader(data), fuzzLimits, func(ns, pod, c string, b io.Reader) error {
+			n, err := io.Copy(io.Discard, b)
+			total += n
+			return err
+		})
+		// Bodies never invent data: at most one "\n" per glued END marker.
+		if total > int64(len(data))+int64(bytes.Count(data, []byte("==== END")))+1 {
+			t.Fatalf("bodies hold %d bytes from %d input bytes", total, len(data))
+		}
+	})
+}
+
+func BenchmarkWalkTarZst(b *testing.B) {
+	// ~16 MiB of realistic log and object text.
+	dir := b.TempDir()
+	p := filepath.Join(dir, "bench.tar.zst")
+	w, err := Create(p, Manifest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	line := `[2026-01-02T03:04:05.678Z] "GET /reviews/0 HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "curl/8" "0f1e" "reviews:9080" "-" outbound|9080|v1|reviews.bookinfo.svc.cluster.local - 10.0.0.1:9080 10.0.0.2:4000 - default` + "\n"
+	logBody := []byte(strings.Repeat(line, (1<<20)/len(line)))
+	var total int64
+	for i := range 16 {
+		name := LogPath("bookinfo", "p"+string(rune('a'+i)), "istio-proxy", false)
+		if err := w.WriteFile(name, logBody); err != nil {
+			b.Fatal(err)
+		}
+		total += int64(len(logBody))
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	for b.Loop() {
+		err := Walk(p, Limits{}, nil, func(e *Entry) error {
+			_, err := io.Copy(io.Discard, e.Body)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
