@@ -1,0 +1,84 @@
+// Package logscan detects the format of a proxy log, parses it line by line
+// and aggregates the failure lines into symptoms: counts per symptom kind,
+// upstream, route and reporting pod, with first/last time and a few sample
+// lines. Memory does not grow with log volume; successful lines are only
+// counted.
+package logscan
+
+import "time"
+
+// Format is a detected log format.
+type Format string
+
+// Formats detected per file.
+const (
+	FormatUnknown       Format = ""
+	FormatEnvoyText     Format = "envoy-text"               // Istio/Envoy default text access log (every Istio generation)
+	FormatEnvoyJSON     Format = "envoy-json"               // Istio/Envoy JSON access log
+	FormatZtunnel       Format = "ztunnel"                  // ztunnel text or JSON
+	FormatNginxError    Format = "nginx-error"              // nginx error log
+	FormatIngressAccess Format = "ingress-nginx"            // ingress-nginx access log (log-format-upstream)
+	FormatHAProxy       Format = "haproxy"                  // HAProxy httplog
+	FormatIngressCtrl   Format = "ingress-nginx-controller" // klog lines of the controller ("does not have any active Endpoint")
+)
+
+// Symptom kinds that are not Envoy response flags. Envoy flags are used
+// verbatim as kinds ("UH", "UF", "NR", "NC", "URX", "UO", "UC", "UT", "DF", ...).
+const (
+	KindNginxNoLiveUpstreams = "nginx-no-live-upstreams" // "no live upstreams while connecting to upstream"
+	KindNginxConnectRefused  = "nginx-connect-refused"   // connect() failed (111: Connection refused)
+	KindNginxConnectFailed   = "nginx-connect-failed"    // connect() failed, other errno (113 no route, ...)
+	KindNginxUpstreamTimeout = "nginx-upstream-timeout"  // upstream timed out (110: ...)
+	KindNginxResolveFailed   = "nginx-resolve-failed"    // "could not be resolved"
+	KindIngress503           = "ingress-503"             // ingress-nginx access line 503 with no upstream contacted
+	KindIngress502           = "ingress-502"             // ingress-nginx access line 502/504 after upstream tries
+	KindIngressNoEndpoints   = "ingress-no-endpoints"    // controller: Service "ns/name" does not have any active Endpoint.
+	KindHAProxyNoServer      = "haproxy-nosrv"           // <NOSRV> 503 SC--
+	KindHAProxyServerDown    = "haproxy-server-down"     // "Server b/s is DOWN" / "backend b has no server available!"
+	KindZtunnelNoHealthy     = "ztunnel-no-healthy-upstream"
+	KindZtunnelReset         = "ztunnel-reset"         // connection reset by peer / io error / receive/send errors
+	KindZtunnelTimeout       = "ztunnel-timeout"       // "connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008"
+	KindZtunnelDNS           = "ztunnel-dns"           // dns errors
+	KindZtunnelPolicyDenied  = "ztunnel-policy-denied" // connection closed due to policy rejection
+)
+
+// Origin says where a log came from. Any field may be empty (a loose log).
+type Origin struct {
+	Namespace string
+	Pod       string
+	Container string
+}
+
+// Symptom is one aggregated group of failure lines.
+// Lines are grouped by (Kind, Origin, Upstream, Route, Authority-if-no-upstream).
+type Symptom struct {
+	Kind   string
+	Format Format
+	Origin Origin
+	// Upstream is the Envoy upstream cluster ("outbound|9080|v1|reviews.bookinfo.svc.cluster.local",
+	// trailing ';' removed), the nginx upstream ("default-web-80" or "http://10.0.0.1:80"),
+	// the HAProxy backend name, or the ztunnel destination ("10.43.0.1:443" / dst.service).
+	Upstream string
+	// UpstreamHost is the concrete upstream host:port when one was logged.
+	UpstreamHost string
+	Route        string // Envoy ROUTE_NAME
+	Authority    string // request :authority / Host
+	Code         int    // most recent HTTP status seen in the group (0 for TCP)
+	Details      string // Envoy response code details or ztunnel error text (first seen)
+	Count        int64
+	First, Last  time.Time // zero when the lines carry no time
+	Samples      []string  // at most MaxSamples raw lines, first seen first
+}
+
+// MaxSamples is how many raw lines a symptom keeps.
+const MaxSamples = 3
+
+// FileStats tells what Scan saw in one file.
+type FileStats struct {
+	Format    Format
+	Lines     int64 // total lines
+	Parsed    int64 // lines understood in Format
+	Failures  int64 // lines that became symptoms
+	LongLines int64 // lines over the cap (truncated, still counted)
+	Bytes     int64
+}

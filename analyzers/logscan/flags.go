@@ -1,0 +1,171 @@
+package logscan
+
+// Envoy %RESPONSE_FLAGS% handling.
+//
+// The table mirrors /work/shared/facts/envoy_response_flags.tsv (Envoy
+// substitution_formatter.rst and stream_info/utility.h). Symptom says whether
+// the flag explains a failed upstream request and therefore becomes a symptom
+// group. Flags that describe the downstream (DC, DPE, DR), local policy
+// (RL, UAEX, RLSE, FI, DI, IH) or are informational (RFCF, DT, ...) are
+// recognised so the flag field validates, but produce no symptom.
+
+type flagInfo struct {
+	code    string
+	symptom bool
+}
+
+// flagTable: index = bit in a flag mask. Order follows the TSV.
+var flagTable = [...]flagInfo{
+	{"UH", true},     // NoHealthyUpstream, 503
+	{"UF", true},     // UpstreamConnectionFailure, 503
+	{"UO", true},     // UpstreamOverflow (circuit breaking), 503
+	{"NR", true},     // NoRouteFound, 404 / no filter chain
+	{"URX", true},    // UpstreamRetryLimitExceeded
+	{"NC", true},     // NoClusterFound
+	{"DT", false},    // DurationTimeout (max connection duration): not a failure of the upstream
+	{"DC", false},    // DownstreamConnectionTermination: the client went away
+	{"LH", true},     // FailedLocalHealthCheck, 503 (inbound sidecar, local app unhealthy)
+	{"UT", true},     // UpstreamRequestTimeout, 504
+	{"LR", true},     // LocalReset, 503
+	{"UR", true},     // UpstreamRemoteReset, 503
+	{"UC", true},     // UpstreamConnectionTermination, 503
+	{"DI", false},    // DelayInjected (fault injection)
+	{"FI", false},    // FaultInjected
+	{"RL", false},    // RateLimited
+	{"UAEX", false},  // ext-authz denied: policy, not upstream health
+	{"RLSE", false},  // rate-limit service error
+	{"IH", false},    // invalid request headers (downstream)
+	{"SI", false},    // stream idle timeout (either side)
+	{"DPE", false},   // downstream protocol error
+	{"UPE", true},    // UpstreamProtocolError, 502
+	{"UMSDR", false}, // upstream max stream duration reached (configured limit)
+	{"RFCF", false},  // served from cache
+	{"NFCF", false},  // no filter config found
+	{"OM", false},    // overload manager
+	{"DF", true},     // DnsResolutionFailed
+	{"DO", true},     // DropOverload, 503
+	{"DR", false},    // downstream remote reset
+	{"UDO", true},    // UnconditionalDropOverload, 503
+}
+
+// flagBit returns the bit index of a known flag, or -1.
+func flagBit(tok []byte) int {
+	switch string(tok) { // switch on string(b) does not allocate
+	case "UH":
+		return 0
+	case "UF":
+		return 1
+	case "UO":
+		return 2
+	case "NR":
+		return 3
+	case "URX":
+		return 4
+	case "NC":
+		return 5
+	case "DT":
+		return 6
+	case "DC":
+		return 7
+	case "LH":
+		return 8
+	case "UT":
+		return 9
+	case "LR":
+		return 10
+	case "UR":
+		return 11
+	case "UC":
+		return 12
+	case "DI":
+		return 13
+	case "FI":
+		return 14
+	case "RL":
+		return 15
+	case "UAEX":
+		return 16
+	case "RLSE":
+		return 17
+	case "IH":
+		return 18
+	case "SI":
+		return 19
+	case "DPE":
+		return 20
+	case "UPE":
+		return 21
+	case "UMSDR":
+		return 22
+	case "RFCF":
+		return 23
+	case "NFCF":
+		return 24
+	case "OM":
+		return 25
+	case "DF":
+		return 26
+	case "DO":
+		return 27
+	case "DR":
+		return 28
+	case "UDO":
+		return 29
+	}
+	return -1
+}
+
+var symptomMask = func() uint32 {
+	var m uint32
+	for i, f := range flagTable {
+		if f.symptom {
+			m |= 1 << i
+		}
+	}
+	return m
+}()
+
+// parseFlags parses a comma-separated flag set (any order). ok is false if
+// the token does not look like a flag field at all (used for detection);
+// unknown upper-case tokens (custom flags registered by extensions) are
+// accepted and ignored. "-" is the empty set.
+func parseFlags(tok []byte) (mask uint32, ok bool) {
+	if len(tok) == 1 && tok[0] == '-' {
+		return 0, true
+	}
+	if len(tok) == 0 {
+		return 0, false
+	}
+	start := 0
+	for i := 0; i <= len(tok); i++ {
+		if i < len(tok) && tok[i] != ',' {
+			c := tok[i]
+			if c < 'A' || c > 'Z' {
+				return 0, false
+			}
+			continue
+		}
+		if i == start {
+			return 0, false
+		}
+		if b := flagBit(tok[start:i]); b >= 0 {
+			mask |= 1 << b
+		}
+		start = i + 1
+	}
+	return mask & symptomMask, true
+}
+
+// detailsFlag maps RESPONSE_CODE_DETAILS that imply a flag when the flag
+// field itself is "-".
+func detailsFlag(d []byte) int {
+	switch string(d) {
+	case "no_healthy_upstream":
+		return 0 // UH
+	case "cluster_not_found":
+		return 5 // NC
+	case "route_not_found":
+		return 3 // NR
+	}
+	return -1
+}

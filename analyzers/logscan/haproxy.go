@@ -1,0 +1,99 @@
+package logscan
+
+import "bytes"
+
+// HAProxy httplog (doc/configuration.txt §8.2.3):
+//
+//	[syslog prefix] client:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend backend/server TR/Tw/Tc/Tr/Ta
+//	status bytes req_cookie res_cookie termination_state ...
+//
+// "No server available" renders as server <NOSRV>, status 503 and a
+// termination state starting with "SC" (src/http_ana.c). Health-check
+// messages "Server b/s is DOWN" and "backend b has no server available!"
+// are recognised anywhere in a line.
+func (s *fileScan) haproxy(l []byte) bool {
+	if d := haproxyDate(l); d >= 0 {
+		return s.haproxyHTTP(l, d)
+	}
+	if k := bytes.Index(l, []byte(" has no server available!")); k >= 0 {
+		b := bytes.LastIndex(l[:k], []byte("backend "))
+		if b < 0 {
+			return false
+		}
+		name := bytes.Trim(l[b+len("backend "):k], "'\"")
+		h := hit{kind: KindHAProxyServerDown, format: FormatHAProxy, upstream: name, details: l[b:]}
+		s.record(&h)
+		return true
+	}
+	if k := bytes.Index(l, []byte(" is DOWN")); k >= 0 {
+		b := bytes.LastIndex(l[:k], []byte("Server "))
+		if b < 0 {
+			return false
+		}
+		name := bytes.Trim(l[b+len("Server "):k], "'\"")
+		h := hit{kind: KindHAProxyServerDown, format: FormatHAProxy, upstream: name, details: l[b:]}
+		if sl := bytes.IndexByte(name, '/'); sl >= 0 {
+			h.upstream, h.host = name[:sl], name[sl+1:]
+		}
+		s.record(&h)
+		return true
+	}
+	return false
+}
+
+// haproxyDate returns the index of "[dd/Mon/yyyy:hh:mm:ss.mmm]" in l, or -1.
+// The milliseconds tell it apart from nginx's $time_local.
+func haproxyDate(l []byte) int {
+	off := 0
+	for tries := 0; tries < 8; tries++ {
+		j := bytes.IndexByte(l[off:], '[')
+		if j < 0 {
+			return -1
+		}
+		j += off
+		b := l[j+1:]
+		if len(b) >= 25 && b[2] == '/' && b[6] == '/' && b[11] == ':' && b[20] == '.' && b[24] == ']' {
+			return j
+		}
+		off = j + 1
+	}
+	return -1
+}
+
+func (s *fileScan) haproxyHTTP(l []byte, d int) bool {
+	ts := l[d+1 : d+25]
+	i := d + 26
+	if i >= len(l) {
+		return false
+	}
+	_, i = token(l, i) // frontend
+	bs, i := token(l, skipSpaces(l, i))
+	sl := bytes.IndexByte(bs, '/')
+	if sl < 0 {
+		return false
+	}
+	timers, i := token(l, skipSpaces(l, i))
+	if bytes.IndexByte(timers, '/') < 0 {
+		return false
+	}
+	stTok, i := token(l, skipSpaces(l, i))
+	status, ok := atoi(stTok)
+	if !ok {
+		return false
+	}
+	server := bs[sl+1:]
+	if status != 503 || string(server) != "<NOSRV>" {
+		return true
+	}
+	_, i = token(l, skipSpaces(l, i)) // bytes
+	_, i = token(l, skipSpaces(l, i)) // request cookie
+	_, i = token(l, skipSpaces(l, i)) // response cookie
+	term, _ := token(l, skipSpaces(l, i))
+	if !bytes.HasPrefix(term, []byte("SC")) {
+		return true
+	}
+	h := hit{kind: KindHAProxyNoServer, format: FormatHAProxy, upstream: bs[:sl], code: status, details: term}
+	h.t, _ = parseCLFTime(ts)
+	s.record(&h)
+	return true
+}

@@ -1,0 +1,511 @@
+package logscan
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+)
+
+const (
+	// DefaultMaxLineBytes caps the bytes of one line that are looked at.
+	DefaultMaxLineBytes = 1 << 20
+	// readBufSize is the bufio buffer; lines up to this size are parsed in
+	// place without copying.
+	readBufSize = 256 << 10
+	// MaxGroupsPerFile bounds the distinct symptom groups of one file; further
+	// groups are folded into one overflow group per kind, so memory does not
+	// grow with log volume even for logs with unbounded label cardinality.
+	MaxGroupsPerFile = 10000
+	// maxGroupsTotal bounds the Aggregator across all files.
+	maxGroupsTotal = 200000
+	// maxSampleBytes caps the size of a kept sample line.
+	maxSampleBytes = 4096
+)
+
+// OverflowUpstream is the Upstream of the catch-all group that counts the
+// lines of a kind once the group limit is reached.
+const OverflowUpstream = "(other: group limit reached)"
+
+// Options tune an Aggregator.
+type Options struct {
+	MaxLineBytes int // default DefaultMaxLineBytes
+	Workers      int // goroutines used by ScanAll; default GOMAXPROCS
+}
+
+// Aggregator collects the symptoms of many files. Scan may run concurrently
+// on different files; each Scan aggregates privately and merges once at the
+// end under the mutex.
+type Aggregator struct {
+	opts Options
+
+	mu     sync.Mutex
+	groups map[string]*Symptom
+	lines  int64
+	bytes  int64
+}
+
+// NewAggregator returns an empty Aggregator.
+func NewAggregator(opts Options) *Aggregator {
+	if opts.MaxLineBytes <= 0 {
+		opts.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	return &Aggregator{opts: opts, groups: make(map[string]*Symptom)}
+}
+
+// Totals returns the lines and bytes scanned so far by all Scan calls.
+func (a *Aggregator) Totals() (lines int64, bytes int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.lines, a.bytes
+}
+
+// Symptoms returns deep copies of all symptom groups, ordered by kind,
+// origin, upstream, route (then authority and format to make it total).
+func (a *Aggregator) Symptoms() []Symptom {
+	a.mu.Lock()
+	out := make([]Symptom, 0, len(a.groups))
+	for _, g := range a.groups {
+		s := *g
+		s.Samples = append([]string(nil), g.Samples...)
+		out = append(out, s)
+	}
+	a.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return symptomLess(&out[i], &out[j]) })
+	return out
+}
+
+func symptomLess(x, y *Symptom) bool {
+	if x.Kind != y.Kind {
+		return x.Kind < y.Kind
+	}
+	if x.Origin.Namespace != y.Origin.Namespace {
+		return x.Origin.Namespace < y.Origin.Namespace
+	}
+	if x.Origin.Pod != y.Origin.Pod {
+		return x.Origin.Pod < y.Origin.Pod
+	}
+	if x.Origin.Container != y.Origin.Container {
+		return x.Origin.Container < y.Origin.Container
+	}
+	if x.Upstream != y.Upstream {
+		return x.Upstream < y.Upstream
+	}
+	if x.Route != y.Route {
+		return x.Route < y.Route
+	}
+	if x.Authority != y.Authority {
+		return x.Authority < y.Authority
+	}
+	return x.Format < y.Format
+}
+
+// Input is one log for ScanAll.
+type Input struct {
+	Origin Origin
+	Name   string
+	Open   func() (io.ReadCloser, error)
+}
+
+// ScanAll scans inputs with Options.Workers goroutines. Stats are returned in
+// input order; errors of individual files are joined (the other files are
+// still scanned).
+func (a *Aggregator) ScanAll(inputs []Input) ([]FileStats, error) {
+	stats := make([]FileStats, len(inputs))
+	errs := make([]error, len(inputs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(a.opts.Workers, len(inputs))
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				in := inputs[i]
+				if in.Open == nil {
+					errs[i] = fmt.Errorf("logscan: %s: no Open function", in.Name)
+					continue
+				}
+				rc, err := in.Open()
+				if err != nil {
+					errs[i] = fmt.Errorf("logscan: open %s: %w", in.Name, err)
+					continue
+				}
+				stats[i], errs[i] = a.Scan(in.Origin, in.Name, rc)
+				if cerr := rc.Close(); cerr != nil && errs[i] == nil {
+					errs[i] = fmt.Errorf("logscan: close %s: %w", in.Name, cerr)
+				}
+			}
+		})
+	}
+	for i := range inputs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return stats, errors.Join(errs...)
+}
+
+// Scan reads one log, detects its format (per line, so mixed container logs
+// work) and aggregates its failure lines. A read error is returned wrapped
+// with the name; what was read before it is still aggregated.
+func (a *Aggregator) Scan(origin Origin, name string, r io.Reader) (FileStats, error) {
+	s := newFileScan(origin, a.opts.MaxLineBytes)
+	err := s.run(r)
+	st := s.fileStats()
+	a.merge(s)
+	if err != nil {
+		return st, fmt.Errorf("logscan: reading %s: %w", name, err)
+	}
+	return st, nil
+}
+
+// merge folds the per-file groups into the Aggregator.
+func (a *Aggregator) merge(s *fileScan) {
+	okey := s.origin.Namespace + "\x00" + s.origin.Pod + "\x00" + s.origin.Container + "\x01"
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.lines += s.stats.Lines
+	a.bytes += s.stats.Bytes
+	for k, g := range s.groups {
+		key := okey + k
+		cur, ok := a.groups[key]
+		if !ok {
+			if len(a.groups) >= maxGroupsTotal {
+				key = okey + g.Kind + "\x00\x00overflow"
+				if cur, ok = a.groups[key]; !ok {
+					o := *g
+					o.Upstream, o.UpstreamHost, o.Route, o.Authority = OverflowUpstream, "", "", ""
+					a.groups[key] = &o
+					continue
+				}
+			} else {
+				a.groups[key] = g
+				continue
+			}
+		}
+		mergeInto(cur, g)
+	}
+}
+
+// mergeInto adds group g (later or concurrent file) to cur.
+func mergeInto(cur, g *Symptom) {
+	cur.Count += g.Count
+	if !g.Last.IsZero() && (cur.Last.IsZero() || !g.Last.Before(cur.Last)) {
+		cur.Last = g.Last
+		cur.Code = g.Code
+	} else if cur.Last.IsZero() && g.Last.IsZero() {
+		cur.Code = g.Code
+	}
+	if !g.First.IsZero() && (cur.First.IsZero() || g.First.Before(cur.First)) {
+		cur.First = g.First
+		if g.Details != "" {
+			cur.Details = g.Details
+		}
+	}
+	if cur.Details == "" {
+		cur.Details = g.Details
+	}
+	if cur.UpstreamHost == "" {
+		cur.UpstreamHost = g.UpstreamHost
+	}
+	if cur.Authority == "" {
+		cur.Authority = g.Authority
+	}
+	for _, smp := range g.Samples {
+		if len(cur.Samples) >= MaxSamples {
+			break
+		}
+		cur.Samples = append(cur.Samples, smp)
+	}
+}
+
+// formats lists the parsers in the order they are tried on a line whose
+// format is not yet known. Stricter shapes come first.
+var formats = [...]Format{FormatEnvoyText, FormatEnvoyJSON, FormatZtunnel, FormatNginxError, FormatIngressCtrl, FormatIngressAccess, FormatHAProxy}
+
+func formatIndex(f Format) int {
+	for i, g := range formats {
+		if g == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// fileScan is the private, lock-free state of one Scan.
+type fileScan struct {
+	origin  Origin
+	maxLine int
+	groups  map[string]*Symptom
+	keyBuf  []byte
+	long    []byte // long-line assembly buffer
+	join    []byte // CRI partial-line assembly buffer
+	raw     []byte // the current line as read (for samples)
+	cur     int    // index into formats of the current format, -1 if none
+	parsed  [len(formats)]int64
+	first   int // index of the first detected format, -1 if none
+	stats   FileStats
+	words   bool // lines carry a "pod container " prefix
+	noSide  bool // detection only: parse but do not record
+	lastFmt Format
+}
+
+func newFileScan(origin Origin, maxLine int) *fileScan {
+	if maxLine <= 0 {
+		maxLine = DefaultMaxLineBytes
+	}
+	return &fileScan{origin: origin, maxLine: maxLine, groups: make(map[string]*Symptom), cur: -1, first: -1}
+}
+
+func (s *fileScan) fileStats() FileStats {
+	st := s.stats
+	best := -1
+	for i, n := range s.parsed {
+		if n > 0 && (best < 0 || n > s.parsed[best] || (n == s.parsed[best] && i == s.first)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		st.Format = formats[best]
+	}
+	return st
+}
+
+func (s *fileScan) run(r io.Reader) error {
+	br := bufio.NewReaderSize(r, min(readBufSize, max(s.maxLine+1, 4096)))
+	for {
+		line, n, err := s.readLine(br)
+		if n > 0 {
+			s.stats.Bytes += int64(n)
+			s.handle(line)
+		}
+		if err != nil {
+			if err == io.EOF {
+				if len(s.join) > 0 { // CRI partial line never completed
+					s.handleLogical(s.join, s.join)
+					s.join = s.join[:0]
+				}
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// readLine returns the next line without its line ending, at most maxLine
+// bytes (the rest of a longer line is read and discarded), and the number of
+// bytes consumed.
+func (s *fileScan) readLine(br *bufio.Reader) ([]byte, int, error) {
+	l, err := br.ReadSlice('\n')
+	n := len(l)
+	if err == bufio.ErrBufferFull {
+		s.long = append(s.long[:0], l[:min(len(l), s.maxLine+1)]...)
+		for err == bufio.ErrBufferFull {
+			l, err = br.ReadSlice('\n')
+			n += len(l)
+			if room := s.maxLine + 1 - len(s.long); room > 0 {
+				s.long = append(s.long, l[:min(len(l), room)]...)
+			}
+		}
+		l = s.long
+	}
+	if n == 0 {
+		return nil, 0, err
+	}
+	if len(l) > 0 && l[len(l)-1] == '\n' {
+		l = l[:len(l)-1]
+	}
+	if len(l) > 0 && l[len(l)-1] == '\r' {
+		l = l[:len(l)-1]
+	}
+	if len(l) > s.maxLine {
+		l = l[:s.maxLine]
+		s.stats.LongLines++
+	}
+	return l, n, err
+}
+
+// handle processes one physical line: CRI framing first (joining partial
+// lines), then the logical line.
+func (s *fileScan) handle(l []byte) {
+	if content, partial, ok := stripCRI(l); ok {
+		if partial {
+			if room := s.maxLine - len(s.join); room > 0 {
+				s.join = append(s.join, content[:min(len(content), room)]...)
+			}
+			return
+		}
+		if len(s.join) > 0 {
+			if room := s.maxLine - len(s.join); room > 0 {
+				s.join = append(s.join, content[:min(len(content), room)]...)
+			}
+			s.handleLogical(s.join, s.join)
+			s.join = s.join[:0]
+			return
+		}
+		s.handleLogical(l, content)
+		return
+	}
+	s.handleLogical(l, l)
+}
+
+// handleLogical parses one logical line; raw is what a sample keeps.
+func (s *fileScan) handleLogical(raw, l []byte) {
+	s.stats.Lines++
+	s.raw = raw
+	l = stripPrefix(l)
+	if s.words {
+		if w := stripWordPrefix(l); w != nil {
+			l = w
+		}
+	}
+	if len(l) == 0 {
+		return
+	}
+	if s.cur >= 0 && s.parse(s.cur, l) {
+		return
+	}
+	if s.detect(l) {
+		return
+	}
+	if !s.words {
+		if w := stripWordPrefix(l); w != nil && s.detect(w) {
+			s.words = true
+		}
+	}
+}
+
+// detect tries every parser on l and makes the first that accepts it the
+// current format.
+func (s *fileScan) detect(l []byte) bool {
+	for i := range formats {
+		if i != s.cur && s.parse(i, l) {
+			s.cur = i
+			if s.first < 0 {
+				s.first = i
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func (s *fileScan) parse(i int, l []byte) bool {
+	var ok bool
+	switch formats[i] {
+	case FormatEnvoyText:
+		ok = s.envoyText(l)
+	case FormatEnvoyJSON:
+		ok = s.jsonLine(l, FormatEnvoyJSON) == FormatEnvoyJSON
+	case FormatZtunnel:
+		ok = s.ztunnelText(l) || s.jsonLine(l, FormatZtunnel) == FormatZtunnel
+	case FormatNginxError:
+		ok = s.nginxError(l)
+	case FormatIngressCtrl:
+		ok = s.klog(l)
+	case FormatIngressAccess:
+		ok = s.ingressAccess(l)
+	case FormatHAProxy:
+		ok = s.haproxy(l)
+	}
+	if ok {
+		s.parsed[i]++
+		s.stats.Parsed++
+		s.lastFmt = formats[i]
+	}
+	return ok
+}
+
+// hit is one failure observation, pointing into the current line.
+type hit struct {
+	kind      string // a constant: never allocated per line
+	format    Format
+	upstream  []byte
+	host      []byte
+	route     []byte
+	authority []byte
+	details   []byte
+	code      int
+	t         time.Time
+	// unescape says how to turn raw values into strings at group creation.
+	unescape func([]byte) string
+}
+
+// record adds h to its group. The map lookup uses a key built into a reused
+// buffer; m[string(buf)] does not allocate, so only a new group or a kept
+// sample allocates.
+func (s *fileScan) record(h *hit) {
+	if s.noSide {
+		return
+	}
+	kb := append(s.keyBuf[:0], h.kind...)
+	kb = append(kb, 0)
+	kb = append(kb, h.upstream...)
+	kb = append(kb, 0)
+	kb = append(kb, h.route...)
+	kb = append(kb, 0)
+	if len(h.upstream) == 0 {
+		kb = append(kb, h.authority...)
+	}
+	s.keyBuf = kb
+	g, ok := s.groups[string(kb)]
+	if !ok {
+		if len(s.groups) >= MaxGroupsPerFile {
+			kb = append(append(s.keyBuf[:0], h.kind...), "\x00\x00overflow"...)
+			s.keyBuf = kb
+			if g, ok = s.groups[string(kb)]; !ok {
+				g = &Symptom{Kind: h.kind, Format: h.format, Origin: s.origin, Upstream: OverflowUpstream}
+				s.groups[string(kb)] = g
+			}
+		} else {
+			g = s.newGroup(h)
+			s.groups[string(kb)] = g
+		}
+	}
+	s.stats.Failures++
+	g.Count++
+	g.Code = h.code
+	if !h.t.IsZero() {
+		if g.First.IsZero() || h.t.Before(g.First) {
+			g.First = h.t
+		}
+		if h.t.After(g.Last) {
+			g.Last = h.t
+		}
+	}
+	if g.UpstreamHost == "" && len(h.host) > 0 {
+		g.UpstreamHost = s.str(h, h.host)
+	}
+	if g.Authority == "" && len(h.authority) > 0 {
+		g.Authority = s.str(h, h.authority)
+	}
+	if g.Details == "" && len(h.details) > 0 {
+		g.Details = s.str(h, h.details)
+	}
+	if len(g.Samples) < MaxSamples {
+		g.Samples = append(g.Samples, string(s.raw[:min(len(s.raw), maxSampleBytes)]))
+	}
+}
+
+func (s *fileScan) str(h *hit, b []byte) string {
+	if h.unescape != nil {
+		return h.unescape(b)
+	}
+	return string(b)
+}
+
+func (s *fileScan) newGroup(h *hit) *Symptom {
+	return &Symptom{
+		Kind:     h.kind,
+		Format:   h.format,
+		Origin:   s.origin,
+		Upstream: s.str(h, h.upstream),
+		Route:    s.str(h, h.route),
+	}
+}
