@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/report"
+)
+
+// AnalyzeOptions are the flags and arguments of `analyze INPUT...`.
+type AnalyzeOptions struct {
+	IO      IOStreams
+	Version string
+
+	Inputs   []string
+	Output   string
+	RuleDirs []string
+	Only     []string
+	Disable  []string
+	Logs     []string
+	FailOn   string
+	Quiet    bool
+
+	MaxExpandedBytes byteSize
+	MaxLineBytes     byteSize
+
+	// load and analyze replace analyzers.Load and the rule engine in
+	// tests; nil means the real ones.
+	load    func([]string, analyzers.LoadOptions) (*analyzers.Snapshot, error)
+	analyze func(*analyzers.Snapshot) *report.Report
+}
+
+func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`: table, json or markdown")
+	addSelectionFlags(fs, &o.RuleDirs, &o.Only, &o.Disable)
+	fs.StringArrayVar(&o.Logs, "log", nil, "analyze a proxy log: `FILE` (origin unknown) or NS/POD/CONTAINER=FILE (repeatable)")
+	fs.StringVar(&o.FailOn, "fail-on", "critical", "exit 1 when a finding reaches this `severity`: info, warning, critical or none")
+	o.MaxExpandedBytes = bundle.DefaultMaxExpandedBytes
+	fs.Var(&o.MaxExpandedBytes, "max-expanded-bytes", "stop reading an input after this many decompressed bytes (10G, 512Mi, ...)")
+	o.MaxLineBytes = bundle.DefaultMaxLineBytes
+	fs.Var(&o.MaxLineBytes, "max-line-bytes", "cut log lines longer than this (counted, not loaded whole)")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors; the exit status tells the result (see --fail-on)")
+}
+
+// failLevel maps --fail-on to a severity level; -1 for none.
+func failLevel(s string) (int, error) {
+	if s == "none" {
+		return -1, nil
+	}
+	if l := report.SeverityLevel(s); l >= 0 {
+		return l, nil
+	}
+	return 0, usageErrorf("invalid --fail-on %q: want info, warning, critical or none", s)
+}
+
+func runAnalyze(o *AnalyzeOptions) error {
+	switch o.Output {
+	case "table", "json", "markdown", "md":
+	default:
+		return usageErrorf("invalid --output %q: want table, json or markdown", o.Output)
+	}
+	level, err := failLevel(o.FailOn)
+	if err != nil {
+		return err
+	}
+	if len(o.Inputs) == 0 && len(o.Logs) == 0 {
+		return usageErrorf("no INPUT given: name a bundle, a directory or kubectl output files (or --log FILE)")
+	}
+	var logs []analyzers.LogInput
+	for _, v := range o.Logs {
+		li, err := analyzers.ParseLogFlag(v)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		logs = append(logs, li)
+	}
+	// Name a missing or unreadable file before anything slow starts.
+	for _, in := range o.Inputs {
+		if err := checkPath(in); err != nil {
+			return inputError(err)
+		}
+	}
+	for _, li := range logs {
+		if err := checkPath(li.Path); err != nil {
+			return inputError(fmt.Errorf("--log %w", err))
+		}
+	}
+
+	analyze := o.analyze
+	if analyze == nil {
+		engine, err := newEngine(o.RuleDirs, o.Only, o.Disable)
+		if err != nil {
+			return err
+		}
+		analyze = engine.Analyze
+	}
+	load := o.load
+	if load == nil {
+		load = analyzers.Load
+	}
+
+	// Warnings always go into the report; in table mode a person is
+	// watching stderr, so show them there as they happen too.
+	var warnings []string
+	showWarn := o.Output == "table" && !o.Quiet
+	progress := o.IO.ErrTTY && !o.Quiet
+	warn := func(msg string) {
+		warnings = append(warnings, msg)
+		if showWarn {
+			if progress {
+				fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
+			}
+			fmt.Fprintf(o.IO.ErrOut, "warning: %s\n", msg)
+		}
+	}
+	if progress {
+		fmt.Fprintf(o.IO.ErrOut, "Reading %d input(s)…", len(o.Inputs)+len(logs))
+	}
+	snap, err := load(o.Inputs, analyzers.LoadOptions{
+		Limits: bundle.Limits{
+			MaxExpandedBytes: int64(o.MaxExpandedBytes),
+			MaxLineBytes:     int(min(int64(o.MaxLineBytes), int64(^uint(0)>>1))),
+		},
+		Logs: logs,
+		Warn: warn,
+	})
+	if progress {
+		fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
+	}
+	if err != nil {
+		return inputError(nameInput(err, o.Inputs))
+	}
+	if progress {
+		fmt.Fprintf(o.IO.ErrOut, "Analyzing %d objects, %d log lines…", snap.ObjectCount, snap.LogLines)
+	}
+	r := analyze(snap)
+	if progress {
+		fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
+	}
+	if r == nil {
+		r = &report.Report{}
+	}
+	fillReport(r, snap, warnings, o.Version)
+
+	if !o.Quiet {
+		var err error
+		switch o.Output {
+		case "json":
+			err = report.WriteJSON(o.IO.Out, r)
+		case "markdown", "md":
+			err = report.WriteMarkdown(o.IO.Out, r)
+		default:
+			err = report.WriteTable(o.IO.Out, r, report.TableOptions{Color: o.IO.OutTTY && colorAllowed()})
+		}
+		if err != nil {
+			return inputError(fmt.Errorf("writing the report: %w", err))
+		}
+	}
+	if reaches(r, level) {
+		return silentExit(exitFailing)
+	}
+	return nil
+}
+
+// colorAllowed honours https://no-color.org and dumb terminals.
+func colorAllowed() bool {
+	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
+// nameInput makes sure an input error names the file: if the loader's
+// message does not mention any input, prefix the only one.
+func nameInput(err error, inputs []string) error {
+	msg := err.Error()
+	for _, in := range inputs {
+		if strings.Contains(msg, in) {
+			return err
+		}
+	}
+	if len(inputs) == 1 {
+		return fmt.Errorf("%s: %w", inputs[0], err)
+	}
+	return err
+}
+
+// fillReport completes what only the command knows (tool version) and
+// what the engine may leave empty (the input summary), keeping whatever
+// the engine already set.
+func fillReport(r *report.Report, s *analyzers.Snapshot, warnings []string, version string) {
+	if r.SchemaVersion == 0 {
+		r.SchemaVersion = report.SchemaVersion
+	}
+	if r.Tool.Name == "" {
+		r.Tool.Name = "nohealthy"
+	}
+	r.Tool.Version = version
+	if s == nil {
+		return
+	}
+	if len(r.Input.Sources) == 0 {
+		r.Input.Sources = s.Sources
+	}
+	if r.Input.Objects == 0 {
+		r.Input.Objects = s.ObjectCount
+	}
+	if r.Input.LogLines == 0 {
+		r.Input.LogLines = s.LogLines
+	}
+	if r.Input.CollectedAt == nil && s.CollectedAt != nil {
+		t := s.CollectedAt.UTC().Format(time.RFC3339)
+		r.Input.CollectedAt = &t
+	}
+	r.Input.Warnings = dedupe(r.Input.Warnings, s.Warnings, warnings)
+}
+
+func dedupe(lists ...[]string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, l := range lists {
+		for _, s := range l {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// reaches tells whether any finding or root cause is at least level
+// severe; level -1 (--fail-on none) never does.
+func reaches(r *report.Report, level int) bool {
+	if level < 0 {
+		return false
+	}
+	for _, rc := range r.RootCauses {
+		if report.SeverityLevel(rc.Severity) >= level {
+			return true
+		}
+	}
+	for _, f := range r.Findings {
+		if report.SeverityLevel(f.Severity) >= level {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/report"
+	"github.com/nohealthy/nohealthy/rules"
+	"github.com/nohealthy/nohealthy/rules/ruletest"
+)
+
+// Exit codes of CONTRACT.md.
+const (
+	exitOK      = 0 // no finding reaches --fail-on (or: all test cases pass, no lint problem)
+	exitFailing = 1 // a finding reaches --fail-on (or: a test case fails, a lint problem)
+	exitUsage   = 2 // usage or input error
+)
+
+// IOStreams are the command's outputs; tests inject buffers and choose
+// whether they "are" terminals.
+type IOStreams struct {
+	Out    io.Writer
+	ErrOut io.Writer
+	// OutTTY enables color in the table; ErrTTY enables progress lines.
+	OutTTY, ErrTTY bool
+}
+
+// exitError carries an exit code out of a run function. A nil err means
+// the code is the whole message (e.g. findings reached --fail-on).
+type exitError struct {
+	code  int
+	err   error
+	usage bool // add the "see --help" hint
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...), usage: true}
+}
+
+func inputError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// silentExit ends the run with code and no message.
+func silentExit(code int) error { return &exitError{code: code} }
+
+const rootLong = `analyze explains why an Istio/Envoy, nginx or HAProxy proxy answers
+"503 no healthy upstream". It reads a snapshot of the cluster offline (no
+cluster access needed), runs declarative rules over it and prints the most
+likely root cause first: the symptom seen in the proxy logs, the chain of
+facts that leads to the object to fix, the evidence, and the fix.
+
+INPUT is any of (several merge into one view):
+  - a bundle made by gather:            incident.tar.zst (read as a stream) or its unpacked directory
+  - a kubectl cluster-info dump tree:   kubectl cluster-info dump -A --output-directory=DIR
+  - loose kubectl output (.json/.yaml): kubectl get endpointslices,virtualservices,destinationrules -A -o yaml > objs.yaml
+  - loose logs under DIR/logs/<ns>/<pod>/<container>.log, or any log file with --log
+
+Cause IDs (subset-no-pods, selector-mismatch, ...) are documented in
+CAUSES.md of the nohealthy repository; "analyze rules" lists which rule
+reports which cause, and rules/README.md explains how to write your own.
+
+Exit status:
+  0  no finding reaches --fail-on (default critical)
+  1  a finding reaches --fail-on
+  2  usage or input error (unknown flag, missing or unreadable input)`
+
+const rootExample = `  # A bundle made by "gather"
+  analyze incident.tar.zst
+
+  # The directory a bundle unpacks to, or several inputs merged
+  analyze ./incident/ extra-objects.yaml
+
+  # A kubectl cluster-info dump tree
+  kubectl cluster-info dump -A --output-directory=dump/
+  analyze dump/
+
+  # Loose kubectl output
+  kubectl get svc,endpointslices,pods,virtualservices,destinationrules -A -o yaml > objs.yaml
+  analyze objs.yaml
+
+  # A proxy log of known origin, plus a log of unknown origin
+  analyze dump/ --log istio-system/istio-ingressgateway-7c9/istio-proxy=gw.log --log haproxy.log
+
+  # JSON for tools, Markdown for a ticket; fail CI on warnings too
+  analyze incident.tar.zst -o json > report.json
+  analyze incident.tar.zst -o markdown | pbcopy
+  analyze incident.tar.zst -q --fail-on warning || echo "something is wrong"
+
+  # Check rule packs against a corpus of known incidents
+  analyze test --rules ./my-rules testdata/bundles
+  analyze lint ./my-rules`
+
+// hooks replace the loader and the rule engine in tests.
+type hooks struct {
+	load     func([]string, analyzers.LoadOptions) (*analyzers.Snapshot, error)
+	analyze  func(*analyzers.Snapshot) *report.Report
+	analyzer ruletest.Analyzer // for analyze test
+}
+
+// NewRootCmd builds the command tree over streams.
+func NewRootCmd(streams IOStreams) *cobra.Command { return newRootCmd(streams, hooks{}) }
+
+func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
+	opts := &AnalyzeOptions{IO: streams, Version: version, load: h.load, analyze: h.analyze}
+	cmd := &cobra.Command{
+		Use:     "analyze [flags] INPUT...",
+		Short:   `Explain "503 no healthy upstream" from a cluster snapshot`,
+		Long:    rootLong,
+		Example: rootExample,
+		// Inputs are free-form paths; a path that happens to be named
+		// like a subcommand can be given as ./test.
+		Args:          cobra.ArbitraryArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Inputs = args
+			return runAnalyze(opts)
+		},
+	}
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: exitUsage, err: err, usage: true}
+	})
+	opts.addFlags(cmd.Flags())
+
+	testCmd := newTestCmd(streams, h.analyzer)
+	cmd.AddCommand(testCmd, newLintCmd(streams), newRulesCmd(streams), newVersionCmd(streams))
+	cmd.CompletionOptions.DisableDefaultCmd = true
+	return cmd
+}
+
+// Execute runs the command line and returns the process exit code. It
+// never panics out: a panic is reported as an internal error.
+func Execute(args []string, streams IOStreams) int { return execute(args, streams, hooks{}) }
+
+func execute(args []string, streams IOStreams, h hooks) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(streams.ErrOut, "analyze: internal error: %v (please report this with the command line)\n", p)
+			code = exitUsage
+		}
+	}()
+	cmd := newRootCmd(streams, h)
+	cmd.SetArgs(args)
+	c, err := cmd.ExecuteC()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		// Cobra's own errors (unknown command, bad arg count) are usage errors.
+		ee = &exitError{code: exitUsage, err: err, usage: true}
+	}
+	if ee.err != nil {
+		fmt.Fprintf(streams.ErrOut, "analyze: %v\n", ee.err)
+		if ee.usage {
+			fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
+		}
+	}
+	return ee.code
+}
+
+// addSelectionFlags adds the rule-pack selection shared by analyze, test
+// and rules.
+func addSelectionFlags(fs *pflag.FlagSet, dirs, only, disable *[]string) {
+	fs.StringArrayVar(dirs, "rules", nil, "load an extra rule pack from `DIR` (repeatable)")
+	fs.StringSliceVar(only, "only", nil, "run only the rules with these `ID`s (repeatable or comma-separated)")
+	fs.StringSliceVar(disable, "disable", nil, "do not run the rules with these `ID`s (repeatable or comma-separated)")
+}
+
+// newEngine builds the engine from the built-in pack plus extra packs.
+// Every problem here is the user's input: exit 2.
+func newEngine(dirs, only, disable []string) (*rules.Engine, error) {
+	builtin, err := rules.BuiltinPack()
+	if err != nil {
+		return nil, inputError(fmt.Errorf("built-in rule pack: %w", err))
+	}
+	packs := []*rules.Pack{builtin}
+	for _, d := range dirs {
+		if err := checkPath(d); err != nil {
+			return nil, inputError(fmt.Errorf("--rules %w", err))
+		}
+		p, err := rules.LoadPackDir(d)
+		if err != nil {
+			return nil, inputError(fmt.Errorf("--rules %s: %w", d, err))
+		}
+		packs = append(packs, p)
+	}
+	e, err := rules.NewEngine(packs, rules.Selection{Only: trimAll(only), Disable: trimAll(disable)})
+	if err != nil {
+		return nil, inputError(fmt.Errorf("rules: %w", err))
+	}
+	return e, nil
+}
+
+func trimAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// checkPath gives the clear "FILE: reason" message for an input that
+// cannot be opened, before any heavier work starts.
+func checkPath(p string) error {
+	if p == "" {
+		return errors.New("empty path")
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %w", p, pe.Err)
+		}
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	f.Close()
+	return nil
+}

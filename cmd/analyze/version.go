@@ -1,0 +1,22 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nohealthy/nohealthy/report"
+)
+
+func newVersionCmd(streams IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprintf(streams.Out, "analyze %s (report schema %d, %s)\n", version, report.SchemaVersion, runtime.Version())
+			return err
+		},
+	}
+}
