@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,5 +216,25 @@ func TestMarkdownFenceSurvivesBackticks(t *testing.T) {
 	got := fence([]string{"a ``` b"})
 	if !strings.HasPrefix(got, "````text\n") || !strings.HasSuffix(got, "\n````") {
 		t.Errorf("fence = %q", got)
+	}
+}
+
+func BenchmarkWriteJSON(b *testing.B) {
+	r := sampleReport()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteJSON(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWriteTable(b *testing.B) {
+	r := sampleReport()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteTable(io.Discard, r, TableOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
