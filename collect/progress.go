@@ -1,0 +1,146 @@
+package collect
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/nohealthy/nohealthy/bundle"
+)
+
+// Progress reports what gather is doing on a writer (stderr). On a terminal
+// it redraws one status line; otherwise it prints one plain line per
+// phase and per collector that did not simply succeed. A nil *Progress is
+// silent.
+type Progress struct {
+	w     io.Writer
+	live  bool
+	mu    sync.Mutex
+	phase string
+	total int
+	done  int
+	items int
+	start time.Time
+	last  time.Time
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// NewProgress writes to w; live selects the redrawn status line (use it
+// only when w is a terminal).
+func NewProgress(w io.Writer, live bool) *Progress {
+	p := &Progress{w: w, live: live, start: time.Now(), stop: make(chan struct{})}
+	if live {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			t := time.NewTicker(150 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-p.stop:
+					return
+				case <-t.C:
+					p.mu.Lock()
+					p.drawLocked()
+					p.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return p
+}
+
+var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+func (p *Progress) drawLocked() {
+	el := time.Since(p.start).Truncate(100 * time.Millisecond)
+	s := spinner[int(el/(100*time.Millisecond))%len(spinner)]
+	fmt.Fprintf(p.w, "\r\x1b[K%s %-11s %d/%d  items %d  %s", s, p.phase, p.done, p.total, p.items, el)
+}
+
+// Phase starts a phase of total steps.
+func (p *Progress) Phase(name string, total int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.phase, p.total, p.done = name, total, 0
+	if !p.live {
+		fmt.Fprintf(p.w, "gather: %s: %d to collect\n", name, total)
+	}
+}
+
+// Add counts collected items (objects, files).
+func (p *Progress) Add(n int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.items += n
+	p.mu.Unlock()
+}
+
+// Done reports a finished collector.
+func (p *Progress) Done(s bundle.CollectorStatus) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	line := ""
+	switch s.Status {
+	case bundle.StatusOK:
+		if !p.live {
+			line = fmt.Sprintf("gather: %s: %d", s.Name, s.Count)
+		}
+	case bundle.StatusSkipped:
+		if !p.live {
+			line = fmt.Sprintf("gather: %s: skipped (%s)", s.Name, s.Message)
+		}
+	default:
+		where := s.Name
+		if s.Namespace != "" {
+			where += " in " + s.Namespace
+		}
+		line = fmt.Sprintf("gather: %s: %s: %s", where, s.Status, truncate(s.Message, 200))
+	}
+	if line == "" {
+		return
+	}
+	if p.live {
+		fmt.Fprintf(p.w, "\r\x1b[K%s\n", line)
+		p.drawLocked()
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+// Finish stops the live line.
+func (p *Progress) Finish() {
+	if p == nil {
+		return
+	}
+	select {
+	case <-p.stop:
+		return
+	default:
+		close(p.stop)
+	}
+	p.wg.Wait()
+	if p.live {
+		p.mu.Lock()
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.mu.Unlock()
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
