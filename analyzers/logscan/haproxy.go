@@ -62,7 +62,7 @@ func haproxyDate(l []byte) int {
 
 func (s *fileScan) haproxyHTTP(l []byte, d int) bool {
 	ts := l[d+1 : d+25]
-	i := d + 26
+	i := d + 27
 	if i >= len(l) {
 		return false
 	}

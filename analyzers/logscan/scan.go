@@ -195,6 +195,7 @@ func (a *Aggregator) merge(s *fileScan) {
 
 // mergeInto adds group g (later or concurrent file) to cur.
 func mergeInto(cur, g *Symptom) {
+	earlier := !g.First.IsZero() && (cur.First.IsZero() || g.First.Before(cur.First))
 	cur.Count += g.Count
 	if !g.Last.IsZero() && (cur.Last.IsZero() || !g.Last.Before(cur.Last)) {
 		cur.Last = g.Last
@@ -202,7 +203,7 @@ func mergeInto(cur, g *Symptom) {
 	} else if cur.Last.IsZero() && g.Last.IsZero() {
 		cur.Code = g.Code
 	}
-	if !g.First.IsZero() && (cur.First.IsZero() || g.First.Before(cur.First)) {
+	if earlier {
 		cur.First = g.First
 		if g.Details != "" {
 			cur.Details = g.Details
@@ -217,11 +218,14 @@ func mergeInto(cur, g *Symptom) {
 	if cur.Authority == "" {
 		cur.Authority = g.Authority
 	}
-	for _, smp := range g.Samples {
-		if len(cur.Samples) >= MaxSamples {
-			break
-		}
-		cur.Samples = append(cur.Samples, smp)
+	// Keep the earliest samples: files merge in any order under concurrency.
+	if earlier {
+		cur.Samples = append(append([]string(nil), g.Samples...), cur.Samples...)
+	} else {
+		cur.Samples = append(cur.Samples, g.Samples...)
+	}
+	if len(cur.Samples) > MaxSamples {
+		cur.Samples = cur.Samples[:MaxSamples:MaxSamples]
 	}
 }
 
@@ -371,21 +375,21 @@ func (s *fileScan) handleLogical(raw, l []byte) {
 	if s.cur >= 0 && s.parse(s.cur, l) {
 		return
 	}
-	if s.detect(l) {
+	if s.detect(l, s.cur) {
 		return
 	}
 	if !s.words {
-		if w := stripWordPrefix(l); w != nil && s.detect(w) {
+		if w := stripWordPrefix(l); w != nil && s.detect(w, -1) {
 			s.words = true
 		}
 	}
 }
 
-// detect tries every parser on l and makes the first that accepts it the
-// current format.
-func (s *fileScan) detect(l []byte) bool {
+// detect tries every parser but skip (already tried) on l and makes the
+// first that accepts it the current format.
+func (s *fileScan) detect(l []byte, skip int) bool {
 	for i := range formats {
-		if i != s.cur && s.parse(i, l) {
+		if i != skip && s.parse(i, l) {
 			s.cur = i
 			if s.first < 0 {
 				s.first = i
