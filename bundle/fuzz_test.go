@@ -2,15 +2,26 @@ package bundle
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fuzzLimits keep each fuzz input cheap: small caps exercise the limit paths.
 var fuzzLimits = Limits{MaxExpandedBytes: 4 << 20, MaxEntries: 200, MaxObjectBytes: 1 << 20, MaxLineBytes: 4096}
+
+// watchdog turns a hang into a crash the fuzzer records: an input that
+// takes seconds is as much a bug as a panic.
+func watchdog(data []byte) (stop func()) {
+	t := time.AfterFunc(5*time.Second, func() {
+		panic(fmt.Sprintf("input took more than 5s: %q", data))
+	})
+	return func() { t.Stop() }
+}
 
 func FuzzWalkTarZst(f *testing.F) {
 	good := makeTar(f, []tarEnt{
@@ -27,6 +38,7 @@ func FuzzWalkTarZst(f *testing.F) {
 	f.Add(zstdBytes(f, []byte("not a tar")))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
 		p := filepath.Join(dir, "in.tar.zst")
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -61,6 +73,7 @@ func FuzzDecodeObjects(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
 		DecodeObjects("f.json", bytes.NewReader(data), fuzzLimits, func(o Object) error {
 			if o.Kind == "" {
 				t.Fatalf("object without kind delivered: %s", o.Raw)
@@ -75,6 +88,7 @@ func FuzzSplitDumpLogs(f *testing.F) {
 	f.Add([]byte("stray\n==== START logs for container a of pod ns/p ====\nx"))
 	f.Add([]byte(strings.Repeat("y", 5000) + "==== END logs for container a of pod ns/p ====\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
 		var total int64
 		SplitDumpLogs(bytes.NewReader(data), fuzzLimits, func(ns, pod, c string, b io.Reader) error {
 			n, err := io.Copy(io.Discard, b)
