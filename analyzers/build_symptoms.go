@@ -1,0 +1,219 @@
+package analyzers
+
+import (
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/nohealthy/nohealthy/analyzers/logscan"
+)
+
+// envoyCluster is an Istio cluster name taken apart.
+type envoyCluster struct {
+	direction, subset, host string
+	port                    int
+}
+
+// parseEnvoyCluster reads "outbound|9080|v1|reviews.ns.svc.cluster.local"
+// and the SNI form "outbound_.9080_.v1_.reviews.ns.svc.cluster.local".
+func parseEnvoyCluster(name string) (envoyCluster, bool) {
+	name = strings.TrimSuffix(name, ";")
+	var parts []string
+	if strings.Count(name, "|") == 3 {
+		parts = strings.SplitN(name, "|", 4)
+	} else if strings.Count(name, "_.") >= 3 {
+		parts = strings.SplitN(name, "_.", 4)
+	} else {
+		return envoyCluster{}, false
+	}
+	port, _ := strconv.Atoi(parts[1])
+	return envoyCluster{direction: parts[0], port: port, subset: parts[2], host: parts[3]}, true
+}
+
+// connectFailureKinds are symptoms of a connection to the backend failing
+// (refused, reset, timed out) rather than of no backend being known.
+var connectFailureKinds = map[string]bool{
+	"UF": true, "UC": true, "UR": true, "LR": true, "UT": true, "URX": true,
+	logscan.KindNginxConnectRefused: true, logscan.KindNginxConnectFailed: true,
+	logscan.KindNginxUpstreamTimeout: true, logscan.KindIngress502: true,
+	logscan.KindZtunnelReset: true, logscan.KindZtunnelTimeout: true,
+}
+
+var dnsKinds = map[string]bool{"DF": true, logscan.KindNginxResolveFailed: true, logscan.KindZtunnelDNS: true}
+
+func (b *builder) buildSymptoms(syms []logscan.Symptom) {
+	sort.SliceStable(syms, func(i, j int) bool {
+		if syms[i].Count != syms[j].Count {
+			return syms[i].Count > syms[j].Count
+		}
+		return false
+	})
+	for i, s := range syms {
+		f := &SymptomFact{
+			ID: "S" + strconv.Itoa(i+1), Kind: s.Kind, Format: string(s.Format), Count: s.Count,
+			Upstream: s.Upstream, UpstreamHost: s.UpstreamHost, Route: s.Route, Authority: s.Authority,
+			Details: s.Details, Code: s.Code, Samples: s.Samples,
+		}
+		if f.Samples == nil {
+			f.Samples = []string{}
+		}
+		if !s.First.IsZero() {
+			f.First = s.First.UTC().Format(time.RFC3339)
+			f.Last = s.Last.UTC().Format(time.RFC3339)
+		}
+		keys := map[string]bool{}
+		if s.Origin.Pod != "" {
+			f.Reporter = Ref{Kind: "Pod", Namespace: s.Origin.Namespace, Name: s.Origin.Pod}
+			keys["pod:"+s.Origin.Namespace+"/"+s.Origin.Pod] = true
+			if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
+				f.ReporterWorkload = b.ix.owner[p]
+			} else {
+				f.ReporterWorkload = guessWorkload(s.Origin.Namespace, s.Origin.Pod)
+			}
+			keys["wl:"+f.ReporterWorkload.Kind+"/"+f.ReporterWorkload.Namespace+"/"+f.ReporterWorkload.Name] = true
+			if w := b.workloadByRef[f.ReporterWorkload]; w != nil {
+				f.ReporterRole = w.Role
+			} else {
+				f.ReporterRole = roleOf(s.Origin.Namespace, f.ReporterWorkload.Name, nil)
+			}
+		}
+		svc := b.resolveUpstream(f, s)
+		if svc != nil {
+			sf := b.serviceByKey[key(svc.Namespace, svc.Name)]
+			f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
+			f.ServiceFound = true
+			f.ServiceReady = sf != nil && !sf.NoReadyBackends
+			keys["svc:"+svc.Namespace+"/"+svc.Name] = true
+			if f.FQDN == "" {
+				f.FQDN = svc.Name + "." + svc.Namespace + ".svc.cluster.local"
+			}
+			if f.Subset != "" {
+				keys["subset:"+svc.Namespace+"/"+svc.Name+"/"+f.Subset] = true
+			}
+			if sf != nil {
+				sf.SymptomCount += s.Count
+				if connectFailureKinds[s.Kind] {
+					sf.ConnectFailures += s.Count
+				}
+			}
+		}
+		if f.FQDN != "" {
+			keys["host:"+f.FQDN] = true
+			if f.Subset != "" && svc == nil {
+				keys["subset:?/"+f.FQDN+"/"+f.Subset] = true
+			}
+		}
+		if f.Authority != "" {
+			keys["authority:"+stripPort(f.Authority)] = true
+		}
+		if svc == nil && f.Upstream != "" && f.FQDN == "" {
+			keys["upstream:"+f.Upstream] = true
+		}
+		switch s.Format {
+		case logscan.FormatEnvoyText, logscan.FormatEnvoyJSON:
+			keys["global:mesh"] = true
+			b.cluster.EnvoySymptoms += s.Count
+		}
+		if dnsKinds[s.Kind] {
+			keys["global:dns"] = true
+			b.cluster.DNSSymptoms += s.Count
+		}
+		f.Keys = sortedSet(keys)
+		b.facts.Symptoms = append(b.facts.Symptoms, f)
+	}
+}
+
+// guessWorkload names the workload of a pod that is not in the bundle from
+// its name: <deployment>-<rs hash>-<suffix> or <daemonset>-<suffix>.
+func guessWorkload(ns, pod string) Ref {
+	parts := strings.Split(pod, "-")
+	if len(parts) >= 3 && len(parts[len(parts)-2]) >= 8 && len(parts[len(parts)-1]) == 5 {
+		return Ref{Kind: "Deployment", Namespace: ns, Name: strings.Join(parts[:len(parts)-2], "-")}
+	}
+	if len(parts) >= 2 && len(parts[len(parts)-1]) == 5 {
+		return Ref{Kind: "DaemonSet", Namespace: ns, Name: strings.Join(parts[:len(parts)-1], "-")}
+	}
+	return Ref{Kind: "Pod", Namespace: ns, Name: pod}
+}
+
+func stripPort(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return h
+}
+
+// resolveUpstream maps a symptom's upstream to a Service, filling FQDN and
+// Subset on f.
+func (b *builder) resolveUpstream(f *SymptomFact, s logscan.Symptom) *corev1.Service {
+	up := strings.TrimSuffix(s.Upstream, ";")
+	if c, ok := parseEnvoyCluster(up); ok {
+		if c.direction == "inbound" {
+			// The sidecar's own app: the Services selecting the reporter.
+			if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
+				if sf := b.svcByWorkload[b.ix.owner[p]]; len(sf) > 0 {
+					return b.s.Services[key(sf[0].Namespace, sf[0].Name)]
+				}
+			}
+			return nil
+		}
+		f.Subset = c.subset
+		svc, fq := b.ix.serviceForHost(c.host, s.Origin.Namespace)
+		f.FQDN = fq
+		return svc
+	}
+	if svc := b.upstreamNames[up]; svc != nil {
+		return svc
+	}
+	if strings.Count(up, "/") == 1 && !strings.Contains(up, ":") { // "ns/name" from the ingress controller
+		if svc, ok := b.s.Services[up]; ok {
+			return svc
+		}
+	}
+	hostport := up
+	if i := strings.Index(hostport, "://"); i >= 0 {
+		hostport = hostport[i+3:]
+		if j := strings.IndexByte(hostport, '/'); j >= 0 {
+			hostport = hostport[:j]
+		}
+	}
+	for _, cand := range []string{hostport, s.UpstreamHost} {
+		if cand == "" {
+			continue
+		}
+		h := stripPort(cand)
+		if svc, ok := b.ix.svcByIP[h]; ok {
+			return svc
+		}
+		if p, ok := b.ix.podsByIP[h]; ok {
+			if sf := b.svcByWorkload[b.ix.owner[p]]; len(sf) > 0 {
+				return b.s.Services[key(sf[0].Namespace, sf[0].Name)]
+			}
+		}
+		if strings.Contains(h, ".svc") {
+			if svc, fq := b.ix.serviceForHost(h, ""); svc != nil {
+				f.FQDN = fq
+				return svc
+			}
+		}
+	}
+	return nil
+}
+
+// indexUpstreamNames records the names ingress-nginx gives its upstreams
+// (<ns>-<svc>-<port number or name>) so access lines map back to Services.
+func (b *builder) indexUpstreamNames() {
+	for _, k := range sortedKeys(b.s.Services) {
+		svc := b.s.Services[k]
+		for _, p := range svc.Spec.Ports {
+			b.upstreamNames[svc.Namespace+"-"+svc.Name+"-"+strconv.Itoa(int(p.Port))] = svc
+			if p.Name != "" {
+				b.upstreamNames[svc.Namespace+"-"+svc.Name+"-"+p.Name] = svc
+			}
+		}
+	}
+}

@@ -1,0 +1,245 @@
+package analyzers
+
+import (
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// index holds the relations a diagnosis walks, built once from a Store.
+type index struct {
+	s *Store
+	// podsByLabel: namespace -> "k=v" -> pods carrying that label.
+	podsByLabel map[string]map[string][]*corev1.Pod
+	podsByNS    map[string][]*corev1.Pod
+	podsByIP    map[string]*corev1.Pod
+	svcByIP     map[string]*corev1.Service
+	// slicesBySvc: "ns/svc" -> its EndpointSlices.
+	slicesBySvc map[string][]*discoveryv1.EndpointSlice
+	// events by involved object "Kind/ns/name".
+	events       map[string][]*corev1.Event
+	notReadyNode map[string]bool
+	owner        map[*corev1.Pod]Ref
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func podTerminal(p *corev1.Pod) bool {
+	return p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed
+}
+
+func podCondition(p *corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition {
+	for i := range p.Status.Conditions {
+		if p.Status.Conditions[i].Type == t {
+			return &p.Status.Conditions[i]
+		}
+	}
+	return nil
+}
+
+func nodeReady(n *corev1.Node) string {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return string(c.Status)
+		}
+	}
+	return "Unknown"
+}
+
+func newIndex(s *Store) *index {
+	ix := &index{
+		s:            s,
+		podsByLabel:  map[string]map[string][]*corev1.Pod{},
+		podsByNS:     map[string][]*corev1.Pod{},
+		podsByIP:     map[string]*corev1.Pod{},
+		svcByIP:      map[string]*corev1.Service{},
+		slicesBySvc:  map[string][]*discoveryv1.EndpointSlice{},
+		events:       map[string][]*corev1.Event{},
+		notReadyNode: map[string]bool{},
+		owner:        map[*corev1.Pod]Ref{},
+	}
+	for _, k := range sortedKeys(s.Pods) {
+		p := s.Pods[k]
+		ns := p.Namespace
+		ix.podsByNS[ns] = append(ix.podsByNS[ns], p)
+		m := ix.podsByLabel[ns]
+		if m == nil {
+			m = map[string][]*corev1.Pod{}
+			ix.podsByLabel[ns] = m
+		}
+		for lk, lv := range p.Labels {
+			m[lk+"="+lv] = append(m[lk+"="+lv], p)
+		}
+		if p.Status.PodIP != "" && !podTerminal(p) && !p.Spec.HostNetwork {
+			ix.podsByIP[p.Status.PodIP] = p
+		}
+		ix.owner[p] = ix.resolveOwner(p)
+	}
+	for _, k := range sortedKeys(s.Services) {
+		svc := s.Services[k]
+		for _, ip := range append([]string{svc.Spec.ClusterIP}, svc.Spec.ClusterIPs...) {
+			if ip != "" && ip != "None" {
+				ix.svcByIP[ip] = svc
+			}
+		}
+	}
+	for _, k := range sortedKeys(s.EndpointSlices) {
+		es := s.EndpointSlices[k]
+		name := es.Labels[discoveryv1.LabelServiceName]
+		if name == "" {
+			continue
+		}
+		sk := key(es.Namespace, name)
+		ix.slicesBySvc[sk] = append(ix.slicesBySvc[sk], es)
+	}
+	for _, k := range sortedKeys(s.Events) {
+		e := s.Events[k]
+		io := e.InvolvedObject
+		ns := io.Namespace
+		if ns == "" {
+			ns = e.Namespace
+		}
+		ek := io.Kind + "/" + ns + "/" + io.Name
+		if io.Kind == "Node" {
+			ek = "Node//" + io.Name
+		}
+		ix.events[ek] = append(ix.events[ek], e)
+	}
+	for _, evs := range ix.events {
+		sort.SliceStable(evs, func(i, j int) bool { return eventTime(evs[i]).After(eventTime(evs[j]).Time) })
+	}
+	for name, n := range s.Nodes {
+		if nodeReady(n) != "True" {
+			ix.notReadyNode[name] = true
+		}
+	}
+	return ix
+}
+
+// selectPods returns the non-terminal pods of ns matching every pair of sel,
+// starting from the smallest posting list instead of scanning the namespace.
+func (ix *index) selectPods(ns string, sel map[string]string) []*corev1.Pod {
+	if len(sel) == 0 {
+		return nil
+	}
+	m := ix.podsByLabel[ns]
+	var best []*corev1.Pod
+	first := true
+	for k, v := range sel {
+		l := m[k+"="+v]
+		if len(l) == 0 {
+			return nil
+		}
+		if first || len(l) < len(best) {
+			best, first = l, false
+		}
+	}
+	var out []*corev1.Pod
+	for _, p := range best {
+		if !podTerminal(p) && labelsMatch(sel, p.Labels) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func labelsMatch(sel, labels map[string]string) bool {
+	for k, v := range sel {
+		if lv, ok := labels[k]; !ok || lv != v {
+			return false
+		}
+	}
+	return true
+}
+
+// resolveOwner walks controller ownerReferences: Pod -> ReplicaSet ->
+// Deployment, or StatefulSet/DaemonSet/Job; a pod without one is its own workload.
+func (ix *index) resolveOwner(p *corev1.Pod) Ref {
+	ref := controllerOf(p.OwnerReferences)
+	if ref == nil {
+		return Ref{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}
+	}
+	if ref.Kind == "ReplicaSet" {
+		if rs, ok := ix.s.ReplicaSets[key(p.Namespace, ref.Name)]; ok {
+			if d := controllerOf(rs.OwnerReferences); d != nil {
+				return Ref{Kind: d.Kind, Namespace: p.Namespace, Name: d.Name}
+			}
+			return Ref{Kind: "ReplicaSet", Namespace: p.Namespace, Name: ref.Name}
+		}
+		// ReplicaSet not in the bundle: its name is <deployment>-<pod-template-hash>.
+		if h := p.Labels["pod-template-hash"]; h != "" && strings.HasSuffix(ref.Name, "-"+h) {
+			return Ref{Kind: "Deployment", Namespace: p.Namespace, Name: strings.TrimSuffix(ref.Name, "-"+h)}
+		}
+	}
+	return Ref{Kind: ref.Kind, Namespace: p.Namespace, Name: ref.Name}
+}
+
+func controllerOf(refs []metav1.OwnerReference) *metav1.OwnerReference {
+	for i := range refs {
+		if refs[i].Controller != nil && *refs[i].Controller {
+			return &refs[i]
+		}
+	}
+	if len(refs) == 1 {
+		return &refs[0]
+	}
+	return nil
+}
+
+func (ix *index) podEvents(p *corev1.Pod) []*corev1.Event {
+	return ix.events["Pod/"+p.Namespace+"/"+p.Name]
+}
+
+// svcRefFor finds the Service named by a mesh host (FQDN or short name
+// relative to ns).
+func (ix *index) serviceForHost(host, ns string) (*corev1.Service, string) {
+	fq := fqdn(host, ns)
+	parts := strings.Split(fq, ".")
+	if len(parts) >= 3 && parts[2] == "svc" {
+		if svc, ok := ix.s.Services[key(parts[1], parts[0])]; ok {
+			return svc, fq
+		}
+	}
+	return nil, fq
+}
+
+// fqdn expands a short mesh host the way Istio does: "reviews" in ns
+// "shop" is reviews.shop.svc.cluster.local; "reviews.shop" likewise.
+func fqdn(host, ns string) string {
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || strings.HasPrefix(host, "*") {
+		return host
+	}
+	parts := strings.Split(host, ".")
+	switch {
+	case len(parts) == 1 && ns != "":
+		return host + "." + ns + ".svc.cluster.local"
+	case len(parts) == 2:
+		return host + ".svc.cluster.local"
+	case len(parts) == 3 && parts[2] == "svc":
+		return host + ".cluster.local"
+	}
+	return host
+}
+
+func eventTime(e *corev1.Event) (t metav1.Time) {
+	switch {
+	case !e.LastTimestamp.IsZero():
+		return e.LastTimestamp
+	case !e.EventTime.IsZero():
+		return metav1.Time{Time: e.EventTime.Time}
+	case !e.FirstTimestamp.IsZero():
+		return e.FirstTimestamp
+	}
+	return e.CreationTimestamp
+}

@@ -1,0 +1,244 @@
+package analyzers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
+	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/bundle"
+)
+
+// collectorKinds maps gather's collector names to object kinds.
+var collectorKinds = map[string]string{
+	"pods": "Pod", "services": "Service", "endpoints": "Endpoints", "nodes": "Node", "namespaces": "Namespace",
+	"events": "Event", "events.events.k8s.io": "Event", "configmaps": "ConfigMap",
+	"endpointslices.discovery.k8s.io": "EndpointSlice",
+	"deployments.apps":                "Deployment", "replicasets.apps": "ReplicaSet", "statefulsets.apps": "StatefulSet", "daemonsets.apps": "DaemonSet",
+	"horizontalpodautoscalers.autoscaling": "HorizontalPodAutoscaler", "poddisruptionbudgets.policy": "PodDisruptionBudget",
+	"networkpolicies.networking.k8s.io": "NetworkPolicy", "ingresses.networking.k8s.io": "Ingress",
+	"virtualservices.networking.istio.io": "VirtualService", "destinationrules.networking.istio.io": "DestinationRule",
+	"gateways.networking.istio.io": "Gateway", "serviceentries.networking.istio.io": "ServiceEntry",
+	"sidecars.networking.istio.io": "Sidecar", "peerauthentications.security.istio.io": "PeerAuthentication",
+	"authorizationpolicies.security.istio.io": "AuthorizationPolicy",
+}
+
+// statusRank orders collector statuses from best to worst, so the worst
+// status across namespaces is what a cluster-wide question sees.
+var statusRank = map[string]int{bundle.StatusOK: 0, bundle.StatusSkipped: 1, bundle.StatusFailed: 2, bundle.StatusForbidden: 3}
+
+type loader struct {
+	opts     LoadOptions
+	lim      bundle.Limits
+	store    *Store
+	agg      *logscan.Aggregator
+	coverage map[string]string
+	admin    map[Ref][]envoyadmin.Cluster
+	tails    map[string][]string
+	warnings []string
+	created  *time.Time
+	mu       sync.Mutex
+}
+
+func (l *loader) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.warnings) < 1000 {
+		l.warnings = append(l.warnings, msg)
+	} else if len(l.warnings) == 1000 {
+		l.warnings = append(l.warnings, "further warnings suppressed")
+	}
+	if l.opts.Warn != nil {
+		l.opts.Warn(msg)
+	}
+}
+
+// Load reads every input (bundle, directory, cluster-info dump, loose
+// files), merges the objects, scans the logs and derives the facts. An
+// input that cannot be read at all is an error naming it; a bad file
+// inside a tree is a warning and the rest is analyzed.
+func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
+	if len(inputs) == 0 && len(opts.Logs) == 0 {
+		return nil, errors.New("no input: give a bundle (.tar.zst), a directory, or kubectl output files")
+	}
+	l := &loader{
+		opts: opts, lim: opts.Limits.WithDefaults(), store: NewStore(),
+		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
+	}
+	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
+	for _, in := range inputs {
+		if _, err := os.Stat(in); err != nil {
+			return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
+		}
+		err := bundle.Walk(in, l.lim, func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }, l.entry)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, lg := range opts.Logs {
+		f, err := os.Open(lg.Path)
+		if err != nil {
+			return nil, fmt.Errorf("--log %s: %w", lg.Path, errors.Unwrap(err))
+		}
+		_, err = l.agg.Scan(lg.Origin, lg.Path, f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("--log %s: %w", lg.Path, err)
+		}
+	}
+	for kind := range l.store.kinds {
+		if _, ok := l.coverage[kind]; !ok {
+			l.coverage[kind] = bundle.StatusOK
+		}
+	}
+	lines, _ := l.agg.Totals()
+	facts := BuildFacts(l.store, BuildInput{
+		Symptoms: l.agg.Symptoms(), Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
+	})
+	return &Snapshot{
+		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
+		ObjectCount: l.store.Count(), LogLines: lines, Facts: facts,
+	}, nil
+}
+
+func (l *loader) entry(e *bundle.Entry) error {
+	where := e.Input + ": " + e.Path
+	switch e.Type {
+	case bundle.EntryManifest:
+		var m bundle.Manifest
+		if err := json.NewDecoder(io.LimitReader(e.Body, 16<<20)).Decode(&m); err != nil {
+			l.warn("%s: unreadable manifest: %v", where, err)
+			return nil
+		}
+		if !m.CreatedAt.IsZero() {
+			t := m.CreatedAt.UTC()
+			l.created = &t
+		}
+	case bundle.EntryIndex:
+		var ix bundle.Index
+		if err := json.NewDecoder(io.LimitReader(e.Body, 256<<20)).Decode(&ix); err != nil {
+			l.warn("%s: unreadable index: %v", where, err)
+			return nil
+		}
+		for _, c := range ix.Collectors {
+			kind := c.Kind
+			if kind == "" {
+				kind = collectorKinds[c.Name]
+			}
+			if kind == "" {
+				kind = c.Name // logs, proxy-admin, ...
+			}
+			l.noteCoverage(kind, c.Status)
+			if c.Namespace != "" {
+				l.noteCoverage(kind+"@"+c.Namespace, c.Status)
+			}
+			if c.Status == bundle.StatusForbidden || c.Status == bundle.StatusFailed {
+				msg := c.Message
+				if msg == "" {
+					msg = c.Status
+				}
+				l.warn("collector %s %s: %s", c.Name, c.Status, msg)
+			}
+		}
+	case bundle.EntryObjects:
+		err := bundle.DecodeObjects(where, e.Body, l.lim, func(o bundle.Object) error {
+			if _, err := l.store.Add(o); err != nil {
+				l.warn("%s: %v", where, err)
+			}
+			return nil
+		})
+		var oe *bundle.ObjectError
+		var oes bundle.ObjectErrors
+		switch {
+		case err == nil:
+		case errors.As(err, &oes) || errors.As(err, &oe):
+			l.warn("%v", err)
+		default:
+			l.warn("%s: %v", where, err)
+		}
+	case bundle.EntryLog:
+		origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
+		var body io.Reader = e.Body
+		var tail *tailKeeper
+		if e.Previous && e.Pod != "" {
+			tail = &tailKeeper{}
+			body = io.TeeReader(e.Body, tail)
+		}
+		if _, err := l.agg.Scan(origin, where, body); err != nil {
+			l.warn("%s: %v", where, err)
+		}
+		if tail != nil {
+			l.tails[e.Namespace+"/"+e.Pod+"/"+e.Container] = tail.lines(5)
+		}
+	case bundle.EntryDumpLogs:
+		err := bundle.SplitDumpLogs(e.Body, l.lim, func(ns, pod, container string, body io.Reader) error {
+			_, err := l.agg.Scan(logscan.Origin{Namespace: ns, Pod: pod, Container: container}, where, body)
+			return err
+		})
+		if err != nil {
+			l.warn("%s: %v", where, err)
+		}
+	case bundle.EntryProxyAdmin:
+		if !strings.HasPrefix(e.Name, "clusters") {
+			return nil
+		}
+		cs, err := envoyadmin.ParseClusters(where, e.Body)
+		if err != nil {
+			l.warn("%v", err)
+			return nil
+		}
+		ref := Ref{Kind: "Pod", Namespace: e.Namespace, Name: e.Pod}
+		l.admin[ref] = append(l.admin[ref], cs...)
+	}
+	return nil
+}
+
+func (l *loader) noteCoverage(k, status string) {
+	old, ok := l.coverage[k]
+	if !ok || statusRank[status] > statusRank[old] {
+		l.coverage[k] = status
+	}
+}
+
+// tailKeeper remembers the last few KiB written to it.
+type tailKeeper struct{ buf []byte }
+
+const tailBytes = 8 << 10
+
+func (t *tailKeeper) Write(p []byte) (int, error) {
+	if len(p) >= tailBytes {
+		t.buf = append(t.buf[:0], p[len(p)-tailBytes:]...)
+		return len(p), nil
+	}
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 2*tailBytes {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailBytes:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailKeeper) lines(n int) []string {
+	s := strings.TrimRight(string(t.buf), "\n")
+	all := strings.Split(s, "\n")
+	if len(all) > n {
+		all = all[len(all)-n:]
+	}
+	out := make([]string, 0, len(all))
+	for _, x := range all {
+		x = strings.TrimSpace(x)
+		if len(x) > 400 {
+			x = x[:400] + "…"
+		}
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}

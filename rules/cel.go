@@ -1,0 +1,138 @@
+package rules
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/ext"
+
+	"github.com/nohealthy/nohealthy/analyzers"
+)
+
+// costLimit bounds one evaluation: rule conditions are comparisons over
+// precomputed facts, so a runaway comprehension is a bug in the rule.
+const costLimit = 1_000_000
+
+// nativeTypes are the fact types exposed to CEL, named analyzers.<Type>.
+func nativeTypes() []any {
+	ts := []any{ext.ParseStructTags(true),
+		reflect.TypeOf(analyzers.Ref{}), reflect.TypeOf(analyzers.Evidence{}),
+		reflect.TypeOf(analyzers.ServicePort{}), reflect.TypeOf(analyzers.NearMiss{})}
+	for _, d := range domains {
+		ts = append(ts, d.typ)
+	}
+	return ts
+}
+
+var (
+	envOnce sync.Once
+	envs    map[string]*cel.Env
+	envErr  error
+)
+
+// domainEnv returns the CEL environment of a domain: the library, the
+// domain's variable and `coverage`. One environment per domain makes a
+// rule that reads another domain's variable fail to compile.
+func domainEnv(name string) (*cel.Env, error) {
+	envOnce.Do(func() {
+		base, err := cel.NewEnv(append([]cel.EnvOption{
+			ext.NativeTypes(nativeTypes()...),
+			ext.Strings(), ext.Lists(), ext.Sets(),
+			cel.Variable("coverage", cel.MapType(cel.StringType, cel.StringType)),
+		}, library()...)...)
+		if err != nil {
+			envErr = err
+			return
+		}
+		envs = map[string]*cel.Env{}
+		for n, d := range domains {
+			e, err := base.Extend(cel.Variable(d.varName, cel.ObjectType("analyzers."+d.typ.Name())))
+			if err != nil {
+				envErr = fmt.Errorf("domain %s: %w", n, err)
+				return
+			}
+			envs[n] = e
+		}
+	})
+	if envErr != nil {
+		return nil, envErr
+	}
+	e, ok := envs[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown domain %q (known: %s)", name, strings.Join(DomainNames(), ", "))
+	}
+	return e, nil
+}
+
+// library holds nohealthy's domain functions for rule authors.
+func library() []cel.EnvOption {
+	return []cel.EnvOption{
+		// covered(coverage, kind): the collector of kind ran and was allowed
+		// (or objects of the kind were read), so "none found" means none exist.
+		cel.Function("covered",
+			cel.Overload("covered_map_string", []*cel.Type{cel.MapType(cel.StringType, cel.StringType), cel.StringType}, cel.BoolType,
+				cel.BinaryBinding(func(m, k ref.Val) ref.Val {
+					mm, ok := m.(traits.Mapper)
+					if !ok {
+						return types.False
+					}
+					v, found := mm.Find(k)
+					return types.Bool(found && v.Equal(types.String("ok")) == types.True)
+				}))),
+		// refText(ref) renders "Kind ns/name".
+		cel.Function("refText",
+			cel.Overload("refText_ref", []*cel.Type{cel.ObjectType("analyzers.Ref")}, cel.StringType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val {
+					r, ok := v.Value().(analyzers.Ref)
+					if !ok {
+						return types.String(fmt.Sprint(v.Value()))
+					}
+					return types.String(r.String())
+				}))),
+		// refsText(list of refs) renders "Kind ns/a, Kind ns/b".
+		cel.Function("refsText",
+			cel.Overload("refsText_list", []*cel.Type{cel.ListType(cel.ObjectType("analyzers.Ref"))}, cel.StringType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val { return types.String(formatVal(v)) }))),
+	}
+}
+
+// formatVal renders a CEL value for a message: lists joined with ", ",
+// maps as sorted k=v, refs as "Kind ns/name".
+func formatVal(v ref.Val) string {
+	switch x := v.(type) {
+	case types.String:
+		return string(x)
+	case traits.Lister:
+		var parts []string
+		it := x.Iterator()
+		for it.HasNext() == types.True {
+			parts = append(parts, formatVal(it.Next()))
+		}
+		return strings.Join(parts, ", ")
+	case traits.Mapper:
+		var parts []string
+		it := x.Iterator()
+		for it.HasNext() == types.True {
+			k := it.Next()
+			parts = append(parts, formatVal(k)+"="+formatVal(x.Get(k)))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ",")
+	}
+	switch n := v.Value().(type) {
+	case analyzers.Ref:
+		return n.String()
+	case *analyzers.Ref:
+		return n.String()
+	case analyzers.Evidence:
+		return n.Text
+	}
+	return fmt.Sprint(v.Value())
+}

@@ -1,0 +1,365 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/report"
+)
+
+// Engine holds the compiled, selected rules. It is safe for concurrent
+// Analyze calls: programs are immutable after compilation.
+type Engine struct {
+	rules []*compiled
+}
+
+// NewEngine compiles the rules of packs (later packs override earlier
+// rules with the same id) and keeps those sel selects. An id in sel that
+// names no rule is an error, so a typo in --only does not silently run nothing.
+func NewEngine(packs []*Pack, sel Selection) (*Engine, error) {
+	byID := map[string]int{}
+	var all []*Rule
+	for _, p := range packs {
+		for _, r := range p.Rules {
+			if i, ok := byID[r.ID]; ok {
+				all[i] = r
+				continue
+			}
+			byID[r.ID] = len(all)
+			all = append(all, r)
+		}
+	}
+	for _, id := range append(append([]string{}, sel.Only...), sel.Disable...) {
+		if _, ok := byID[id]; !ok {
+			return nil, fmt.Errorf("no rule with id %q (see 'analyze rules')", id)
+		}
+	}
+	only := toSet(sel.Only)
+	disable := toSet(sel.Disable)
+	e := &Engine{}
+	for _, r := range all {
+		if (len(only) > 0 && !only[r.ID]) || disable[r.ID] {
+			continue
+		}
+		c, err := compile(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: rule %s: %w", r.File, r.ID, err)
+		}
+		e.rules = append(e.rules, c)
+	}
+	return e, nil
+}
+
+func toSet(s []string) map[string]bool {
+	m := map[string]bool{}
+	for _, v := range s {
+		m[v] = true
+	}
+	return m
+}
+
+// Rules lists the selected rules in evaluation order.
+func (e *Engine) Rules() []*Rule {
+	out := make([]*Rule, len(e.rules))
+	for i, c := range e.rules {
+		out[i] = c.rule
+	}
+	return out
+}
+
+// node is a finding (or a symptom) in the explanation graph.
+type node struct {
+	id        string
+	h         *hit // nil for symptoms
+	sym       *analyzers.SymptomFact
+	explains  []*node
+	explained []*node
+}
+
+// Analyze evaluates every rule over the snapshot's facts, links findings
+// into chains (symptom -> intermediate facts -> root cause) and ranks the
+// root causes by the symptoms they explain.
+func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
+	f := s.Facts
+	if f == nil {
+		f = &analyzers.Facts{}
+	}
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "nohealthy"},
+		Input: report.Input{Sources: s.Sources, Objects: s.ObjectCount, LogLines: s.LogLines,
+			Warnings: append([]string{}, s.Warnings...)},
+		Symptoms: []report.Symptom{}, RootCauses: []report.RootCause{}, Findings: []report.Finding{},
+	}
+	if s.CollectedAt != nil {
+		t := s.CollectedAt.UTC().Format(time.RFC3339)
+		rep.Input.CollectedAt = &t
+	}
+	if rep.Input.Sources == nil {
+		rep.Input.Sources = []string{}
+	}
+
+	// Symptoms are nodes too, so rules can explain them.
+	var symNodes []*node
+	for _, sf := range f.Symptoms {
+		symNodes = append(symNodes, &node{id: sf.ID, sym: sf})
+		rep.Symptoms = append(rep.Symptoms, toReportSymptom(sf))
+	}
+
+	// Evaluate and merge hits with the same rule, object and detail.
+	var hits []*node
+	merged := map[string]*node{}
+	for _, c := range e.rules {
+		for _, item := range c.dom.items(f) {
+			h, err := c.eval(item, f.Coverage)
+			if err != nil {
+				rep.Input.Warnings = append(rep.Input.Warnings, fmt.Sprintf("rule %s: %v", c.rule.ID, err))
+				continue
+			}
+			if h == nil {
+				continue
+			}
+			k := c.rule.ID + "|" + h.object.String() + "|" + h.detail
+			if n, ok := merged[k]; ok {
+				for kk := range h.keys {
+					n.h.keys[kk] = true
+				}
+				n.h.evidence = appendEvidence(n.h.evidence, h.evidence)
+				continue
+			}
+			n := &node{h: h}
+			merged[k] = n
+			hits = append(hits, n)
+		}
+	}
+
+	// Link: A explains B when B's rule id or symptom kind is in A's
+	// explains list and the two share a key.
+	byRule := map[string][]*node{}
+	for _, n := range hits {
+		byRule[n.h.c.rule.ID] = append(byRule[n.h.c.rule.ID], n)
+	}
+	byKind := map[string][]*node{}
+	for _, n := range symNodes {
+		byKind[n.sym.Kind] = append(byKind[n.sym.Kind], n)
+	}
+	for _, a := range hits {
+		for _, target := range a.h.c.rule.Explains {
+			for _, b := range append(byRule[target], byKind[target]...) {
+				if b == a || !sharesKey(a, b) {
+					continue
+				}
+				a.explains = append(a.explains, b)
+				b.explained = append(b.explained, a)
+			}
+		}
+	}
+
+	// Score root causes by the symptoms they explain, directly or through
+	// intermediate findings.
+	type scored struct {
+		n        *node
+		syms     []*node
+		lines    int64
+		chain    []*node
+		priority int
+	}
+	var roots []*scored
+	for _, n := range hits {
+		if n.h.c.rule.Cause == "" {
+			continue
+		}
+		syms, paths := reachSymptoms(n)
+		sc := &scored{n: n, syms: syms, priority: n.h.c.rule.Priority}
+		for _, sn := range syms {
+			sc.lines += sn.sym.Count
+		}
+		if len(syms) > 0 {
+			sc.chain = paths[syms[0]]
+		} else {
+			sc.chain = firstIntermediatePath(n)
+		}
+		roots = append(roots, sc)
+	}
+	sort.SliceStable(roots, func(i, j int) bool {
+		a, b := roots[i], roots[j]
+		if (len(a.syms) > 0) != (len(b.syms) > 0) {
+			return len(a.syms) > 0
+		}
+		if a.lines != b.lines {
+			return a.lines > b.lines
+		}
+		if a.priority != b.priority {
+			return a.priority > b.priority
+		}
+		la, lb := report.SeverityLevel(a.n.h.c.rule.Severity), report.SeverityLevel(b.n.h.c.rule.Severity)
+		if la != lb {
+			return la > lb
+		}
+		if len(a.n.h.evidence) != len(b.n.h.evidence) {
+			return len(a.n.h.evidence) > len(b.n.h.evidence)
+		}
+		return a.n.h.object.String() < b.n.h.object.String()
+	})
+
+	// Number findings: root causes first in rank order, then the rest.
+	ordered := make([]*node, 0, len(hits))
+	for _, r := range roots {
+		ordered = append(ordered, r.n)
+	}
+	for _, n := range hits {
+		if n.h.c.rule.Cause == "" {
+			ordered = append(ordered, n)
+		}
+	}
+	for i, n := range ordered {
+		n.id = "F" + strconv.Itoa(i+1)
+	}
+	for _, n := range ordered {
+		rep.Findings = append(rep.Findings, toFinding(n))
+	}
+	for i, r := range roots {
+		h := r.n.h
+		rc := report.RootCause{
+			ID: "R" + strconv.Itoa(i+1), Rank: i + 1, Cause: h.c.rule.Cause, Severity: h.c.rule.Severity,
+			Object: toObjectRef(h.object), Detail: h.detail, Rule: h.c.rule.ID, Summary: h.summary,
+			Explains: ids(r.syms), Chain: ids(r.chain), Evidence: nonNilEvidence(h.evidence), Remediation: h.remediation,
+		}
+		if len(rc.Chain) == 0 {
+			rc.Chain = []string{r.n.id}
+		}
+		rep.RootCauses = append(rep.RootCauses, rc)
+	}
+	return rep
+}
+
+func sharesKey(a, b *node) bool {
+	var bk []string
+	if b.sym != nil {
+		bk = b.sym.Keys
+	} else {
+		for k := range b.h.keys {
+			bk = append(bk, k)
+		}
+	}
+	for _, k := range bk {
+		if a.h.keys[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// reachSymptoms walks what n explains, breadth first, and returns the
+// symptoms reached (most lines first) with the chain symptom -> ... -> n.
+func reachSymptoms(n *node) ([]*node, map[*node][]*node) {
+	parent := map[*node]*node{n: nil}
+	queue := []*node{n}
+	var syms []*node
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, nx := range cur.explains {
+			if _, seen := parent[nx]; seen {
+				continue
+			}
+			parent[nx] = cur
+			if nx.sym != nil {
+				syms = append(syms, nx)
+			} else {
+				queue = append(queue, nx)
+			}
+		}
+	}
+	sort.SliceStable(syms, func(i, j int) bool { return syms[i].sym.Count > syms[j].sym.Count })
+	paths := map[*node][]*node{}
+	for _, s := range syms {
+		var chain []*node
+		for x := s; x != nil; x = parent[x] {
+			chain = append(chain, x)
+		}
+		paths[s] = chain
+	}
+	return syms, paths
+}
+
+// firstIntermediatePath is the chain of a root cause that explains no
+// symptom: the intermediate fact it explains (a 503 waiting to happen), then itself.
+func firstIntermediatePath(n *node) []*node {
+	for _, x := range n.explains {
+		if x.h != nil {
+			return []*node{x, n}
+		}
+	}
+	return []*node{n}
+}
+
+func ids(ns []*node) []string {
+	out := make([]string, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, n.id)
+	}
+	return out
+}
+
+func toObjectRef(r analyzers.Ref) report.ObjectRef {
+	return report.ObjectRef{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+}
+
+func toFinding(n *node) report.Finding {
+	h := n.h
+	f := report.Finding{
+		ID: n.id, Rule: h.c.rule.ID, Cause: h.c.rule.Cause, Severity: h.c.rule.Severity,
+		Object: toObjectRef(h.object), Detail: h.detail, Summary: h.summary,
+		ExplainedBy: ids(n.explained), Evidence: nonNilEvidence(h.evidence), Explains: ids(n.explains),
+		Remediation: h.remediation,
+	}
+	return f
+}
+
+func nonNilEvidence(e []report.Evidence) []report.Evidence {
+	if e == nil {
+		return []report.Evidence{}
+	}
+	return e
+}
+
+// appendEvidence adds b to a without duplicates, capped so a rule that
+// matches thousands of items stays readable.
+func appendEvidence(a, b []report.Evidence) []report.Evidence {
+	const maxEvidence = 12
+	seen := map[string]bool{}
+	for _, e := range a {
+		seen[e.Kind+"|"+e.Ref+"|"+e.Text] = true
+	}
+	for _, e := range b {
+		if len(a) >= maxEvidence {
+			break
+		}
+		if k := e.Kind + "|" + e.Ref + "|" + e.Text; !seen[k] {
+			seen[k] = true
+			a = append(a, e)
+		}
+	}
+	return a
+}
+
+func toReportSymptom(sf *analyzers.SymptomFact) report.Symptom {
+	s := report.Symptom{ID: sf.ID, Kind: sf.Kind, Count: sf.Count, Upstream: sf.Upstream, Samples: sf.Samples}
+	if sf.Reporter.Name != "" {
+		s.Where = toObjectRef(sf.Reporter)
+	} else {
+		s.Where = report.ObjectRef{Kind: "Log", Name: "unknown origin"}
+	}
+	if sf.First != "" {
+		first, last := sf.First, sf.Last
+		s.First, s.Last = &first, &last
+	}
+	if s.Samples == nil {
+		s.Samples = []string{}
+	}
+	return s
+}

@@ -1,0 +1,145 @@
+package rules
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/nohealthy/nohealthy/report"
+)
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// knownCauses are the IDs of ../shared/CAUSES.md, the taxonomy contract.
+var knownCauses = map[string]bool{
+	"no-workload": true, "selector-mismatch": true, "scaled-to-zero": true, "readiness-probe-failing": true,
+	"crash-loop": true, "image-pull-failure": true, "unschedulable": true, "node-not-ready": true,
+	"port-mismatch": true, "endpoints-missing": true, "all-endpoints-terminating": true, "subset-no-pods": true,
+	"subset-undefined": true, "destination-host-unknown": true, "route-missing": true, "gateway-no-pods": true,
+	"mtls-mismatch": true, "outlier-ejected": true, "active-health-check-failing": true,
+	"circuit-breaker-overflow": true, "network-policy-blocked": true, "dns-failure": true,
+	"control-plane-down": true, "sidecar-not-ready": true, "ztunnel-connection-reset": true,
+}
+
+// IsCause reports whether id is a root-cause ID of the taxonomy.
+func IsCause(id string) bool { return knownCauses[id] }
+
+// symptomKinds are the kinds a rule may explain besides other rules' ids.
+var symptomKinds = map[string]bool{
+	"UH": true, "UF": true, "UO": true, "NR": true, "NC": true, "URX": true, "UC": true, "UT": true,
+	"UR": true, "LR": true, "DF": true, "UAEX": true, "UPE": true, "DO": true, "UDO": true,
+	"nginx-no-live-upstreams": true, "nginx-connect-refused": true, "nginx-connect-failed": true,
+	"nginx-upstream-timeout": true, "nginx-resolve-failed": true, "ingress-503": true, "ingress-502": true,
+	"ingress-no-endpoints": true, "haproxy-nosrv": true, "haproxy-server-down": true,
+	"ztunnel-no-healthy-upstream": true, "ztunnel-reset": true, "ztunnel-timeout": true, "ztunnel-dns": true,
+	"ztunnel-policy-denied": true,
+}
+
+var builtinIDs struct {
+	once sync.Once
+	ids  map[string]bool
+}
+
+// Lint checks a rule pack directory: files parse with no unknown field,
+// ids are well-formed and unique, domains exist, every expression
+// compiles with the right type, causes are taxonomy IDs, severities are
+// known, remediation is present for causes, explains names known kinds or
+// rules (of this pack or the built-in one).
+func Lint(dir string) ([]LintProblem, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory", dir)
+	}
+	var probs []LintProblem
+	var rules []*Rule
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			probs = append(probs, LintProblem{File: path, Message: err.Error()})
+			return nil
+		}
+		rs, err := ParseRules(path, data)
+		if err != nil {
+			probs = append(probs, LintProblem{File: path, Message: err.Error()})
+			return nil
+		}
+		rules = append(rules, rs...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(rules) == 0 && len(probs) == 0 {
+		probs = append(probs, LintProblem{File: dir, Message: "no rule files (*.yaml) found"})
+	}
+	return append(probs, LintRules(rules)...), nil
+}
+
+// LintRules checks loaded rules (see Lint).
+func LintRules(rules []*Rule) []LintProblem {
+	var probs []LintProblem
+	ids := map[string]string{}
+	builtinIDs.once.Do(func() {
+		builtinIDs.ids = map[string]bool{}
+		if p, err := BuiltinPack(); err == nil {
+			for _, r := range p.Rules {
+				builtinIDs.ids[r.ID] = true
+			}
+		}
+	})
+	for _, r := range rules {
+		ids[r.ID] = r.File
+	}
+	seen := map[string]string{}
+	for _, r := range rules {
+		bad := func(format string, args ...any) {
+			probs = append(probs, LintProblem{File: r.File, Rule: r.ID, Message: fmt.Sprintf(format, args...)})
+		}
+		switch {
+		case r.ID == "":
+			bad("missing id")
+		case !idRE.MatchString(r.ID):
+			bad("id %q: use lower-case letters, digits and '-'", r.ID)
+		}
+		if f, dup := seen[r.ID]; dup && r.ID != "" {
+			bad("duplicate id (also in %s)", f)
+		}
+		seen[r.ID] = r.File
+		if r.Title == "" {
+			bad("missing title")
+		}
+		if r.Cause != "" && !knownCauses[r.Cause] {
+			bad("cause %q is not an ID of CAUSES.md", r.Cause)
+		}
+		if report.SeverityLevel(r.Severity) < 0 {
+			bad("severity %q: want info, warning or critical", r.Severity)
+		}
+		if strings.TrimSpace(r.Summary) == "" {
+			bad("missing summary")
+		}
+		if strings.TrimSpace(r.Remediation) == "" {
+			bad("missing remediation text")
+		}
+		for _, x := range r.Explains {
+			if !symptomKinds[x] && ids[x] == "" && !builtinIDs.ids[x] {
+				bad("explains %q: neither a symptom kind nor a rule id", x)
+			}
+		}
+		if _, err := compile(r); err != nil {
+			bad("%v", err)
+		}
+	}
+	return probs
+}
