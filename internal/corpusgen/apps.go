@@ -704,7 +704,9 @@ func (c *Case) pod(a *App, i int, created time.Time) *Pod {
 	}
 	status["conditions"] = conds
 	status["hostIP"] = node.IP
-	status["hostIPs"] = L{M{"ip": node.IP}}
+	if c.kubeMinor() >= 28 {
+		status["hostIPs"] = L{M{"ip": node.IP}}
+	}
 	status["phase"] = "Running"
 	if st.Waiting == "ErrImagePull" || st.Waiting == "ImagePullBackOff" || st.Waiting == "ContainerCreating" {
 		status["phase"] = "Pending"

@@ -9,6 +9,13 @@ var cases = []func() *Case{
 	case05SelectorTypo,
 	case06SelectorLabelKey,
 	case07ScaledToZero,
+	case08ScaledToZeroKEDA,
 	case09ReadinessFailing,
 	case10CrashLoop,
+	case11OOMKilled,
+	case12ImagePull,
+	case13UnschedulableOld,
+	case14InsufficientCPU,
+	case15UnschedulableNew,
+	case16NodeNotReady,
 }

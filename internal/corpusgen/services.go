@@ -169,7 +169,18 @@ func (c *Case) buildSlices() {
 				"nodeName":   p.Node,
 				"targetRef":  M{"kind": "Pod", "name": p.Name, "namespace": p.NS, "uid": p.UID},
 			}
-			if z := c.zoneOf(p.Node); z != "" {
+			if c.kubeMinor() < 21 {
+				// discovery.k8s.io/v1beta1: topology map, no nodeName/zone fields
+				delete(ep, "nodeName")
+				topo := M{"kubernetes.io/hostname": p.Node}
+				if z := c.zoneOf(p.Node); z != "" {
+					topo["topology.kubernetes.io/zone"] = z
+				}
+				ep["topology"] = topo
+				if c.kubeMinor() < 20 {
+					ep["conditions"] = M{"ready": ready}
+				}
+			} else if z := c.zoneOf(p.Node); z != "" {
 				ep["zone"] = z
 			}
 			g.eps = append(g.eps, ep)
@@ -203,7 +214,11 @@ func (c *Case) buildSlices() {
 			if g.ports == nil && len(g.eps) == 0 {
 				o["ports"] = nil
 			}
-			c.add(&Obj{APIVersion: "discovery.k8s.io/v1", Kind: "EndpointSlice", NS: s.NS, Name: name, M: o})
+			apiv := "discovery.k8s.io/v1"
+			if c.kubeMinor() < 21 {
+				apiv = "discovery.k8s.io/v1beta1"
+			}
+			c.add(&Obj{APIVersion: apiv, Kind: "EndpointSlice", NS: s.NS, Name: name, M: o})
 		}
 	}
 }
@@ -253,6 +268,10 @@ func (c *Case) Event(e EventSpec) {
 		apiv = "autoscaling/v2"
 	case "Job", "CronJob":
 		apiv = "batch/v1"
+	case "ScaledObject":
+		apiv = "keda.sh/v1alpha1"
+	case "Service":
+		apiv = "v1"
 	}
 	io := M{"apiVersion": apiv, "kind": e.Obj.Kind, "name": e.Obj.Name, "uid": e.UID}
 	if e.UID == "" {
