@@ -22,7 +22,7 @@ type MeshOpts struct {
 	IstiodState    func(i int, s *PodState)
 	IstiodReplicas int
 	NoGateway      bool
-	Ambient        bool
+	GWNamespace    string // default istio-system
 }
 
 // IstioSystem installs istio-system: istiod and an ingress gateway.
@@ -53,12 +53,16 @@ func (c *Case) IstioSystem(o MeshOpts) *Mesh {
 	c.Service("istio-system", "istiod", map[string]string{"app": "istiod", "istio": "pilot"},
 		P("grpc-xds", 15010, nil), P("https-dns", 15012, nil), P("https-webhook", 443, 15017), P("http-monitoring", 15014, nil))
 	if !o.NoGateway {
-		m.GW = c.App(AppSpec{NS: "istio-system", Name: o.GWName, Labels: o.GWLabels, Replicas: o.GWReplicas,
+		gwns := or(o.GWNamespace, "istio-system")
+		if gwns != "istio-system" {
+			c.Namespace(gwns)
+		}
+		m.GW = c.App(AppSpec{NS: gwns, Name: o.GWName, Labels: o.GWLabels, Replicas: o.GWReplicas,
 			Image: c.proxyImage(o.Version), Container: "istio-proxy", ServiceAccount: o.GWName + "-service-account",
 			Ports: []CPort{{"status-port", 15021}, {"http2", 8080}, {"https", 8443}, {"http-envoy-prom", 15090}}, Probe: "/healthz/ready",
 			Args: []string{"proxy", "router", "--domain", "$(POD_NAMESPACE).svc.cluster.local", "--proxyLogLevel=warning", "--proxyComponentLogLevel=misc:error", "--log_output_level=default:info"},
 			Age:  60 * Day, CPU: "100m", Mem: "1Gi"})
-		m.GWSvc = c.ServiceT("istio-system", o.GWName, "LoadBalancer", o.GWLabels,
+		m.GWSvc = c.ServiceT(gwns, o.GWName, "LoadBalancer", o.GWLabels,
 			SvcPort{Name: "status-port", Port: 15021, Target: 15021}, SvcPort{Name: "http2", Port: 80, Target: 8080}, SvcPort{Name: "https", Port: 443, Target: 8443})
 	}
 	return m
@@ -165,4 +169,17 @@ func (c *Case) Ingress(ns, name, host string, paths ...any) *Obj {
 		"spec":   M{"ingressClassName": "nginx", "rules": L{M{"host": host, "http": M{"paths": ps}}}},
 		"status": M{"loadBalancer": M{"ingress": L{M{"ip": lbIP}}}},
 	})
+}
+
+// Ztunnel adds the ambient ztunnel DaemonSet (one pod per worker).
+func (c *Case) Ztunnel(state func(i int, s *PodState)) *App {
+	return c.App(AppSpec{NS: "istio-system", Name: "ztunnel", Kind: "DaemonSet", Labels: map[string]string{"app": "ztunnel"},
+		Image: "docker.io/istio/ztunnel:" + c.IstioVersion + "-distroless", Container: "istio-proxy", ServiceAccount: "ztunnel",
+		Ports: []CPort{{"", 15020}}, Probe: "/healthz/ready", Args: []string{"proxy", "ztunnel"}, State: state, Age: 30 * Day,
+		Tolerations: []M{{"effect": "NoSchedule", "operator": "Exists"}, {"key": "CriticalAddonsOnly", "operator": "Exists"}, {"effect": "NoExecute", "operator": "Exists"}}})
+}
+
+// GWLog writes the gateway pod's access log.
+func (c *Case) GWLog(m *Mesh, lines []string) {
+	c.Log(m.GW.Spec.NS, m.GWPod(0).Name, "istio-proxy", lines...)
 }

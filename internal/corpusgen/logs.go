@@ -19,7 +19,8 @@ type Rec struct {
 	XFF, UA, ReqID, Authority, UpHost    string
 	Cluster, UpLocal, DownLocal, DownRem string
 	SNI, RouteName                       string
-	Tries                                int // nginx: upstream attempts
+	Tries                                int      // nginx: upstream attempts
+	UpHosts                              []string // nginx: the peers tried, in order
 }
 
 // Outcome is how a request ended.
@@ -366,6 +367,9 @@ func IngressNginxAccess(seed string, recs []Rec) []string {
 			ss := make([]string, x.Tries)
 			for i := range hs {
 				hs[i] = x.UpHost
+				if len(x.UpHosts) == x.Tries {
+					hs[i] = x.UpHosts[i]
+				}
 				ls[i] = "0"
 				ts[i] = fmt.Sprintf("%.3f", float64(r.N(2))/1000)
 				ss[i] = fmt.Sprint(x.Code)
