@@ -11,6 +11,7 @@ type Cluster struct {
 	// Circuit-breaker thresholds of the default priority (0 = not shown).
 	MaxConnections, MaxPendingRequests, MaxRequests, MaxRetries int64
 	OutlierDetection                                            bool // an outlier detector is installed (text: outlier:: lines; JSON: ejection thresholds)
+	EDSServiceName                                              string
 }
 
 // Host is one upstream host of a cluster with its health flags.
@@ -26,6 +27,15 @@ type Host struct {
 	PendingActiveHC    bool
 	ActiveHCTimeout    bool
 	EDSDraining        bool
+	// ExcludedViaImmediateHCFail: taken out of rotation by a protocol signal
+	// (/excluded_via_immediate_hc_fail).
+	ExcludedViaImmediateHCFail bool
+	// HealthFlags is the raw text health_flags value ("healthy",
+	// "/failed_outlier_check", ...); empty for JSON input.
+	HealthFlags string
+	// EDSHealthStatus is the JSON eds_health_status / istioctl STATUS
+	// ("HEALTHY", "UNHEALTHY", "DRAINING", "DEGRADED", ...); empty for text.
+	EDSHealthStatus string
 	// Selected stats (0 when absent).
 	RqError, RqTotal, CxConnectFail int64
 }
