@@ -475,7 +475,8 @@ func Ztunnel(evs []ZEvent) []string {
 				f = append(f, fmt.Sprintf("error=%q", e.Err))
 			}
 		}
-		out = append(out, fmt.Sprintf("%s\t%s\taccess\t%s\t%s", e.T.UTC().Format("2006-01-02T15:04:05.000000Z"), e.Level, e.Msg, strings.Join(f, " ")))
+		t := e.T.Add(time.Duration(hashN(e.SrcAddr)%1000) * time.Microsecond)
+		out = append(out, fmt.Sprintf("%s\t%s\taccess\t%s\t%s", t.UTC().Format("2006-01-02T15:04:05.000000Z"), e.Level, e.Msg, strings.Join(f, " ")))
 	}
 	return out
 }
