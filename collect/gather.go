@@ -159,6 +159,8 @@ func Run(ctx context.Context, cfg Config, sink Sink) (Result, error) {
 		cfg.Redactor = DefaultRedactor()
 	}
 	rc := rest.CopyConfig(cfg.REST)
+	// Deprecation warnings (v1 Endpoints) are expected; keep stderr for progress.
+	rc.WarningHandler = rest.NoWarnings{}
 	if rc.QPS == 0 {
 		rc.QPS = 100
 		rc.Burst = 200
