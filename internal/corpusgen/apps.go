@@ -676,8 +676,9 @@ func (c *Case) pod(a *App, i int, created time.Time) *Pod {
 	if !ready {
 		msg := "containers with unready status: [" + strings.Join(unready, " ") + "]"
 		since := c.Now.Add(-time.Duration(5+hashN(name)%20) * Min)
-		if st.Restarts > 0 || st.Waiting != "" {
-			since = c.Now.Add(-time.Duration(30+hashN(name)%200) * Sec)
+		if st.Started < 2*Hour || st.Waiting != "" {
+			// never became ready since this pod started
+			since = pcreated.Add(time.Duration(4+hashN(name)%6) * Sec)
 		}
 		readyCond = cond("Ready", "False", since, "ContainersNotReady", msg)
 		ctrReadyCond = cond("ContainersReady", "False", since, "ContainersNotReady", msg)

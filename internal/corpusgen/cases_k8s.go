@@ -166,6 +166,7 @@ func case09ReadinessFailing() *Case {
 		State: func(i int, s *PodState) { s.NotReady = true; s.Started = 35 * Min }})
 	catSvc := c.Service("shop", "catalog", map[string]string{"app": "catalog"}, P("http", 8080, "http"))
 	c.Web("shop", "cart", 2, 8080, "ghcr.io/acme/shop-cart:1.9.3", true)
+	c.Filler("shop", "ghcr.io/acme", true, "checkout", 2, "payments-proxy", 2, "recommendations", 2, "user-profile", 2)
 	c.GW("v1beta1", "shop", "shop-gw", map[string]string{"istio": "ingressgateway"}, "shop.acme.example")
 	c.VS("v1beta1", "shop", "shop", M{"hosts": Strs("shop.acme.example"), "gateways": Strs("shop-gw"), "http": L{
 		M{"match": L{M{"uri": M{"prefix": "/api/catalog"}}}, "route": L{Route("catalog", 8080, "")}},

@@ -257,7 +257,9 @@ func case42TwoCauses() *Case {
 	c.CrashLooping(led, 35*Min)
 	ls := c.Service("payments", "ledger", map[string]string{"app": "ledger"}, P("http", 8080, "http"))
 	api, as := c.Web("payments", "payments-api", 2, 8080, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api:2025.01.9", true)
+	c.Filler("payments", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", true, "fx-rates", 2, "fraud-check", 3, "payouts", 2, "webhooks", 2)
 	c.MeshNS("shop")
+	c.Filler("shop", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", true, "productpage", 3, "details", 2, "ratings", 2, "storefront", 3, "cart", 2, "search", 2)
 	for _, v := range []string{"v2", "v3"} {
 		c.App(AppSpec{NS: "shop", Name: "reviews-" + v, Labels: map[string]string{"app": "reviews", "version": v}, Replicas: 1,
 			Image: "docker.io/istio/examples-bookinfo-reviews-" + v + ":1.20.2", Ports: []CPort{{"http", 9080}}, Sidecar: true})

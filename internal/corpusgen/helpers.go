@@ -167,3 +167,13 @@ func NoEndpointWarnings(from, to time.Time, every time.Duration, svc string) []T
 	}
 	return out
 }
+
+// Filler adds healthy services around the broken one: name:replicas pairs.
+func (c *Case) Filler(ns, registry string, sidecar bool, specs ...any) {
+	for i := 0; i+1 < len(specs); i += 2 {
+		name := specs[i].(string)
+		n := specs[i+1].(int)
+		ver := fmt.Sprintf("%d.%d.%d", 1+hashN(name)%5, hashN(name+"m")%20, hashN(name+"p")%10)
+		c.Web(ns, name, n, 8080, registry+"/"+name+":"+ver, sidecar)
+	}
+}
