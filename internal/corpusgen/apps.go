@@ -31,6 +31,9 @@ type PodState struct {
 	Terminating time.Time
 	// Started is how long before bundle time the current container started.
 	Started time.Duration
+	// UnreadyFor: how long the pod has been not ready (default: since start
+	// for young pods).
+	UnreadyFor time.Duration
 }
 
 // AppSpec declares a workload.
@@ -679,6 +682,12 @@ func (c *Case) pod(a *App, i int, created time.Time) *Pod {
 		if st.Started < 2*Hour || st.Waiting != "" {
 			// never became ready since this pod started
 			since = pcreated.Add(time.Duration(4+hashN(name)%6) * Sec)
+		}
+		if st.UnreadyFor != 0 {
+			since = c.Now.Add(-st.UnreadyFor)
+		}
+		if !st.Terminating.IsZero() {
+			since = st.Terminating.Add(2 * Sec)
 		}
 		readyCond = cond("Ready", "False", since, "ContainersNotReady", msg)
 		ctrReadyCond = cond("ContainersReady", "False", since, "ContainersNotReady", msg)

@@ -75,7 +75,7 @@ func case38DistractorNode() *Case {
 	m := c.IstioSystem(MeshOpts{Version: "1.8.6"})
 	c.MeshNS("media")
 	pl := c.App(AppSpec{NS: "media", Name: "player-api", Replicas: 3, Image: "registry.media.example/player-api:2.0.3", Ports: []CPort{{"http", 8000}}, Probe: "/ready", Sidecar: true,
-		State: func(i int, s *PodState) { s.NotReady = true }})
+		State: func(i int, s *PodState) { s.NotReady, s.UnreadyFor = true, 28*Min+time.Duration(i)*7*Sec }})
 	ps := c.Service("media", "player-api", map[string]string{"app": "player-api"}, P("http", 8000, "http"))
 	c.ProbeFailing(pl, "HTTP probe failed with statuscode: 500", 28*Min)
 	for _, p := range pl.Pods {
