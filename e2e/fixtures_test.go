@@ -83,7 +83,7 @@ func (c *Cluster) workload(t testing.TB, w workload) created {
 	tmpl := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: w.labels, Annotations: w.annots}, Spec: corev1.PodSpec{Containers: containers}}
 	d, err := c.Client.AppsV1().Deployments(w.ns).Create(bg, &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: w.name, Labels: w.labels},
-		Spec: appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: w.labels}, Template: tmpl},
+		Spec:       appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: w.labels}, Template: tmpl},
 	}, metav1.CreateOptions{})
 	must(t, err)
 	hash := fmt.Sprintf("%x", len(w.name)*7919+len(w.ns)*104729)[:5] + "c9f"
@@ -196,7 +196,7 @@ func (c *Cluster) service(t testing.TB, ns, name string, selector map[string]str
 	t.Helper()
 	_, err := c.Client.CoreV1().Services(ns).Create(bg, &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": name}},
-		Spec: corev1.ServiceSpec{Selector: selector, Ports: []corev1.ServicePort{{Name: "http", Port: port, TargetPort: intstr.FromString("http")}}},
+		Spec:       corev1.ServiceSpec{Selector: selector, Ports: []corev1.ServicePort{{Name: "http", Port: port, TargetPort: intstr.FromString("http")}}},
 	}, metav1.CreateOptions{})
 	must(t, err)
 }
@@ -228,9 +228,9 @@ func (c *Cluster) event(t testing.TB, obj *corev1.Pod, typ, reason, msg, compone
 	t.Helper()
 	now := metav1.Now()
 	_, err := c.Client.CoreV1().Events(obj.Namespace).Create(bg, &corev1.Event{
-		ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("%s.%x", obj.Name, time.Now().UnixNano())},
+		ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%x", obj.Name, time.Now().UnixNano())},
 		InvolvedObject: corev1.ObjectReference{Kind: "Pod", APIVersion: "v1", Namespace: obj.Namespace, Name: obj.Name, UID: obj.UID},
-		Type: typ, Reason: reason, Message: msg, Count: count, FirstTimestamp: now, LastTimestamp: now,
+		Type:           typ, Reason: reason, Message: msg, Count: count, FirstTimestamp: now, LastTimestamp: now,
 		Source: corev1.EventSource{Component: component}, ReportingController: component,
 	}, metav1.CreateOptions{})
 	must(t, err)

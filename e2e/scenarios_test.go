@@ -100,7 +100,9 @@ func envoyLine(code int, flags, details, cluster, authority string) string {
 		authority + `" "-" ` + cluster + ` - 10.244.0.5:8080 10.244.9.9:51234 - -`
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))) }
+func itoa(i int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)))
+}
 
 // TestScenarios loads three broken scenarios into the real API server, runs
 // gather on each namespace and analyze on the bundle, and checks the root
