@@ -163,7 +163,7 @@ func NginxBanner(version string) []string {
 func NoEndpointWarnings(from, to time.Time, every time.Duration, svc string) []TLine {
 	var out []TLine
 	for t := from; t.Before(to); t = t.Add(every) {
-		out = append(out, TLine{t, Klog(t.Add(time.Duration(hashN(t.String())%900)*time.Millisecond), 'W', 7, "controller.go:1214", fmt.Sprintf("Service %q does not have any active Endpoint.", svc))})
+		out = append(out, TLine{t, Klog(t.Add(time.Duration(hashN(t.String())%900000)*time.Microsecond), 'W', 7, "controller.go:1214", fmt.Sprintf("Service %q does not have any active Endpoint.", svc))})
 	}
 	return out
 }
