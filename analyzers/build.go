@@ -27,7 +27,10 @@ type builder struct {
 	drByFQDN      map[string][]*DestinationRule
 	drFacts       map[string][]*DestinationRuleFact
 	subsetFacts   []*SubsetFact
+	subsetByName  map[string]*SubsetFact
 	gatewayPods   map[string][]*corev1.Pod
+	templates     map[string][]podTemplate
+	symsByFQDN    map[string][]*SymptomFact
 }
 
 // BuildInput is what BuildFacts needs besides the objects.
@@ -56,15 +59,25 @@ func BuildFacts(s *Store, in BuildInput) *Facts {
 		upstreamNames: map[string]*corev1.Service{},
 		drByFQDN:      map[string][]*DestinationRule{},
 		drFacts:       map[string][]*DestinationRuleFact{},
+		subsetByName:  map[string]*SubsetFact{},
 	}
 	if b.facts.Coverage == nil {
 		b.facts.Coverage = map[string]string{}
 	}
+	b.indexTemplates()
 	b.buildServices()
 	b.buildWorkloads()
 	b.linkWorkloadsToServices()
 	b.indexUpstreamNames()
+	b.indexConfigUpstreams()
+	b.indexAdminClusters(in.Admin)
 	b.buildSymptoms(in.Symptoms)
+	b.symsByFQDN = map[string][]*SymptomFact{}
+	for _, sf := range b.facts.Symptoms {
+		if sf.FQDN != "" {
+			b.symsByFQDN[sf.FQDN] = append(b.symsByFQDN[sf.FQDN], sf)
+		}
+	}
 	b.buildDestinationRules()
 	b.buildRoutes()
 	b.buildVirtualServices()

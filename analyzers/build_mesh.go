@@ -207,6 +207,7 @@ func (b *builder) buildSubsets(dr *DestinationRule, drf *DestinationRuleFact, sv
 			Text: fmt.Sprintf("subset %s selects %s: %d of the host's %d pod(s) match, %d ready; pods carry %s",
 				sub.Name, orNone(f.LabelsText), f.MatchingPods, f.HostPods, f.ReadyMatchingPods, orNone(strings.Join(f.PresentLabels, ", ")))}}
 		b.subsetFacts = append(b.subsetFacts, f)
+		b.subsetByName[f.FQDN+"|"+f.Name] = f
 		b.facts.Subsets = append(b.facts.Subsets, f)
 	}
 }
@@ -278,15 +279,13 @@ func (b *builder) buildRoutes() {
 			if !f.HostKnown {
 				f.NearestService = b.nearestService(h, vs.Namespace)
 			}
-			for _, sf := range b.facts.Symptoms {
-				if sf.FQDN == fq && (sub == "" || sf.Subset == sub) {
+			for _, sf := range b.symsByFQDN[fq] {
+				if sub == "" || sf.Subset == sub {
 					f.SymptomCount += sf.Count
 				}
 			}
-			for _, sb := range b.subsetFacts {
-				if sb.FQDN == fq && sb.Name == sub {
-					sb.Routed = true
-				}
+			if sb := b.subsetByName[fq+"|"+sub]; sb != nil {
+				sb.Routed = true
 			}
 			f.Evidence = []Evidence{{Kind: "Object", Ref: vref.String(), Text: routeText(f)}}
 			b.facts.Routes = append(b.facts.Routes, f)
@@ -480,6 +479,20 @@ func (b *builder) buildVirtualServices() {
 }
 
 func (b *builder) buildNodes() {
+	stranded := map[string][]*ServiceFact{}
+	for _, sf := range b.facts.Services {
+		if sf.NoReadyBackends && sf.AllPodsOnNotReadyNodes {
+			for _, nn := range sf.NotReadyNodes {
+				stranded[nn] = append(stranded[nn], sf)
+			}
+		}
+	}
+	podsOn := map[string]int{}
+	for _, p := range b.s.Pods {
+		if !podTerminal(p) && p.Spec.NodeName != "" {
+			podsOn[p.Spec.NodeName]++
+		}
+	}
 	for _, name := range sortedKeys(b.s.Nodes) {
 		n := b.s.Nodes[name]
 		f := &NodeFact{Ref: Ref{Kind: "Node", Name: name}, Ready: nodeReady(n), Taints: []string{}, StrandedServices: []Ref{}}
@@ -496,24 +509,11 @@ func (b *builder) buildNodes() {
 		if len(f.Taints) > 0 {
 			f.Evidence = append(f.Evidence, Evidence{Kind: "Object", Ref: "Node " + name, Text: "taints: " + strings.Join(f.Taints, ", ")})
 		}
-		for _, sf := range b.facts.Services {
-			if !sf.NoReadyBackends || !sf.AllPodsOnNotReadyNodes {
-				continue
-			}
-			for _, nn := range sf.NotReadyNodes {
-				if nn == name {
-					f.StrandedServices = append(f.StrandedServices, sf.Ref)
-					f.Keys = append(f.Keys, "svc:"+key(sf.Namespace, sf.Name))
-				}
-			}
+		for _, sf := range stranded[name] {
+			f.StrandedServices = append(f.StrandedServices, sf.Ref)
+			f.Keys = append(f.Keys, "svc:"+key(sf.Namespace, sf.Name))
 		}
-		for _, p := range b.ix.podsByNS {
-			for _, pp := range p {
-				if pp.Spec.NodeName == name && !podTerminal(pp) {
-					f.Pods++
-				}
-			}
-		}
+		f.Pods = podsOn[name]
 		b.facts.Nodes = append(b.facts.Nodes, f)
 	}
 }
@@ -526,14 +526,25 @@ func (b *builder) buildUpstreams(admin map[Ref][]envoyadmin.Cluster) {
 	sort.Slice(proxies, func(i, j int) bool { return proxies[i].String() < proxies[j].String() })
 	for _, pr := range proxies {
 		for _, c := range admin[pr] {
-			ec, ok := parseEnvoyCluster(c.Name)
-			if !ok || ec.direction != "outbound" {
+			ec, istio := parseEnvoyCluster(c.Name)
+			if istio && ec.direction != "outbound" {
 				continue
 			}
 			f := &UpstreamFact{Proxy: pr, Name: c.Name, Subset: ec.subset, Hosts: len(c.Hosts)}
-			svc, fq := b.ix.serviceForHost(ec.host, pr.Namespace)
+			// The proxy's own failure lines often do not name the cluster
+			// (Envoy's default format has none), so the proxy is a key too.
+			f.Keys = []string{"pod:" + pr.Namespace + "/" + pr.Name}
+			var svc *corev1.Service
+			var fq string
+			if istio {
+				svc, fq = b.ix.serviceForHost(ec.host, pr.Namespace)
+			} else if svc = b.upstreamNames[c.Name]; svc != nil {
+				fq = svc.Name + "." + svc.Namespace + ".svc.cluster.local"
+			}
 			f.FQDN = fq
-			f.Keys = []string{"host:" + fq}
+			if fq != "" {
+				f.Keys = append(f.Keys, "host:"+fq)
+			}
 			if svc != nil {
 				f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
 				f.ServiceFound = true
@@ -588,4 +599,30 @@ func firstN(s []string, n int) []string {
 		return s[:n]
 	}
 	return s
+}
+
+// indexAdminClusters names non-Istio Envoy clusters after the Service their
+// hosts belong to (by address or hostname), so access lines that name such
+// a cluster resolve to it.
+func (b *builder) indexAdminClusters(admin map[Ref][]envoyadmin.Cluster) {
+	for _, cs := range admin {
+		for _, c := range cs {
+			if _, istio := parseEnvoyCluster(c.Name); istio {
+				continue
+			}
+			if _, known := b.upstreamNames[c.Name]; known {
+				continue
+			}
+			for _, h := range c.Hosts {
+				svc := b.serviceForAddress(h.Address)
+				if svc == nil && h.Hostname != "" {
+					svc = b.serviceForAddress(h.Hostname)
+				}
+				if svc != nil {
+					b.upstreamNames[c.Name] = svc
+					break
+				}
+			}
+		}
+	}
 }

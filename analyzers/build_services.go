@@ -125,24 +125,49 @@ func (b *builder) templateWorkloads(f *ServiceFact) {
 			f.ZeroReplicaWorkloads = append(f.ZeroReplicaWorkloads, r)
 		}
 	}
+	// Start from the smallest posting list of the selector's pairs.
+	var best []podTemplate
+	first := true
+	for k, v := range f.Selector {
+		l := b.templates[f.Namespace+"\x00"+k+"="+v]
+		if first || len(l) < len(best) {
+			best, first = l, false
+		}
+	}
+	for _, t := range best {
+		add(t.ref, t.labels, t.replicas)
+	}
+}
+
+// podTemplate is a workload's pod template labels, indexed by namespace
+// and label pair (b.templates["ns\x00k=v"]) so
+// matching a Service against templates does not scan the cluster.
+type podTemplate struct {
+	ref      Ref
+	labels   map[string]string
+	replicas *int32
+}
+
+func (b *builder) indexTemplates() {
 	s := b.s
+	b.templates = map[string][]podTemplate{}
+	put := func(t podTemplate) {
+		for k, v := range t.labels {
+			ik := t.ref.Namespace + "\x00" + k + "=" + v
+			b.templates[ik] = append(b.templates[ik], t)
+		}
+	}
 	for _, k := range sortedKeys(s.Deployments) {
 		d := s.Deployments[k]
-		if d.Namespace == f.Namespace {
-			add(Ref{Kind: "Deployment", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas)
-		}
+		put(podTemplate{Ref{Kind: "Deployment", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas})
 	}
 	for _, k := range sortedKeys(s.StatefulSets) {
 		d := s.StatefulSets[k]
-		if d.Namespace == f.Namespace {
-			add(Ref{Kind: "StatefulSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas)
-		}
+		put(podTemplate{Ref{Kind: "StatefulSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas})
 	}
 	for _, k := range sortedKeys(s.DaemonSets) {
 		d := s.DaemonSets[k]
-		if d.Namespace == f.Namespace {
-			add(Ref{Kind: "DaemonSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, nil)
-		}
+		put(podTemplate{Ref{Kind: "DaemonSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, nil})
 	}
 }
 

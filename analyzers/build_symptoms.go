@@ -180,25 +180,17 @@ func (b *builder) resolveUpstream(f *SymptomFact, s logscan.Symptom) *corev1.Ser
 		if j := strings.IndexByte(hostport, '/'); j >= 0 {
 			hostport = hostport[:j]
 		}
-	}
-	for _, cand := range []string{hostport, s.UpstreamHost} {
-		if cand == "" {
-			continue
-		}
-		h := stripPort(cand)
-		if svc, ok := b.ix.svcByIP[h]; ok {
+		if svc := b.upstreamNames[hostport]; svc != nil { // nginx: http://<upstream group>/path
 			return svc
 		}
-		if p, ok := b.ix.podsByIP[h]; ok {
-			if sf := b.svcByWorkload[b.ix.owner[p]]; len(sf) > 0 {
-				return b.s.Services[key(sf[0].Namespace, sf[0].Name)]
-			}
+	}
+	for _, cand := range []string{hostport, s.UpstreamHost} {
+		if cand == "" || cand == "-" {
+			continue
 		}
-		if strings.Contains(h, ".svc") {
-			if svc, fq := b.ix.serviceForHost(h, ""); svc != nil {
-				f.FQDN = fq
-				return svc
-			}
+		if svc := b.serviceForAddress(cand); svc != nil {
+			f.FQDN = svc.Name + "." + svc.Namespace + ".svc.cluster.local"
+			return svc
 		}
 	}
 	return nil

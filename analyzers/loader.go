@@ -154,14 +154,10 @@ func (l *loader) entry(e *bundle.Entry) error {
 			}
 			return nil
 		})
-		var oe *bundle.ObjectError
-		var oes bundle.ObjectErrors
 		switch {
 		case err == nil:
-		case errors.As(err, &oes) || errors.As(err, &oe):
+		default: // DecodeObjects names the file itself
 			l.warn("%v", err)
-		default:
-			l.warn("%s: %v", where, err)
 		}
 	case bundle.EntryLog:
 		origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}

@@ -38,6 +38,7 @@ type Store struct {
 	Gateways         map[string]*Gateway
 	ServiceEntries   map[string]*ServiceEntry
 	PeerAuths        map[string]*PeerAuthentication
+	ConfigMaps       map[string]*corev1.ConfigMap
 
 	// versions remembers the resourceVersion kept per kind/ns/name.
 	versions map[string]string
@@ -57,7 +58,8 @@ func NewStore() *Store {
 		NetworkPolicies: map[string]*networkingv1.NetworkPolicy{}, Ingresses: map[string]*networkingv1.Ingress{},
 		VirtualServices: map[string]*VirtualService{}, DestinationRules: map[string]*DestinationRule{},
 		Gateways: map[string]*Gateway{}, ServiceEntries: map[string]*ServiceEntry{}, PeerAuths: map[string]*PeerAuthentication{},
-		versions: map[string]string{}, kinds: map[string]int{},
+		ConfigMaps: map[string]*corev1.ConfigMap{},
+		versions:   map[string]string{}, kinds: map[string]int{},
 	}
 }
 
@@ -132,6 +134,8 @@ func (s *Store) Add(obj bundle.Object) (bool, error) {
 		err = decodeInto(obj, s.Gateways, k)
 	case g == "networking.istio.io" && kind == "ServiceEntry":
 		err = decodeInto(obj, s.ServiceEntries, k)
+	case g == "" && kind == "ConfigMap":
+		err = decodeInto(obj, s.ConfigMaps, k)
 	case g == "security.istio.io" && kind == "PeerAuthentication":
 		err = decodeInto(obj, s.PeerAuths, k)
 	default:

@@ -45,7 +45,7 @@ type Symptom struct {
 	Kind     string    `json:"kind"`
 	Count    int64     `json:"count"`
 	Where    ObjectRef `json:"where"`
-	Upstream string    `json:"upstream,omitempty"`
+	Upstream string    `json:"upstream"`
 	First    *string   `json:"first"`
 	Last     *string   `json:"last"`
 	Samples  []string  `json:"samples"`
@@ -65,7 +65,7 @@ type RootCause struct {
 	Cause       string     `json:"cause"`
 	Severity    string     `json:"severity"`
 	Object      ObjectRef  `json:"object"`
-	Detail      string     `json:"detail,omitempty"`
+	Detail      string     `json:"detail"`
 	Rule        string     `json:"rule"`
 	Summary     string     `json:"summary"`
 	Explains    []string   `json:"explains"`

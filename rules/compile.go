@@ -155,11 +155,14 @@ func (c *compiled) eval(item any, coverage map[string]string) (*hit, error) {
 		if err != nil {
 			return nil, fmt.Errorf("object: %w", err)
 		}
-		r, ok := ov.Value().(analyzers.Ref)
-		if !ok {
+		switch r := ov.Value().(type) {
+		case analyzers.Ref:
+			h.object = r
+		case *analyzers.Ref:
+			h.object = *r
+		default:
 			return nil, fmt.Errorf("object: got %T, want Ref", ov.Value())
 		}
-		h.object = r
 	} else {
 		h.object = c.dom.ref(item)
 	}

@@ -164,6 +164,7 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 		n        *node
 		syms     []*node
 		lines    int64
+		biggest  int64
 		chain    []*node
 		priority int
 	}
@@ -176,6 +177,7 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 		sc := &scored{n: n, syms: syms, priority: n.h.c.rule.Priority}
 		for _, sn := range syms {
 			sc.lines += sn.sym.Count
+			sc.biggest = max(sc.biggest, sn.sym.Count)
 		}
 		if len(syms) > 0 {
 			sc.chain = paths[syms[0]]
@@ -191,6 +193,9 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 		}
 		if a.lines != b.lines {
 			return a.lines > b.lines
+		}
+		if a.biggest != b.biggest { // the largest single stream of failures
+			return a.biggest > b.biggest
 		}
 		if a.priority != b.priority {
 			return a.priority > b.priority

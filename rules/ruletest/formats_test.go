@@ -1,0 +1,140 @@
+package ruletest
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/internal/dumpconv"
+	"github.com/nohealthy/nohealthy/report"
+	"github.com/nohealthy/nohealthy/rules"
+)
+
+// TestCorpusAcrossFormats is the user's promise that the input format does
+// not change the answer: every corpus incident, read as its directory, as a
+// .tar.zst made by the bundle writer, and as a `kubectl cluster-info dump`
+// tree, passes its expectations and yields the same findings.
+func TestCorpusAcrossFormats(t *testing.T) {
+	cases, err := Discover("../../testdata/bundles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Skip("no corpus cases")
+	}
+	pack, err := rules.BuiltinPack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := rules.NewEngine([]*rules.Pack{pack}, rules.Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	analyze := EngineAnalyzer(eng, analyzers.LoadOptions{})
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			tmp := t.TempDir()
+			tarball := filepath.Join(tmp, "bundle.tar.zst")
+			packDir(t, c.Input(), tarball)
+			dump := filepath.Join(tmp, "dump")
+			if err := dumpconv.ToClusterInfoDump(c.Input(), dump); err != nil {
+				t.Fatalf("dumpconv: %v", err)
+			}
+			var want string
+			for _, in := range []string{c.Input(), tarball, dump} {
+				r, err := analyze(in)
+				if err != nil {
+					t.Fatalf("%s: %v", in, err)
+				}
+				if ok, why := Check(c.Expected, r); !ok {
+					t.Errorf("%s: %s (got %v)", in, why, top(r, 3))
+				}
+				got := findingsKey(t, r)
+				if want == "" {
+					want = got
+				} else if got != want {
+					t.Errorf("%s: findings differ from the directory's:\n got %s\nwant %s", in, got, want)
+				}
+			}
+		})
+	}
+}
+
+// findingsKey is the comparable part of a report: root causes and findings
+// without IDs of inputs.
+func findingsKey(t *testing.T, r *report.Report) string {
+	type rc struct {
+		Rank                int
+		Cause, Detail, Rule string
+		Object              report.ObjectRef
+		Explains, Chain     []string
+		EvidenceCount       int
+	}
+	var out []rc
+	for _, x := range r.RootCauses {
+		out = append(out, rc{x.Rank, x.Cause, x.Detail, x.Rule, x.Object, x.Explains, x.Chain, len(x.Evidence)})
+	}
+	var fs []string
+	for _, f := range r.Findings {
+		fs = append(fs, f.ID+" "+f.Rule+" "+f.Object.Kind+"/"+f.Object.Namespace+"/"+f.Object.Name+" "+strings.Join(f.ExplainedBy, ","))
+	}
+	b, err := json.Marshal(struct {
+		R []rc
+		F []string
+		S int
+	}{out, fs, len(r.Symptoms)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// packDir writes an unpacked bundle directory as a .tar.zst with the
+// bundle writer (manifest first, index last, as gather would).
+func packDir(t *testing.T, dir, out string) {
+	t.Helper()
+	var m bundle.Manifest
+	if data, err := os.ReadFile(filepath.Join(dir, bundle.ManifestPath)); err == nil {
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := bundle.Create(out, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx bundle.Index
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		switch rel {
+		case bundle.ManifestPath:
+			return nil
+		case bundle.IndexPath:
+			return json.Unmarshal(data, &idx)
+		}
+		return w.WriteFile(rel, data)
+	})
+	if err != nil {
+		w.Abort()
+		t.Fatal(err)
+	}
+	for _, c := range idx.Collectors {
+		w.AddCollector(c)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
