@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"reflect"
+	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
+	"runtime/pprof"
 	"testing"
+	"time"
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
@@ -111,5 +115,39 @@ func TestDeterministic(t *testing.T) {
 	}
 	if len(got[0]) < 50 || !reflect.DeepEqual(got[0], got[1]) {
 		t.Error("two runs with the same seed differ")
+	}
+}
+
+// TestProfileAnalyze profiles analyzers.Load + the rule engine on a bundle:
+//
+//	BENCHGEN_PROFILE=/tmp/b/large.tar.zst go test -run TestProfileAnalyze -v ./internal/benchgen
+//	go tool pprof -top /tmp/b/large.tar.zst.cpu.pprof
+//
+// It writes INPUT.cpu.pprof and INPUT.mem.pprof next to the input.
+func TestProfileAnalyze(t *testing.T) {
+	input := os.Getenv("BENCHGEN_PROFILE")
+	if input == "" {
+		t.Skip("set BENCHGEN_PROFILE=INPUT to profile analyze on INPUT")
+	}
+	f, err := os.Create(input + ".cpu.pprof")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := analyze(t, input)
+	pprof.StopCPUProfile()
+	t.Logf("%s: %v, %d objects, %d log lines, %d root causes", input, time.Since(start), r.Input.Objects, r.Input.LogLines, len(r.RootCauses))
+	m, err := os.Create(input + ".mem.pprof")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	runtime.GC()
+	if err := pprof.Lookup("allocs").WriteTo(m, 0); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -328,8 +328,14 @@ func newWorld(cfg Config) (*world, error) {
 	pSubset := min(cfg.VS-1, 3*cfg.Namespaces+3)
 	pReady := cfg.VS + min(S-cfg.VS-1, 2*cfg.Namespaces+7)
 	pSel := cfg.VS + min(S-cfg.VS-1, 4*cfg.Namespaces+11)
-	if pSel == pReady {
-		pSel = cfg.VS + (pReady-cfg.VS+1)%(S-cfg.VS)
+	// The selector typo needs a name long enough to stay a near miss
+	// (a 3-letter name with two letters swapped is a different name).
+	for k := 0; k < S-cfg.VS; k++ {
+		c := cfg.VS + (pSel-cfg.VS+k)%(S-cfg.VS)
+		if c != pReady && len(svcWords[(c/cfg.Namespaces)%len(svcWords)]) >= 6 {
+			pSel = c
+			break
+		}
 	}
 	for j := 0; j < S; j++ {
 		ns := apps[j%len(apps)]
