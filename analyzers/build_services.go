@@ -450,6 +450,9 @@ func (b *builder) coverageIn(kind, ns string) string {
 			return st
 		}
 	}
+	if b.facts.Coverage[kind+"@*"] == "inferred" {
+		return "unknown" // read from loose files, none from this namespace
+	}
 	return b.facts.Coverage[kind]
 }
 

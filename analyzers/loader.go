@@ -93,9 +93,18 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 			return nil, fmt.Errorf("--log %s: %w", lg.Path, err)
 		}
 	}
+	// Without a gather index, what was collected is only known from what
+	// is there: a kind counts as collected in the namespaces it appears in
+	// (loose `kubectl get -n shop` output says nothing of other namespaces).
 	for kind := range l.store.kinds {
 		if _, ok := l.coverage[kind]; !ok {
 			l.coverage[kind] = bundle.StatusOK
+			l.coverage[kind+"@*"] = "inferred"
+		}
+	}
+	for k := range l.store.nsKinds {
+		if _, ok := l.coverage[k]; !ok {
+			l.coverage[k] = bundle.StatusOK
 		}
 	}
 	lines, _ := l.agg.Totals()

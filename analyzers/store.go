@@ -44,6 +44,9 @@ type Store struct {
 	versions map[string]string
 	// kinds counts objects read per kind (also kinds we do not model).
 	kinds map[string]int
+	// nsKinds records "Kind@namespace" for every namespace an object of
+	// the kind was read from.
+	nsKinds map[string]bool
 }
 
 // NewStore returns an empty store.
@@ -59,7 +62,7 @@ func NewStore() *Store {
 		VirtualServices: map[string]*VirtualService{}, DestinationRules: map[string]*DestinationRule{},
 		Gateways: map[string]*Gateway{}, ServiceEntries: map[string]*ServiceEntry{}, PeerAuths: map[string]*PeerAuthentication{},
 		ConfigMaps: map[string]*corev1.ConfigMap{},
-		versions:   map[string]string{}, kinds: map[string]int{},
+		versions:   map[string]string{}, kinds: map[string]int{}, nsKinds: map[string]bool{},
 	}
 }
 
@@ -97,6 +100,9 @@ func (s *Store) Add(obj bundle.Object) (bool, error) {
 	}
 	var err error
 	k := key(obj.Namespace, obj.Name)
+	if obj.Namespace != "" {
+		s.nsKinds[kind+"@"+obj.Namespace] = true
+	}
 	switch {
 	case g == "" && kind == "Pod":
 		err = decodeInto(obj, s.Pods, k)

@@ -1,0 +1,197 @@
+package analyzers
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestFQDN(t *testing.T) {
+	for _, c := range []struct{ host, ns, want string }{
+		{"reviews", "shop", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop", "x", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc", "x", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc.cluster.local", "x", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc.cluster.local.", "x", "reviews.shop.svc.cluster.local"},
+		{"api.example.com", "x", "api.example.com"},
+		{"*.example.com", "x", "*.example.com"},
+	} {
+		if got := fqdn(c.host, c.ns); got != c.want {
+			t.Errorf("fqdn(%q,%q)=%q want %q", c.host, c.ns, got, c.want)
+		}
+	}
+}
+
+func TestParseEnvoyCluster(t *testing.T) {
+	for in, want := range map[string]envoyCluster{
+		"outbound|9080|v1|reviews.shop.svc.cluster.local": {"outbound", "v1", "reviews.shop.svc.cluster.local", 9080},
+		"outbound|9080||reviews.shop.svc.cluster.local;":  {"outbound", "", "reviews.shop.svc.cluster.local", 9080},
+		"outbound_.8000_._.httpbin.foo.svc.cluster.local": {"outbound", "_", "httpbin.foo.svc.cluster.local", 8000},
+		"inbound|8080||": {"inbound", "", "", 8080},
+	} {
+		got, ok := parseEnvoyCluster(in)
+		if in == "outbound_.8000_._.httpbin.foo.svc.cluster.local" {
+			// the SNI form writes an empty subset as "_"
+			want.subset = ""
+			got.subset = strings.TrimPrefix(got.subset, "_")
+		}
+		if !ok || got != want {
+			t.Errorf("%q: got %+v ok=%v want %+v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"PassthroughCluster", "-", "media_api"} {
+		if _, ok := parseEnvoyCluster(in); ok {
+			t.Errorf("%q parsed as an Istio cluster", in)
+		}
+	}
+}
+
+func TestCloseness(t *testing.T) {
+	for _, c := range []struct {
+		sel, labels map[string]string
+		near        bool
+	}{
+		{map[string]string{"app": "reveiws"}, map[string]string{"app": "reviews"}, true},                                     // typo
+		{map[string]string{"app.kubernetes.io/name": "checkout"}, map[string]string{"app": "checkout"}, true},                // renamed key
+		{map[string]string{"app": "reviews", "version": "v1"}, map[string]string{"app": "reviews", "version": "v2"}, true},   // wrong value
+		{map[string]string{"app": "payments"}, map[string]string{"app": "reviews"}, false},                                   // another app
+		{map[string]string{"app": "fraud-check"}, map[string]string{"app": "ledger", "tier": "backend"}, false},              // unrelated
+		{map[string]string{"app": "api", "tier": "web", "team": "a"}, map[string]string{"app": "db", "tier": "data"}, false}, // mostly different
+	} {
+		_, _, ok := closeness(c.sel, c.labels, "svc")
+		if ok != c.near {
+			t.Errorf("closeness(%v, %v) near=%v want %v", c.sel, c.labels, ok, c.near)
+		}
+	}
+}
+
+func TestHostMatchesAndGatewayRef(t *testing.T) {
+	if !hostMatches("*.example.com", "api.example.com") || hostMatches("*.example.com", "example.org") || !hostMatches("*", "x") {
+		t.Error("hostMatches")
+	}
+	for ref, want := range map[string]string{"gw": "shop/gw", "istio-system/gw": "istio-system/gw", "gw.istio-system": "istio-system/gw", "mesh": ""} {
+		if got := gatewayRefKey(ref, "shop"); got != want {
+			t.Errorf("gatewayRefKey(%q)=%q want %q", ref, got, want)
+		}
+	}
+}
+
+func TestParseProxyConfig(t *testing.T) {
+	out := map[string][]string{}
+	parseProxyConfig(`backend be_catalog
+  option httpchk GET /health
+  server-template srv 3 catalog-api.shop.svc.cluster.local:8080 resolvers kubedns check
+upstream web_pool {
+    server 10.0.0.5:8080 max_fails=3;
+    server web.shop.svc.cluster.local:80;
+}
+  clusters:
+  - name: media_api
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: media-api.media.svc.cluster.local, port_value: 8080}}}
+`, out)
+	if got := strings.Join(out["be_catalog"], ","); got != "catalog-api.shop.svc.cluster.local:8080" {
+		t.Errorf("haproxy: %q", got)
+	}
+	if got := strings.Join(out["web_pool"], ","); got != "10.0.0.5:8080,web.shop.svc.cluster.local:80" {
+		t.Errorf("nginx: %q", got)
+	}
+	if got := strings.Join(out["media_api"], ","); got != "media-api.media.svc.cluster.local:8080" {
+		t.Errorf("envoy: %q", got)
+	}
+}
+
+func TestGuessWorkload(t *testing.T) {
+	for pod, want := range map[string]Ref{
+		"istio-ingressgateway-7c9d8f6b5-abcde": {Kind: "Deployment", Namespace: "ns", Name: "istio-ingressgateway"},
+		"ztunnel-lcvtw":                        {Kind: "DaemonSet", Namespace: "ns", Name: "ztunnel"},
+		"web-0":                                {Kind: "Pod", Namespace: "ns", Name: "web-0"},
+	} {
+		if got := guessWorkload("ns", pod); got != want {
+			t.Errorf("%s: got %v want %v", pod, got, want)
+		}
+	}
+}
+
+func TestPolicyAdmits(t *testing.T) {
+	tcp := corev1.ProtocolTCP
+	_ = tcp
+	backend := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Labels: map[string]string{"app": "api"}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}}}}}}
+	gw := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "istio-system", Labels: map[string]string{"istio": "ingressgateway"}}, Status: corev1.PodStatus{PodIP: "10.1.0.9"}}
+	sf := &ServiceFact{Ports: []ServicePort{{Port: 80, TargetPort: "8080"}}}
+	nsLabels := map[string]string{"kubernetes.io/metadata.name": "istio-system"}
+	denyAll := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "shop"}}
+	if policyAdmits(denyAll, gw, nsLabels, sf, backend) {
+		t.Error("default deny admitted the gateway")
+	}
+	allowNS := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "shop"},
+		Spec: networkingv1.NetworkPolicySpec{Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{
+			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "istio-system"}}}}}}}}
+	if !policyAdmits(allowNS, gw, nsLabels, sf, backend) {
+		t.Error("namespace rule did not admit the gateway")
+	}
+	sameNSOnly := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "shop"},
+		Spec: networkingv1.NetworkPolicySpec{Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{
+			PodSelector: &metav1.LabelSelector{}}}}}}}
+	if policyAdmits(sameNSOnly, gw, nsLabels, sf, backend) {
+		t.Error("podSelector-only rule admitted a pod of another namespace")
+	}
+}
+
+// Loose kubectl output for one namespace says nothing of the others: a
+// Service elsewhere must not be judged "endpoints missing".
+func TestLooseFilesCoverageIsPerNamespace(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("all.json", `{"apiVersion":"v1","kind":"List","items":[
+ {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"a"},"spec":{"selector":{"app":"web"},"ports":[{"port":80}]}},
+ {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"a","labels":{"app":"web"}},"status":{"phase":"Running","podIP":"10.0.0.1","conditions":[{"type":"Ready","status":"True"}]}},
+ {"apiVersion":"v1","kind":"Service","metadata":{"name":"api","namespace":"b"},"spec":{"selector":{"app":"api"},"ports":[{"port":80}]}},
+ {"apiVersion":"v1","kind":"Pod","metadata":{"name":"api-1","namespace":"b","labels":{"app":"api"}},"status":{"phase":"Running","podIP":"10.0.0.2","conditions":[{"type":"Ready","status":"True"}]}}]}`)
+	write("slices-b.yaml", `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: api-x, namespace: b, labels: {kubernetes.io/service-name: api}}
+endpoints: [{addresses: [10.0.0.2], conditions: {ready: true}}]
+ports: [{port: 80}]
+`)
+	snap, err := Load([]string{dir}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range snap.Facts.Services {
+		switch s.Name {
+		case "web":
+			if s.EndpointsKnown || s.NoReadyBackends {
+				t.Errorf("web (no slices read for namespace a): known=%v noReady=%v", s.EndpointsKnown, s.NoReadyBackends)
+			}
+		case "api":
+			if !s.EndpointsKnown || s.ReadyEndpoints != 1 {
+				t.Errorf("api: known=%v ready=%d", s.EndpointsKnown, s.ReadyEndpoints)
+			}
+		}
+	}
+}
+
+func TestLoadErrorsNameTheInput(t *testing.T) {
+	_, err := Load([]string{"/no/such/bundle.tar.zst"}, LoadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "/no/such/bundle.tar.zst") {
+		t.Fatalf("got %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "x.tar.zst")
+	os.WriteFile(bad, []byte{0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3}, 0o644)
+	if _, err := Load([]string{bad}, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "x.tar.zst") {
+		t.Fatalf("corrupt: got %v", err)
+	}
+}
