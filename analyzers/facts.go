@@ -409,8 +409,6 @@ type ClusterFact struct {
 	IstiodReady    int  `cel:"istiodReady"`
 	// MeshInUse: sidecars, gateways or Istio resources exist.
 	MeshInUse bool `cel:"meshInUse"`
-	// XDSErrors counts proxy log lines failing to reach istiod.
-	XDSErrors int64 `cel:"xdsErrors"`
 	// EnvoySymptoms counts failure lines from Envoy proxies.
 	EnvoySymptoms int64      `cel:"envoySymptoms"`
 	DNSEvidence   []Evidence `cel:"dnsEvidence"`
