@@ -145,7 +145,7 @@ func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams
 	switch {
 	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown flag"), strings.HasPrefix(err.Error(), "invalid argument"),
 		strings.Contains(err.Error(), "flag needs an argument"), strings.HasPrefix(err.Error(), "unknown shorthand"),
-		strings.HasPrefix(err.Error(), "accepts "):
+		strings.HasPrefix(err.Error(), "accepts "), strings.HasPrefix(err.Error(), "unknown command"):
 		return exitUsage
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return exitInterrupted
