@@ -38,9 +38,8 @@ gen=$dir/benchgen
 [ -x "$gen" ] || $GO build -o "$gen" ./internal/benchgen
 
 timed() { # label, command...: runs it niced, records wall/CPU/RSS in $dir/gen-times.txt
-	local label=$1
+	local label=$1 t e u s m
 	shift
-	local t
 	t=$(mktemp)
 	/usr/bin/time -f '%e %U %S %M' -o "$t" nice "$@"
 	read -r e u s m <"$t"
