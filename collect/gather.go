@@ -20,6 +20,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -378,51 +379,73 @@ func (r *run) collectResource(t Target) {
 	r.record(bundle.CollectorStatus{Name: t.Name(), Kind: t.Kind, Status: bundle.StatusOK, Count: count})
 }
 
-// list pages through one resource with limit/continue. An expired continue
-// token restarts the list once from the beginning.
+// list pages through one resource with limit/continue. Pages are
+// processed (cleaned, redacted) by a second goroutine while the next page
+// is fetched. An expired continue token restarts the list once from the
+// beginning; objects seen twice (same UID) are handed to each only once.
 func (r *run) list(t Target, ns string, each func(*unstructured.Unstructured)) error {
 	var ri dynamic.ResourceInterface = r.dyn.Resource(t.GVR)
 	if t.Namespaced && ns != "" {
 		ri = r.dyn.Resource(t.GVR).Namespace(ns)
 	}
-	restarted := false
-	cont := ""
-	var pending []unstructured.Unstructured
-	for {
-		if !r.acquire() {
-			return context.Cause(r.ctx)
-		}
-		var page *unstructured.UnstructuredList
-		err := r.cfg.Retry.Do(r.ctx, func(ctx context.Context) error {
-			var e error
-			page, e = ri.List(ctx, metav1.ListOptions{Limit: r.cfg.PageSize, Continue: cont})
-			return e
-		})
-		r.release()
-		if apierrors.IsResourceExpired(err) && !restarted {
-			restarted, cont, pending = true, "", nil
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		pending = append(pending, page.Items...)
-		r.prog.Add(len(page.Items))
-		cont = page.GetContinue()
-		if cont == "" {
-			break
-		}
-	}
-	for i := range pending {
-		each(&pending[i])
-	}
-	if t.GVR.Resource == "pods" && t.GVR.Group == "" {
-		r.mu.Lock()
-		for i := range pending {
-			if r.wantNamespace(pending[i].GetNamespace()) {
-				r.pods = append(r.pods, podInfoFrom(&pending[i]))
+	isPods := t.GVR.Resource == "pods" && t.GVR.Group == ""
+	var pods []podInfo
+	pages := make(chan []unstructured.Unstructured, 2)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		seen := map[types.UID]bool{}
+		for items := range pages {
+			for i := range items {
+				u := &items[i]
+				if uid := u.GetUID(); uid != "" {
+					if seen[uid] {
+						continue
+					}
+					seen[uid] = true
+				}
+				if isPods && r.wantNamespace(u.GetNamespace()) {
+					pods = append(pods, podInfoFrom(u))
+				}
+				each(u)
 			}
 		}
+	}()
+	err := func() error {
+		defer func() { close(pages); <-done }()
+		restarted := false
+		cont := ""
+		for {
+			if !r.acquire() {
+				return context.Cause(r.ctx)
+			}
+			var page *unstructured.UnstructuredList
+			err := r.cfg.Retry.Do(r.ctx, func(ctx context.Context) error {
+				var e error
+				page, e = ri.List(ctx, metav1.ListOptions{Limit: r.cfg.PageSize, Continue: cont})
+				return e
+			})
+			r.release()
+			if apierrors.IsResourceExpired(err) && !restarted {
+				restarted, cont = true, ""
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			r.prog.Add(len(page.Items))
+			pages <- page.Items
+			if cont = page.GetContinue(); cont == "" {
+				return nil
+			}
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	if isPods {
+		r.mu.Lock()
+		r.pods = append(r.pods, pods...)
 		r.mu.Unlock()
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/nohealthy/nohealthy/bundle"
 )
@@ -59,7 +60,11 @@ type Redactor struct {
 	key      *regexp.Regexp
 	keep     map[string]bool
 	patterns []pattern
+	keyCache sync.Map // name -> bool: object keys repeat endlessly
 }
+
+// minSecretLen is the shortest text any pattern can match ("pwd=x").
+const minSecretLen = 5
 
 // NewRedactor compiles spec.
 func NewRedactor(spec RedactionSpec) (*Redactor, error) {
@@ -105,10 +110,42 @@ func (r *Redactor) Manifest() []bundle.Redaction {
 
 // SensitiveKey reports whether a value stored under name must be dropped whole.
 func (r *Redactor) SensitiveKey(name string) bool {
-	if name == "" || r.keep[strings.ToLower(name)] {
+	if name == "" {
 		return false
 	}
-	return r.key.MatchString(name)
+	if v, ok := r.keyCache.Load(name); ok {
+		return v.(bool)
+	}
+	sensitive := !r.keep[strings.ToLower(name)] && r.key.MatchString(name)
+	if len(name) <= 128 {
+		r.keyCache.Store(name, sensitive)
+	}
+	return sensitive
+}
+
+// hinted reports whether pattern p may match lower (ASCII-lower-cased text).
+func (p *pattern) hinted(lower []byte) bool {
+	if len(p.hints) == 0 {
+		return true
+	}
+	for _, h := range p.hints {
+		if bytes.Contains(lower, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiLower(dst []byte, s string) []byte {
+	dst = dst[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // Bytes redacts text (a log, a config dump) with every pattern.
@@ -120,14 +157,7 @@ func (r *Redactor) Bytes(b []byte) []byte {
 			if lower == nil {
 				lower = bytes.ToLower(b)
 			}
-			hit := false
-			for _, h := range p.hints {
-				if bytes.Contains(lower, h) {
-					hit = true
-					break
-				}
-			}
-			if !hit {
+			if !p.hinted(lower) {
 				continue
 			}
 		}
@@ -140,12 +170,26 @@ func (r *Redactor) Bytes(b []byte) []byte {
 	return b
 }
 
-// String redacts one string value.
+// String redacts one string value. Most values (names, images, flags)
+// carry no hint of any pattern and cost one lower-casing pass.
 func (r *Redactor) String(s string) string {
-	if s == "" {
+	if len(s) < minSecretLen {
 		return s
 	}
-	return string(r.Bytes([]byte(s)))
+	var buf [256]byte
+	lower := asciiLower(buf[:0], s)
+	for i := range r.patterns {
+		p := &r.patterns[i]
+		if !p.hinted(lower) {
+			continue
+		}
+		ns := p.re.ReplaceAllString(s, p.Replace)
+		if ns != s {
+			s = ns
+			lower = asciiLower(lower[:0], s)
+		}
+	}
+	return s
 }
 
 // Object redacts a decoded JSON value in place and returns it: string

@@ -4,7 +4,7 @@
 # in seconds. Prints the bin directory on stdout.
 #
 #   NOHEALTHY_CACHE   cache root (default ~/.cache/nohealthy/e2e)
-#   E2E_BUILD_P       go build -p (default 1: the machine is shared)
+#   E2E_BUILD_P       go build -p (default 1 on a shared dev machine, 2 in CI)
 #   E2E_BUILD_NICE    nice level (default 19)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +17,9 @@ root="${NOHEALTHY_CACHE:-$HOME/.cache/nohealthy/e2e}/$key"
 bin="$root/bin"
 mkdir -p "$bin"
 
-export GOFLAGS="-p=${E2E_BUILD_P:-1} -mod=readonly -trimpath"
+default_p=1
+[[ "${CI:-}" == true ]] && default_p=2
+export GOFLAGS="-p=${E2E_BUILD_P:-$default_p} -mod=readonly -trimpath"
 export CGO_ENABLED=0
 nice_cmd=(nice -n "${E2E_BUILD_NICE:-19}")
 log() { echo "[e2e-build $(date -u +%H:%M:%S)] $*" >&2; }
