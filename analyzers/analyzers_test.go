@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nohealthy/nohealthy/bundle"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -194,4 +195,23 @@ func TestLoadErrorsNameTheInput(t *testing.T) {
 	if _, err := Load([]string{bad}, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "x.tar.zst") {
 		t.Fatalf("corrupt: got %v", err)
 	}
+}
+
+// FuzzStoreAdd: hostile object bytes never panic the typed decoding.
+func FuzzStoreAdd(f *testing.F) {
+	f.Add("Pod", []byte(`{"metadata":{"name":"a","namespace":"b"},"spec":{"containers":[{"name":"c","ports":[{"containerPort":80}]}]},"status":{"phase":"Running"}}`))
+	f.Add("Service", []byte(`{"spec":{"ports":[{"port":80,"targetPort":"http"}],"selector":{"app":"x"}}}`))
+	f.Add("Event", []byte(`{"involvedObject":{"kind":"Pod"},"count":3,"lastTimestamp":"2024-01-01T00:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, kind string, raw []byte) {
+		s := NewStore()
+		apiVersion := "v1"
+		if kind == "Deployment" {
+			apiVersion = "apps/v1"
+		}
+		_, _ = s.Add(bundleObject(apiVersion, kind, raw))
+	})
+}
+
+func bundleObject(apiVersion, kind string, raw []byte) bundle.Object {
+	return bundle.Object{APIVersion: apiVersion, Kind: kind, Namespace: "ns", Name: "n", Raw: raw}
 }

@@ -1,11 +1,15 @@
 package analyzers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +48,12 @@ type loader struct {
 	warnings []string
 	created  *time.Time
 	mu       sync.Mutex
+
+	// dir is the current input when it is a directory: its files are
+	// opened again by the workers instead of read by the walker.
+	dir  string
+	jobs chan job
+	wg   sync.WaitGroup
 }
 
 func (l *loader) warn(format string, args ...any) {
@@ -73,15 +83,24 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
 	}
 	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
+	l.startWorkers()
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
 			return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
 		}
+		st, _ := os.Stat(in)
+		l.dir = ""
+		if st.IsDir() {
+			l.dir = in
+		}
 		err := bundle.Walk(in, l.lim, func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }, l.entry)
 		if err != nil {
+			l.stopWorkers()
 			return nil, err
 		}
 	}
+	l.stopWorkers()
+	sort.Strings(l.warnings) // workers finish in any order; the report must not
 	for _, lg := range opts.Logs {
 		f, err := os.Open(lg.Path)
 		if err != nil {
@@ -156,40 +175,8 @@ func (l *loader) entry(e *bundle.Entry) error {
 				l.warn("collector %s %s: %s", c.Name, c.Status, msg)
 			}
 		}
-	case bundle.EntryObjects:
-		err := bundle.DecodeObjects(where, e.Body, l.lim, func(o bundle.Object) error {
-			if _, err := l.store.Add(o); err != nil {
-				l.warn("%s: %v", where, err)
-			}
-			return nil
-		})
-		switch {
-		case err == nil:
-		default: // DecodeObjects names the file itself
-			l.warn("%v", err)
-		}
-	case bundle.EntryLog:
-		origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
-		var body io.Reader = e.Body
-		var tail *tailKeeper
-		if e.Previous && e.Pod != "" {
-			tail = &tailKeeper{}
-			body = io.TeeReader(e.Body, tail)
-		}
-		if _, err := l.agg.Scan(origin, where, body); err != nil {
-			l.warn("%s: %v", where, err)
-		}
-		if tail != nil {
-			l.tails[e.Namespace+"/"+e.Pod+"/"+e.Container] = tail.lines(5)
-		}
-	case bundle.EntryDumpLogs:
-		err := bundle.SplitDumpLogs(e.Body, l.lim, func(ns, pod, container string, body io.Reader) error {
-			_, err := l.agg.Scan(logscan.Origin{Namespace: ns, Pod: pod, Container: container}, where, body)
-			return err
-		})
-		if err != nil {
-			l.warn("%s: %v", where, err)
-		}
+	case bundle.EntryObjects, bundle.EntryLog, bundle.EntryDumpLogs:
+		return l.dispatch(e, where)
 	case bundle.EntryProxyAdmin:
 		if !strings.HasPrefix(e.Name, "clusters") {
 			return nil
@@ -246,4 +233,134 @@ func (t *tailKeeper) lines(n int) []string {
 		}
 	}
 	return out
+}
+
+// The walker reads the input stream (decompression and tar run there) and
+// hands whole entries to workers, so JSON decoding and log parsing use the
+// other cores instead of waiting behind the stream. Entries too large to
+// buffer are processed on the walker itself; memory stays bounded by the
+// queue depth times maxBuffered.
+
+// maxBuffered is the largest entry the walker copies into memory for a worker.
+const maxBuffered = 32 << 20
+
+// job is one entry for a worker: its bytes, or (for a directory input) the
+// file to open.
+type job struct {
+	e     bundle.Entry
+	where string
+	data  []byte
+	path  string
+}
+
+func (l *loader) startWorkers() {
+	n := l.opts.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	l.jobs = make(chan job, n)
+	for i := 0; i < n; i++ {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for j := range l.jobs {
+				l.run(j)
+			}
+		}()
+	}
+}
+
+func (l *loader) stopWorkers() {
+	if l.jobs != nil {
+		close(l.jobs)
+		l.wg.Wait()
+		l.jobs = nil
+	}
+}
+
+// dispatch queues an objects or log entry for the workers.
+func (l *loader) dispatch(e *bundle.Entry, where string) error {
+	j := job{e: *e, where: where}
+	j.e.Body = nil
+	switch {
+	case l.dir != "":
+		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
+	case e.Size >= 0 && e.Size <= maxBuffered:
+		data, err := io.ReadAll(e.Body)
+		if err != nil {
+			return err // the stream itself failed: fatal, as Walk's own errors
+		}
+		j.data = data
+	default:
+		l.process(j, e.Body) // too large to buffer: stream it here
+		return nil
+	}
+	l.jobs <- j
+	return nil
+}
+
+func (l *loader) run(j job) {
+	if j.path != "" {
+		f, err := os.Open(j.path)
+		if err != nil {
+			l.warn("%s: %v", j.where, err)
+			return
+		}
+		defer f.Close()
+		l.process(j, f)
+		return
+	}
+	if j.e.Type == bundle.EntryObjects {
+		err := bundle.StreamObjectsBytes(j.where, j.data, l.lim, l.addObject(j.where))
+		if err != nil {
+			l.warn("%v", err)
+		}
+		return
+	}
+	l.process(j, bytes.NewReader(j.data))
+}
+
+// addObject returns the callback storing decoded objects of one entry.
+func (l *loader) addObject(where string) func(bundle.Object) error {
+	return func(o bundle.Object) error {
+		if _, err := l.store.Add(o); err != nil {
+			l.warn("%s: %v", where, err)
+		}
+		return nil
+	}
+}
+
+// process reads one objects or log entry from body.
+func (l *loader) process(j job, body io.Reader) {
+	e, where := &j.e, j.where
+	switch e.Type {
+	case bundle.EntryObjects:
+		err := bundle.StreamObjects(where, body, l.lim, l.addObject(where))
+		if err != nil { // StreamObjects names the file itself
+			l.warn("%v", err)
+		}
+	case bundle.EntryLog:
+		origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
+		var tail *tailKeeper
+		if e.Previous && e.Pod != "" {
+			tail = &tailKeeper{}
+			body = io.TeeReader(body, tail)
+		}
+		if _, err := l.agg.Scan(origin, where, body); err != nil {
+			l.warn("%s: %v", where, err)
+		}
+		if tail != nil {
+			l.mu.Lock()
+			l.tails[e.Namespace+"/"+e.Pod+"/"+e.Container] = tail.lines(5)
+			l.mu.Unlock()
+		}
+	case bundle.EntryDumpLogs:
+		err := bundle.SplitDumpLogs(body, l.lim, func(ns, pod, container string, b io.Reader) error {
+			_, err := l.agg.Scan(logscan.Origin{Namespace: ns, Pod: pod, Container: container}, where, b)
+			return err
+		})
+		if err != nil {
+			l.warn("%s: %v", where, err)
+		}
+	}
 }

@@ -1,0 +1,43 @@
+package bundle
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzStreamObjectsBytes: the in-memory fast path never panics and, when
+// both paths accept an input, yields the same objects as the streaming one.
+func FuzzStreamObjectsBytes(f *testing.F) {
+	f.Add([]byte(`{"apiVersion":"v1","items":[{"metadata":{"name":"a","namespace":"n"}}],"kind":"PodList"}`))
+	f.Add([]byte(`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"}}]}`))
+	f.Add([]byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}`))
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fast, slow []string
+		errFast := StreamObjectsBytes("f.json", data, Limits{}, func(o Object) error {
+			fast = append(fast, o.Kind+"/"+o.Namespace+"/"+o.Name)
+			return nil
+		})
+		errSlow := StreamObjects("f.json", bytes.NewReader(data), Limits{}, func(o Object) error {
+			slow = append(slow, o.Kind+"/"+o.Namespace+"/"+o.Name)
+			return nil
+		})
+		if errFast == nil && errSlow == nil && len(fast) != len(slow) {
+			t.Fatalf("fast path read %v, streaming read %v", fast, slow)
+		}
+	})
+}
+
+func TestStreamObjectsBytesMatchesStreaming(t *testing.T) {
+	data := []byte(`{"apiVersion": "v1", "items": [{"metadata": {"name": "a", "namespace": "n", "managedFields": [{}]}}, {"metadata": {"name": "b", "namespace": "n"}}], "kind": "PodList", "metadata": {}}`)
+	var got []Object
+	if err := StreamObjectsBytes("pods.json", data, Limits{}, func(o Object) error { got = append(got, o); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Kind != "Pod" || got[0].APIVersion != "v1" || got[1].Name != "b" {
+		t.Fatalf("got %+v", got)
+	}
+	if err := StreamObjectsBytes("big.json", data, Limits{MaxObjectBytes: 10}, func(Object) error { return nil }); err == nil {
+		t.Fatal("want the object-size limit enforced")
+	}
+}
