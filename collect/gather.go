@@ -202,7 +202,16 @@ func Run(ctx context.Context, cfg Config, sink Sink) (Result, error) {
 	r.prog.Phase("resources", len(targets))
 	var wg sync.WaitGroup
 	for _, t := range targets {
-		wg.Go(func() { r.collectResource(t) })
+		wg.Go(func() {
+			// A bug in one collector must not take the run down (nor leave
+			// the caller unable to abort the bundle): record it and go on.
+			defer func() {
+				if p := recover(); p != nil {
+					r.record(bundle.CollectorStatus{Name: t.Name(), Kind: t.Kind, Status: bundle.StatusFailed, Message: fmt.Sprintf("internal error: %v", p)})
+				}
+			}()
+			r.collectResource(t)
+		})
 	}
 	wg.Wait()
 	if err := r.stopped(); err != nil {

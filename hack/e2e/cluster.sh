@@ -36,6 +36,9 @@ if [[ "$cmd" == down ]]; then
 fi
 [[ "$cmd" == up ]] || { echo "unknown command $cmd" >&2; exit 2; }
 
+for tool in openssl curl; do
+  command -v "$tool" >/dev/null || { echo "cluster.sh: $tool is required (apt-get install $tool)" >&2; exit 1; }
+done
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 trap 'rc=$?; if [[ $rc -ne 0 ]]; then log "up failed ($rc); stopping"; down; fi' EXIT
