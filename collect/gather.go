@@ -237,7 +237,11 @@ func Run(ctx context.Context, cfg Config, sink Sink) (Result, error) {
 	}
 	r.prog.Finish()
 	if r.res.OK() == 0 {
-		return r.res, fmt.Errorf("%w: %s", ErrNothingCollected, summarizeFailures(r.res.Collectors))
+		msg := summarizeFailures(r.res.Collectors)
+		if len(cfg.Namespaces) == 0 && strings.Contains(msg, "forbidden") {
+			msg += "; if you may read only some namespaces, name them with -n NAMESPACE or --namespaces a,b"
+		}
+		return r.res, fmt.Errorf("%w: %s", ErrNothingCollected, msg)
 	}
 	return r.res, nil
 }

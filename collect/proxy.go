@@ -127,7 +127,18 @@ func (r *run) collectProxies() {
 			}
 			wg.Go(func() {
 				defer r.release()
-				n, err := r.fetchAdmin(t)
+				// A fresh port-forward is flaky (kubelet not yet ready to
+				// forward, stream reset): retry the whole fetch while it
+				// brought nothing back.
+				var n int
+				err := r.cfg.Retry.Do(r.ctx, func(context.Context) error {
+					var e error
+					n, e = r.fetchAdmin(t)
+					if n > 0 {
+						return nil
+					}
+					return e
+				})
 				mu.Lock()
 				defer mu.Unlock()
 				files += n

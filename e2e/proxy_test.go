@@ -51,8 +51,7 @@ func TestProxyAdmin(t *testing.T) {
 	t.Cleanup(srv.Close)
 	port := ln.Addr().(*net.TCPAddr).Port
 
-	gw := c.workload(t, workload{ns: ns, name: "ingressgateway", labels: map[string]string{"istio": "ingressgateway"}, replicas: 1, node: "worker-1", sidecar: true})
-	pods := c.waitRunning(t, gw.pods)
+	// The forward is declared first so kwok knows it before the pod runs.
 	c.apply(t, fmt.Sprintf(`apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterPortForward
 metadata: {name: meshadmin-envoy}
@@ -62,6 +61,8 @@ spec:
   - ports: [15000]
     target: {port: %d, address: 127.0.0.1}
 `, ns, port))
+	gw := c.workload(t, workload{ns: ns, name: "ingressgateway", labels: map[string]string{"istio": "ingressgateway"}, replicas: 1, node: "worker-1", sidecar: true})
+	pods := c.waitRunning(t, gw.pods)
 
 	out := filepath.Join(t.TempDir(), "admin.tar.zst")
 	r := c.gather(t, "-n", ns, "-o", out)
