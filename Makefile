@@ -66,6 +66,7 @@ clean:
 
 # e2e and bench-gather live with gather's tooling.
 -include Makefile.gather.mk
+-include Makefile.bench.mk
 ifeq ($(wildcard Makefile.gather.mk),)
 .PHONY: e2e
 e2e:

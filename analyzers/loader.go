@@ -241,8 +241,14 @@ func (t *tailKeeper) lines(n int) []string {
 // buffer are processed on the walker itself; memory stays bounded by the
 // queue depth times maxBuffered.
 
-// maxBuffered is the largest entry the walker copies into memory for a worker.
-const maxBuffered = 32 << 20
+// maxBuffered is the largest objects entry the walker copies into memory
+// for a worker. Logs parse faster than zstd decompresses, so only small log
+// files are handed off; big ones are scanned on the walker, which keeps
+// memory flat however many gigabytes of logs a bundle holds.
+const (
+	maxBuffered    = 32 << 20
+	maxBufferedLog = 4 << 20
+)
 
 // job is one entry for a worker: its bytes, or (for a directory input) the
 // file to open.
@@ -285,7 +291,7 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 	switch {
 	case l.dir != "":
 		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
-	case e.Size >= 0 && e.Size <= maxBuffered:
+	case e.Size >= 0 && (e.Size <= maxBufferedLog || (e.Type == bundle.EntryObjects && e.Size <= maxBuffered)):
 		data, err := io.ReadAll(e.Body)
 		if err != nil {
 			return err // the stream itself failed: fatal, as Walk's own errors

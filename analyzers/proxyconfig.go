@@ -103,3 +103,9 @@ func (b *builder) serviceForAddress(a string) *corev1.Service {
 	}
 	return nil
 }
+
+// looksLikeProxyConfig is a cheap test for ConfigMap values worth parsing.
+func looksLikeProxyConfig(d string) bool {
+	return strings.Contains(d, "backend ") || strings.Contains(d, "upstream ") || strings.Contains(d, "clusters:") ||
+		strings.Contains(d, "socket_address")
+}

@@ -3,6 +3,7 @@ package analyzers
 import (
 	"fmt"
 	gojson "github.com/goccy/go-json"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,6 +97,9 @@ func newer(a, b string) bool {
 // into a warning. Add is safe for concurrent use: the JSON decoding, which
 // is the cost, runs outside the lock.
 func (s *Store) Add(obj bundle.Object) (bool, error) {
+	// The decoder's strings may point into a whole list's bytes; what the
+	// store keeps must not pin them.
+	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
 	g := group(obj.APIVersion)
 	kind := obj.Kind
 	id := g + "/" + kind + "/" + key(obj.Namespace, obj.Name)
@@ -206,6 +210,10 @@ func decodeFor[T any](obj bundle.Object, m map[string]*T, k string) (insert func
 	if mo, ok := any(v).(managed); ok {
 		mo.SetManagedFields(nil)
 	}
+	if !slimObject(v) {
+		return nil, nil
+	}
+	cloneStrings(reflect.ValueOf(v))
 	return func() { m[k] = v }, nil
 }
 
@@ -236,6 +244,10 @@ func (s *Store) decodeEvent(obj bundle.Object) (func(), error) {
 		e.Count = ev.Series.Count
 	}
 	e.ManagedFields = nil
+	if !slimObject(&e) {
+		return nil, nil
+	}
+	cloneStrings(reflect.ValueOf(&e))
 	return func() { s.Events[k] = &e }, nil
 }
 

@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"golang.org/x/term"
 )
@@ -11,7 +12,16 @@ import (
 // version is set at build time: -ldflags "-X main.version=$(git describe --always --dirty)".
 var version = "dev"
 
+// defaultMemoryLimit is the soft heap target analyze runs under unless
+// GOMEMLIMIT says otherwise: a support laptop should not see a 20-GiB-log
+// bundle take several GiB because the collector let garbage pile up. It is
+// soft: above it the GC works harder, it never fails an allocation.
+const defaultMemoryLimit = 1 << 30
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	os.Exit(Execute(os.Args[1:], IOStreams{
 		Out:    os.Stdout,
 		ErrOut: os.Stderr,
