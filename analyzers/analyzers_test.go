@@ -215,3 +215,28 @@ func FuzzStoreAdd(f *testing.F) {
 func bundleObject(apiVersion, kind string, raw []byte) bundle.Object {
 	return bundle.Object{APIVersion: apiVersion, Kind: kind, Namespace: "ns", Name: "n", Raw: raw}
 }
+
+// Items handed over unread get their metadata from the typed decode, and a
+// `kind: List` item of another kind than the hint is stored under its own.
+func TestStoreAddUnread(t *testing.T) {
+	s := NewStore()
+	add := func(kind string, must bool, raw string) {
+		t.Helper()
+		if _, err := s.Add(bundle.Object{APIVersion: "v1", Kind: kind, Raw: []byte(raw), Unread: true, KindMustMatch: must}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("Pod", false, `{"metadata":{"name":"p","namespace":"n","resourceVersion":"5"}}`)
+	add("Service", true, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"n"}}`)
+	add("Node", false, `{"metadata":{"name":"node-1"}}`)
+	add("PodDisruptionBudget", false, `{"metadata":{"name":"pdb","namespace":"n"}}`)
+	if s.Pods["n/p"] == nil || s.Deployments["n/d"] == nil || s.Nodes["node-1"] == nil || len(s.Services) != 0 {
+		t.Fatalf("pods %v deployments %v nodes %v services %v", s.Pods, s.Deployments, s.Nodes, s.Services)
+	}
+	if s.Count() != 4 {
+		t.Fatalf("count %d", s.Count())
+	}
+	if _, err := s.Add(bundle.Object{APIVersion: "v1", Kind: "Service", Raw: []byte(`{"metadata":{"name":"x"}}`), Unread: true, KindMustMatch: true}); err == nil {
+		t.Fatal("a List item without kind must be an error")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/nohealthy/nohealthy/bundle"
 )
@@ -97,71 +98,91 @@ func newer(a, b string) bool {
 // into a warning. Add is safe for concurrent use: the JSON decoding, which
 // is the cost, runs outside the lock.
 func (s *Store) Add(obj bundle.Object) (bool, error) {
+	if obj.Unread {
+		return s.addUnread(obj)
+	}
 	// The decoder's strings may point into a whole list's bytes; what the
 	// store keeps must not pin them.
 	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
-	g := group(obj.APIVersion)
-	kind := obj.Kind
-	id := g + "/" + kind + "/" + key(obj.Namespace, obj.Name)
+	id := group(obj.APIVersion) + "/" + obj.Kind + "/" + key(obj.Namespace, obj.Name)
 	s.mu.Lock()
 	old, seen := s.versions[id]
 	s.mu.Unlock()
 	if seen && !newer(obj.ResourceVersion, old) {
 		return false, nil
 	}
-	var insert func()
-	var err error
-	k := key(obj.Namespace, obj.Name)
-	switch {
-	case g == "" && kind == "Pod":
-		insert, err = decodeFor(obj, s.Pods, k)
-	case g == "" && kind == "Service":
-		insert, err = decodeFor(obj, s.Services, k)
-	case g == "discovery.k8s.io" && kind == "EndpointSlice":
-		insert, err = decodeFor(obj, s.EndpointSlices, k)
-	case g == "" && kind == "Endpoints":
-		insert, err = decodeFor(obj, s.Endpoints, k)
-	case g == "" && kind == "Node":
-		insert, err = decodeFor(obj, s.Nodes, obj.Name)
-	case g == "" && kind == "Namespace":
-		insert, err = decodeFor(obj, s.Namespaces, obj.Name)
-	case (g == "" || g == "events.k8s.io") && kind == "Event":
-		insert, err = s.decodeEvent(obj)
-	case g == "apps" && kind == "Deployment":
-		insert, err = decodeFor(obj, s.Deployments, k)
-	case g == "apps" && kind == "ReplicaSet":
-		insert, err = decodeFor(obj, s.ReplicaSets, k)
-	case g == "apps" && kind == "StatefulSet":
-		insert, err = decodeFor(obj, s.StatefulSets, k)
-	case g == "apps" && kind == "DaemonSet":
-		insert, err = decodeFor(obj, s.DaemonSets, k)
-	case g == "autoscaling" && kind == "HorizontalPodAutoscaler":
-		insert, err = decodeFor(obj, s.HPAs, k)
-	case g == "networking.k8s.io" && kind == "NetworkPolicy":
-		insert, err = decodeFor(obj, s.NetworkPolicies, k)
-	case (g == "networking.k8s.io" || g == "extensions") && kind == "Ingress":
-		insert, err = decodeFor(obj, s.Ingresses, k)
-	case g == "networking.istio.io" && kind == "VirtualService":
-		insert, err = decodeFor(obj, s.VirtualServices, k)
-	case g == "networking.istio.io" && kind == "DestinationRule":
-		insert, err = decodeFor(obj, s.DestinationRules, k)
-	case g == "networking.istio.io" && kind == "Gateway":
-		insert, err = decodeFor(obj, s.Gateways, k)
-	case g == "networking.istio.io" && kind == "ServiceEntry":
-		insert, err = decodeFor(obj, s.ServiceEntries, k)
-	case g == "" && kind == "ConfigMap":
-		insert, err = decodeFor(obj, s.ConfigMaps, k)
-	case g == "security.istio.io" && kind == "PeerAuthentication":
-		insert, err = decodeFor(obj, s.PeerAuths, k)
-	}
+	_, put, err := s.decodeTyped(obj)
 	if err != nil {
-		return false, fmt.Errorf("%s %s: %w", kind, k, err)
+		return false, fmt.Errorf("%s %s: %w", obj.Kind, key(obj.Namespace, obj.Name), err)
 	}
+	return s.commit(obj, put), nil
+}
+
+// addUnread stores an object whose metadata the reader did not parse: the
+// typed decode reads it, and a `kind: List` item of another kind than the
+// list's first is sent down the ordinary path with its real kind.
+func (s *Store) addUnread(obj bundle.Object) (bool, error) {
+	v, put, err := s.decodeTyped(obj)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", obj.Kind, err)
+	}
+	if v == nil { // a kind the store does not model: read just the head
+		var h struct {
+			metav1.TypeMeta `json:",inline"`
+			Metadata        metav1.ObjectMeta `json:"metadata"`
+		}
+		if err := unmarshal(obj.Raw, &h); err != nil {
+			return false, fmt.Errorf("%s: %w", obj.Kind, err)
+		}
+		if obj.KindMustMatch && h.Kind != obj.Kind {
+			return s.retype(obj, h.TypeMeta, &h.Metadata)
+		}
+		obj.Namespace, obj.Name, obj.ResourceVersion = h.Metadata.Namespace, h.Metadata.Name, h.Metadata.ResourceVersion
+		return s.commit(obj, nil), nil
+	}
+	m, ok := v.(metav1.Object)
+	if !ok {
+		return false, fmt.Errorf("%s: no metadata", obj.Kind)
+	}
+	if obj.KindMustMatch {
+		if tk, ok := v.(interface{ GetObjectKind() schema.ObjectKind }); ok {
+			gvk := tk.GetObjectKind().GroupVersionKind()
+			if gvk.Kind != obj.Kind || gvk.GroupVersion().String() != obj.APIVersion {
+				return s.retype(obj, metav1.TypeMeta{Kind: gvk.Kind, APIVersion: gvk.GroupVersion().String()}, m)
+			}
+		}
+	}
+	obj.Namespace, obj.Name, obj.ResourceVersion = m.GetNamespace(), m.GetName(), m.GetResourceVersion()
+	id := group(obj.APIVersion) + "/" + obj.Kind + "/" + key(obj.Namespace, obj.Name)
+	s.mu.Lock()
+	old, seen := s.versions[id]
+	s.mu.Unlock()
+	if seen && !newer(obj.ResourceVersion, old) {
+		return false, nil
+	}
+	return s.commit(obj, put), nil
+}
+
+// retype re-adds a `kind: List` item whose own kind differs from the hint.
+func (s *Store) retype(obj bundle.Object, tm metav1.TypeMeta, m metav1.Object) (bool, error) {
+	if tm.Kind == "" {
+		return false, fmt.Errorf("item %s: object has no kind", key(m.GetNamespace(), m.GetName()))
+	}
+	return s.Add(bundle.Object{APIVersion: tm.APIVersion, Kind: tm.Kind, Namespace: m.GetNamespace(),
+		Name: m.GetName(), ResourceVersion: m.GetResourceVersion(), Raw: obj.Raw})
+}
+
+// commit records obj and runs put (the typed insertion) under the lock,
+// unless a newer version won meanwhile.
+func (s *Store) commit(obj bundle.Object, put func(k string)) bool {
+	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
+	kind := obj.Kind
+	id := group(obj.APIVersion) + "/" + kind + "/" + key(obj.Namespace, obj.Name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.versions[id]; ok {
 		if !newer(obj.ResourceVersion, old) {
-			return false, nil
+			return false
 		}
 	} else {
 		s.kinds[kind]++
@@ -170,11 +191,87 @@ func (s *Store) Add(obj bundle.Object) (bool, error) {
 	if obj.Namespace != "" {
 		s.nsKinds[kind+"@"+obj.Namespace] = true
 	}
-	if insert == nil {
-		return false, nil
+	if put == nil {
+		return false
 	}
-	insert()
-	return true, nil
+	if kind == "Node" || kind == "Namespace" { // cluster-scoped: keyed by name
+		put(obj.Name)
+	} else {
+		put(key(obj.Namespace, obj.Name))
+	}
+	return true
+}
+
+// decodeTyped decodes obj into the type its kind maps to; v and put are
+// nil for kinds the store does not model (or objects slimming drops).
+func (s *Store) decodeTyped(obj bundle.Object) (v any, put func(k string), err error) {
+	g := group(obj.APIVersion)
+	switch kind := obj.Kind; {
+	case g == "" && kind == "Pod":
+		return decodeFor(obj, s.Pods)
+	case g == "" && kind == "Service":
+		return decodeFor(obj, s.Services)
+	case g == "discovery.k8s.io" && kind == "EndpointSlice":
+		return decodeFor(obj, s.EndpointSlices)
+	case g == "" && kind == "Endpoints":
+		return decodeFor(obj, s.Endpoints)
+	case g == "" && kind == "Node":
+		return decodeFor(obj, s.Nodes)
+	case g == "" && kind == "Namespace":
+		return decodeFor(obj, s.Namespaces)
+	case (g == "" || g == "events.k8s.io") && kind == "Event":
+		return s.decodeEvent(obj)
+	case g == "apps" && kind == "Deployment":
+		return decodeFor(obj, s.Deployments)
+	case g == "apps" && kind == "ReplicaSet":
+		return decodeFor(obj, s.ReplicaSets)
+	case g == "apps" && kind == "StatefulSet":
+		return decodeFor(obj, s.StatefulSets)
+	case g == "apps" && kind == "DaemonSet":
+		return decodeFor(obj, s.DaemonSets)
+	case g == "autoscaling" && kind == "HorizontalPodAutoscaler":
+		return decodeFor(obj, s.HPAs)
+	case g == "networking.k8s.io" && kind == "NetworkPolicy":
+		return decodeFor(obj, s.NetworkPolicies)
+	case (g == "networking.k8s.io" || g == "extensions") && kind == "Ingress":
+		return decodeFor(obj, s.Ingresses)
+	case g == "networking.istio.io" && kind == "VirtualService":
+		return decodeFor(obj, s.VirtualServices)
+	case g == "networking.istio.io" && kind == "DestinationRule":
+		return decodeFor(obj, s.DestinationRules)
+	case g == "networking.istio.io" && kind == "Gateway":
+		return decodeFor(obj, s.Gateways)
+	case g == "networking.istio.io" && kind == "ServiceEntry":
+		return decodeFor(obj, s.ServiceEntries)
+	case g == "" && kind == "ConfigMap":
+		return decodeFor(obj, s.ConfigMaps)
+	case g == "security.istio.io" && kind == "PeerAuthentication":
+		return decodeFor(obj, s.PeerAuths)
+	}
+	return nil, nil, nil
+}
+
+// managed is implemented by every typed object (via ObjectMeta).
+type managed interface {
+	SetManagedFields([]metav1.ManagedFieldsEntry)
+}
+
+// decodeFor decodes obj into a new T and returns it with its insertion
+// into m, to run under the store's lock. managedFields are dropped: they
+// are large and no rule reads them.
+func decodeFor[T any](obj bundle.Object, m map[string]*T) (any, func(string), error) {
+	v := new(T)
+	if err := unmarshal(obj.Raw, v); err != nil {
+		return nil, nil, err
+	}
+	if mo, ok := any(v).(managed); ok {
+		mo.SetManagedFields(nil)
+	}
+	if !slimObject(v) {
+		return v, nil, nil
+	}
+	cloneStrings(reflect.ValueOf(v))
+	return v, func(k string) { m[k] = v }, nil
 }
 
 // unmarshal decodes one object's JSON. It uses goccy/go-json, which reads
@@ -194,35 +291,11 @@ func unmarshal(data []byte, v any) (err error) {
 	return nil
 }
 
-// managed is implemented by every typed object (via ObjectMeta).
-type managed interface {
-	SetManagedFields([]metav1.ManagedFieldsEntry)
-}
-
-// decodeFor decodes obj into a new T and returns the insertion into m, to
-// run under the store's lock. managedFields are dropped: they are large and
-// no rule reads them.
-func decodeFor[T any](obj bundle.Object, m map[string]*T, k string) (insert func(), err error) {
-	v := new(T)
-	if err := unmarshal(obj.Raw, v); err != nil {
-		return nil, err
-	}
-	if mo, ok := any(v).(managed); ok {
-		mo.SetManagedFields(nil)
-	}
-	if !slimObject(v) {
-		return nil, nil
-	}
-	cloneStrings(reflect.ValueOf(v))
-	return func() { m[k] = v }, nil
-}
-
 // addEvent accepts core/v1 Events and events.k8s.io/v1 Events, storing both
 // as core Events so rules see one shape.
-func (s *Store) decodeEvent(obj bundle.Object) (func(), error) {
-	k := key(obj.Namespace, obj.Name)
+func (s *Store) decodeEvent(obj bundle.Object) (any, func(string), error) {
 	if group(obj.APIVersion) == "" {
-		return decodeFor(obj, s.Events, k)
+		return decodeFor(obj, s.Events)
 	}
 	var ev struct {
 		corev1.Event
@@ -234,7 +307,7 @@ func (s *Store) decodeEvent(obj bundle.Object) (func(), error) {
 		DeprecatedCount int32 `json:"deprecatedCount"`
 	}
 	if err := unmarshal(obj.Raw, &ev); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e := ev.Event
 	e.InvolvedObject = ev.Regarding
@@ -245,10 +318,10 @@ func (s *Store) decodeEvent(obj bundle.Object) (func(), error) {
 	}
 	e.ManagedFields = nil
 	if !slimObject(&e) {
-		return nil, nil
+		return &e, nil, nil
 	}
 	cloneStrings(reflect.ValueOf(&e))
-	return func() { s.Events[k] = &e }, nil
+	return &e, func(k string) { s.Events[k] = &e }, nil
 }
 
 // Count is the number of distinct objects kept (all kinds).

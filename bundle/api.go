@@ -200,4 +200,11 @@ type Object struct {
 	ResourceVersion string
 	// Raw is the JSON of this one object (YAML is converted to JSON).
 	Raw []byte
+	// Unread (set only by StreamObjectsBytes) means the object's own bytes
+	// were not parsed: Namespace, Name, UID and ResourceVersion are empty,
+	// and Kind/APIVersion come from the list (a typed list's element kind,
+	// or for a `kind: List` the first item's kind, then with KindMustMatch:
+	// the item itself must carry that kind). A caller that decodes Raw into
+	// a typed struct reads them from there and saves a JSON pass per item.
+	Unread, KindMustMatch bool
 }

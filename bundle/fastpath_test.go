@@ -34,10 +34,23 @@ func TestStreamObjectsBytesMatchesStreaming(t *testing.T) {
 	if err := StreamObjectsBytes("pods.json", data, Limits{}, func(o Object) error { got = append(got, o); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Kind != "Pod" || got[0].APIVersion != "v1" || got[1].Name != "b" {
+	// Items of a typed list are handed over unread: the kind is the list's.
+	if len(got) != 2 || got[0].Kind != "Pod" || got[0].APIVersion != "v1" || !got[1].Unread || got[1].KindMustMatch {
 		t.Fatalf("got %+v", got)
 	}
 	if err := StreamObjectsBytes("big.json", data, Limits{MaxObjectBytes: 10}, func(Object) error { return nil }); err == nil {
 		t.Fatal("want the object-size limit enforced")
+	}
+}
+
+func TestStreamObjectsBytesListHint(t *testing.T) {
+	data := []byte(`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"}},{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"}}]}`)
+	var got []Object
+	if err := StreamObjectsBytes("all.json", data, Limits{}, func(o Object) error { got = append(got, o); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// The first item's kind is a hint the reader of Raw must check.
+	if len(got) != 2 || got[1].Kind != "Service" || !got[1].KindMustMatch {
+		t.Fatalf("got %+v", got)
 	}
 }

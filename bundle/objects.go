@@ -649,7 +649,23 @@ func StreamObjectsBytes(name string, data []byte, lim Limits, fn func(Object) er
 		}
 		if fastUnmarshal(trimmed, &l) == nil && l.Items != nil && strings.HasSuffix(l.Kind, "List") {
 			d := &objDecoder{name: name, fn: fn, asRead: true}
+			hint, hintAPI, mustMatch := "", "", false
+			if k, ok := strings.CutSuffix(l.Kind, "List"); ok && k != "" {
+				hint, hintAPI = k, l.APIVersion
+			} else if len(l.Items) > 0 {
+				var h objHead
+				if fastUnmarshal(l.Items[0], &h) == nil && h.Kind != nil && *h.Kind != "" && h.APIVersion != nil {
+					hint, hintAPI, mustMatch = *h.Kind, *h.APIVersion, true
+				}
+			}
 			for _, it := range l.Items {
+				if hint != "" && len(bytes.TrimSpace(it)) > 0 && bytes.TrimSpace(it)[0] == '{' {
+					d.index++
+					if err := fn(Object{Kind: hint, APIVersion: hintAPI, Raw: it, Unread: true, KindMustMatch: mustMatch}); err != nil {
+						return err
+					}
+					continue
+				}
 				if err := d.emit(it, l.Kind, l.APIVersion); err != nil {
 					var fe fnError
 					if errors.As(err, &fe) {
