@@ -209,6 +209,9 @@ func FuzzStoreAdd(f *testing.F) {
 			apiVersion = "apps/v1"
 		}
 		_, _ = s.Add(bundleObject(apiVersion, kind, raw))
+		o := bundleObject(apiVersion, kind, raw)
+		o.Unread, o.KindMustMatch = true, len(raw)%2 == 0
+		_, _ = s.Add(o)
 	})
 }
 
