@@ -35,7 +35,7 @@ type Input struct {
 // ObjectRef names a Kubernetes (or proxy) object.
 type ObjectRef struct {
 	Kind      string `json:"kind"`
-	Namespace string `json:"namespace,omitempty"`
+	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
 }
 
