@@ -30,10 +30,16 @@ func slimObject(v any) (keep bool) {
 		o.Spec.EphemeralContainers = nil
 		o.Spec.Affinity = nil
 		o.Spec.TopologySpreadConstraints = nil
-		for i := range o.Status.ContainerStatuses {
-			o.Status.ContainerStatuses[i].VolumeMounts = nil
-			o.Status.ContainerStatuses[i].AllocatedResources = nil
-			o.Status.ContainerStatuses[i].Resources = nil
+		o.Spec.Tolerations, o.Spec.NodeSelector, o.Spec.ImagePullSecrets = nil, nil, nil
+		o.Spec.SchedulingGates, o.Spec.ResourceClaims, o.Spec.Overhead, o.Spec.SecurityContext = nil, nil, nil, nil
+		o.GenerateName, o.Finalizers = "", nil
+		o.Status.PodIPs, o.Status.HostIPs = nil, nil
+		for _, list := range [][]corev1.ContainerStatus{o.Status.ContainerStatuses, o.Status.InitContainerStatuses} {
+			for i := range list {
+				cs := &list[i]
+				cs.VolumeMounts, cs.AllocatedResources, cs.Resources, cs.User = nil, nil, nil, nil
+				cs.ImageID, cs.ContainerID = "", ""
+			}
 		}
 	case *appsv1.ReplicaSet:
 		o.Annotations = nil
