@@ -29,6 +29,8 @@ type AnalyzeOptions struct {
 
 	MaxExpandedBytes byteSize
 	MaxLineBytes     byteSize
+	MaxObjectBytes   byteSize
+	MaxEntries       int
 
 	// load and analyze replace analyzers.Load and the rule engine in
 	// tests; nil means the real ones.
@@ -45,6 +47,9 @@ func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Var(&o.MaxExpandedBytes, "max-expanded-bytes", "stop reading an input after this many decompressed bytes (10G, 512Mi, ...)")
 	o.MaxLineBytes = bundle.DefaultMaxLineBytes
 	fs.Var(&o.MaxLineBytes, "max-line-bytes", "cut log lines longer than this (counted, not loaded whole)")
+	o.MaxObjectBytes = bundle.DefaultMaxObjectBytes
+	fs.Var(&o.MaxObjectBytes, "max-object-bytes", "refuse a .json/.yaml entry larger than this")
+	fs.IntVar(&o.MaxEntries, "max-entries", bundle.DefaultMaxEntries, "refuse an input with more files than this")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors; the exit status tells the result (see --fail-on)")
 }
 
@@ -126,6 +131,8 @@ func runAnalyze(o *AnalyzeOptions) error {
 		Limits: bundle.Limits{
 			MaxExpandedBytes: int64(o.MaxExpandedBytes),
 			MaxLineBytes:     int(min(int64(o.MaxLineBytes), int64(^uint(0)>>1))),
+			MaxObjectBytes:   int64(o.MaxObjectBytes),
+			MaxEntries:       o.MaxEntries,
 		},
 		Logs: logs,
 		Warn: warn,
