@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha1"
 	"fmt"
+	"github.com/nohealthy/nohealthy/internal/kubenames"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -154,23 +155,9 @@ func hashN(parts ...string) uint64 {
 	return h.Sum64()
 }
 
-func uid(parts ...string) string {
-	s := sha1.Sum([]byte(strings.Join(parts, "/")))
-	s[6] = (s[6] & 0x0f) | 0x40
-	s[8] = (s[8] & 0x3f) | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])
-}
+func uid(parts ...string) string { return kubenames.UID(parts...) }
 
-const kubeAlnum = "bcdfghjklmnpqrstvwxz2456789"
-
-func suffix(seed string, n int) string {
-	s := sha1.Sum([]byte(seed))
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = kubeAlnum[int(s[i%20]+byte(i/20))%len(kubeAlnum)]
-	}
-	return string(b)
-}
+func suffix(seed string, n int) string { return kubenames.Suffix(seed, n) }
 
 func hexid(seed string, n int) string {
 	var b strings.Builder

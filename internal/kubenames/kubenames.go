@@ -1,0 +1,33 @@
+// Package kubenames makes deterministic names and UIDs that look like the
+// ones a real cluster hands out, for the corpus and benchmark generators:
+// the same seed always gives the same bytes, so generated fixtures diff.
+package kubenames
+
+import (
+	"crypto/sha1"
+	"fmt"
+	"strings"
+)
+
+// alnum is the alphabet of Kubernetes' random name suffixes
+// (k8s.io/apimachinery/pkg/util/rand: no vowels, no 0/1/3).
+const alnum = "bcdfghjklmnpqrstvwxz2456789"
+
+// UID is a version-4-shaped UUID derived from parts.
+func UID(parts ...string) string {
+	s := sha1.Sum([]byte(strings.Join(parts, "/")))
+	s[6] = (s[6] & 0x0f) | 0x40
+	s[8] = (s[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])
+}
+
+// Suffix is an n-character random-looking name suffix derived from seed
+// (pod-template-hash, pod name suffixes).
+func Suffix(seed string, n int) string {
+	s := sha1.Sum([]byte(seed))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alnum[int(s[i%20]+byte(i/20))%len(alnum)]
+	}
+	return string(b)
+}
