@@ -249,14 +249,9 @@ func (b *builder) knownClients() map[Ref][]*corev1.Pod {
 		}
 	}
 	var nginx []*corev1.Pod
-	for _, w := range b.facts.Workloads {
-		if w.Role == "ingress-nginx" {
-			for _, k := range sortedKeys(b.s.Pods) {
-				p := b.s.Pods[k]
-				if b.ix.owner[p] == w.Ref {
-					nginx = append(nginx, p)
-				}
-			}
+	for _, p := range b.ix.pods {
+		if w := b.workloadByRef[b.ix.owner[p]]; w != nil && w.Role == "ingress-nginx" {
+			nginx = append(nginx, p)
 		}
 	}
 	for _, k := range sortedKeys(b.s.Ingresses) {

@@ -350,8 +350,7 @@ func (b *builder) buildGateways() {
 		gwPods[k] = pods
 		if f.MatchingPods == 0 {
 			var near []string
-			for _, pk := range sortedKeys(s.Pods) {
-				p := s.Pods[pk]
+			for _, p := range b.ix.pods {
 				if roleOf(p.Namespace, p.Name, p.Labels) == "gateway" && !podTerminal(p) {
 					near = append(near, p.Namespace+"/"+p.Name+" ("+selectorText(p.Labels)+")")
 					if len(near) == 3 {

@@ -168,8 +168,7 @@ func (b *builder) buildWorkloads() {
 		a.fact.Labels = d.Spec.Template.Labels
 		a.fact.Desired = int(d.Status.DesiredNumberScheduled)
 	}
-	for _, k := range sortedKeys(s.Pods) {
-		p := s.Pods[k]
+	for _, p := range ix.pods {
 		if podTerminal(p) {
 			continue
 		}
@@ -367,7 +366,7 @@ func probeDescription(p *corev1.Pod) string {
 }
 
 func crashDescription(p *corev1.Pod) string {
-	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+	for _, cs := range allStatuses(p) {
 		w := cs.State.Waiting
 		t := cs.LastTerminationState.Terminated
 		if (w != nil && w.Reason == "CrashLoopBackOff") || (t != nil && t.ExitCode != 0 && !cs.Ready) {
@@ -385,7 +384,7 @@ func crashDescription(p *corev1.Pod) string {
 }
 
 func waitingDescription(p *corev1.Pod) string {
-	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+	for _, cs := range allStatuses(p) {
 		if w := cs.State.Waiting; w != nil && imagePullReasons[w.Reason] {
 			s := fmt.Sprintf("container %s (image %s) waiting: %s", cs.Name, cs.Image, w.Reason)
 			if w.Message != "" {
@@ -442,4 +441,9 @@ func (b *builder) previousLogEvidence(p *corev1.Pod) []Evidence {
 		break
 	}
 	return out
+}
+
+// allStatuses lists init containers first, as the kubelet starts them.
+func allStatuses(p *corev1.Pod) []corev1.ContainerStatus {
+	return append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...)
 }

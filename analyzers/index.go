@@ -15,8 +15,11 @@ type index struct {
 	// podsByLabel: namespace -> "k=v" -> pods carrying that label.
 	podsByLabel map[string]map[string][]*corev1.Pod
 	podsByNS    map[string][]*corev1.Pod
-	podsByIP    map[string]*corev1.Pod
-	svcByIP     map[string]*corev1.Service
+	// pods is every pod in key order, sorted once for all the walks that
+	// need a stable order.
+	pods     []*corev1.Pod
+	podsByIP map[string]*corev1.Pod
+	svcByIP  map[string]*corev1.Service
 	// slicesBySvc: "ns/svc" -> its EndpointSlices.
 	slicesBySvc map[string][]*discoveryv1.EndpointSlice
 	// events by involved object "Kind/ns/name".
@@ -70,6 +73,7 @@ func newIndex(s *Store) *index {
 	}
 	for _, k := range sortedKeys(s.Pods) {
 		p := s.Pods[k]
+		ix.pods = append(ix.pods, p)
 		ns := p.Namespace
 		ix.podsByNS[ns] = append(ix.podsByNS[ns], p)
 		m := ix.podsByLabel[ns]

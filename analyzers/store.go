@@ -101,9 +101,6 @@ func (s *Store) Add(obj bundle.Object) (bool, error) {
 	if obj.Unread {
 		return s.addUnread(obj)
 	}
-	// The decoder's strings may point into a whole list's bytes; what the
-	// store keeps must not pin them.
-	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
 	id := group(obj.APIVersion) + "/" + obj.Kind + "/" + key(obj.Namespace, obj.Name)
 	s.mu.Lock()
 	old, seen := s.versions[id]
@@ -175,6 +172,8 @@ func (s *Store) retype(obj bundle.Object, tm metav1.TypeMeta, m metav1.Object) (
 // commit records obj and runs put (the typed insertion) under the lock,
 // unless a newer version won meanwhile.
 func (s *Store) commit(obj bundle.Object, put func(k string)) bool {
+	// The decoder's strings may point into a whole list's bytes; what the
+	// store keeps must not pin them.
 	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
 	kind := obj.Kind
 	id := group(obj.APIVersion) + "/" + kind + "/" + key(obj.Namespace, obj.Name)
