@@ -242,15 +242,15 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 }
 
 func sharesKey(a, b *node) bool {
-	var bk []string
 	if b.sym != nil {
-		bk = b.sym.Keys
-	} else {
-		for k := range b.h.keys {
-			bk = append(bk, k)
+		for _, k := range b.sym.Keys {
+			if a.h.keys[k] {
+				return true
+			}
 		}
+		return false
 	}
-	for _, k := range bk {
+	for k := range b.h.keys {
 		if a.h.keys[k] {
 			return true
 		}
