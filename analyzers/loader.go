@@ -292,7 +292,7 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 	case l.dir != "":
 		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
 	case e.Size >= 0 && (e.Size <= maxBufferedLog || (e.Type == bundle.EntryObjects && e.Size <= maxBuffered)):
-		data, err := io.ReadAll(e.Body)
+		data, err := readEntry(e.Body, e.Size)
 		if err != nil {
 			return err // the stream itself failed: fatal, as Walk's own errors
 		}
@@ -305,7 +305,44 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 	return nil
 }
 
+// entryBufs recycles the buffers entries are read into. A big bundle has
+// thousands of container logs of a few MB each: allocating each anew made
+// the log bytes most of what the garbage collector paced itself on, and
+// every cycle then re-marked the whole object heap.
+var entryBufs sync.Pool
+
+// readEntry reads a body of known size into a recycled buffer; release it
+// with releaseEntry once nothing refers to it. As io.ReadAll, a body that
+// ends early is not an error, any other read error is.
+func readEntry(r io.Reader, size int64) ([]byte, error) {
+	var buf []byte
+	if p, ok := entryBufs.Get().(*[]byte); ok && int64(cap(*p)) >= size {
+		buf = (*p)[:size]
+	} else {
+		buf = make([]byte, size)
+	}
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf[:n], nil
+}
+
+func releaseEntry(b []byte) {
+	if cap(b) > 0 {
+		entryBufs.Put(&b)
+	}
+}
+
 func (l *loader) run(j job) {
+	defer releaseEntry(j.data)
 	if j.path != "" {
 		f, err := os.Open(j.path)
 		if err != nil {
@@ -323,7 +360,28 @@ func (l *loader) run(j job) {
 		}
 		return
 	}
+	if j.e.Type == bundle.EntryLog {
+		l.scanLog(&j.e, j.where, j.data)
+		return
+	}
 	l.process(j, bytes.NewReader(j.data))
+}
+
+// scanLog is the log case of process for a log in memory.
+func (l *loader) scanLog(e *bundle.Entry, where string, data []byte) {
+	origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
+	l.agg.ScanBytes(origin, where, data)
+	if e.Previous && e.Pod != "" {
+		t := &tailKeeper{}
+		t.Write(data)
+		l.keepTail(e, t)
+	}
+}
+
+func (l *loader) keepTail(e *bundle.Entry, t *tailKeeper) {
+	l.mu.Lock()
+	l.tails[e.Namespace+"/"+e.Pod+"/"+e.Container] = t.lines(5)
+	l.mu.Unlock()
 }
 
 // addObject returns the callback storing decoded objects of one entry.
@@ -356,9 +414,7 @@ func (l *loader) process(j job, body io.Reader) {
 			l.warn("%s: %v", where, err)
 		}
 		if tail != nil {
-			l.mu.Lock()
-			l.tails[e.Namespace+"/"+e.Pod+"/"+e.Container] = tail.lines(5)
-			l.mu.Unlock()
+			l.keepTail(e, tail)
 		}
 	case bundle.EntryDumpLogs:
 		err := bundle.SplitDumpLogs(body, l.lim, func(ns, pod, container string, b io.Reader) error {

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 )
 
@@ -53,4 +54,41 @@ func TestStreamObjectsBytesListHint(t *testing.T) {
 	if len(got) != 2 || got[1].Kind != "Service" || !got[1].KindMustMatch {
 		t.Fatalf("got %+v", got)
 	}
+}
+
+// FuzzSplitList: on valid JSON, the in-place splitter agrees with
+// encoding/json on apiVersion, kind and every item; on anything else it may
+// only decline (the streaming decoder then reports the error).
+func FuzzSplitList(f *testing.F) {
+	f.Add([]byte(`{"apiVersion":"v1","items":[{"metadata":{"name":"a"}} , {"b":"}]\""}],"kind":"PodList"}`))
+	f.Add([]byte(` {"Kind":"List","ITEMS":[],"kind":"X","items":null,"items":[1,"x",[2]]} `))
+	f.Add([]byte(`{"kind":"A\u004cist","items":[{}],}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, ok := splitList(data)
+		if !json.Valid(data) {
+			return
+		}
+		var want struct {
+			APIVersion string            `json:"apiVersion"`
+			Kind       string            `json:"kind"`
+			Items      []json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(data, &want); err != nil {
+			if ok && l.Kind != "" && want.Items != nil {
+				t.Fatalf("splitList accepted what encoding/json rejects: %v", err)
+			}
+			return
+		}
+		if !ok {
+			return // declined (escaped key, null items): the slow path reads it
+		}
+		if l.Kind != want.Kind || l.APIVersion != want.APIVersion || len(l.Items) != len(want.Items) {
+			t.Fatalf("split %q %q %d items, encoding/json %q %q %d", l.Kind, l.APIVersion, len(l.Items), want.Kind, want.APIVersion, len(want.Items))
+		}
+		for i := range l.Items {
+			if !bytes.Equal(bytes.TrimSpace(l.Items[i]), bytes.TrimSpace(want.Items[i])) {
+				t.Fatalf("item %d: %q vs %q", i, l.Items[i], want.Items[i])
+			}
+		}
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/nohealthy/nohealthy/internal/jsonskip"
 )
 
 // ObjectError is a problem with one object of an objects entry (no kind,
@@ -631,54 +633,153 @@ func fastUnmarshal(raw []byte, v any) (err error) {
 	return gojson.Unmarshal(raw, v)
 }
 
-// StreamObjectsBytes is StreamObjects over an entry already in memory. A
-// JSON object or List is decoded in one pass with the fast decoder; any
-// other shape, or any error, falls back to the streaming decoder, which
-// gives the precise message.
+// StreamObjectsBytes is StreamObjects over an entry already in memory. The
+// items of a JSON List are sliced out of data in place (no copy, no decode:
+// the reader of each item decodes it once); any other shape, or a list whose
+// structure is broken, falls back to the streaming decoder, which gives the
+// precise message. Object.Raw then points into data: it is valid only
+// during fn.
 func StreamObjectsBytes(name string, data []byte, lim Limits, fn func(Object) error) error {
 	lim = lim.WithDefaults()
 	if int64(len(data)) > lim.MaxObjectBytes {
 		return fmt.Errorf("%s: %w", name, &LimitError{What: "object bytes", Limit: lim.MaxObjectBytes, Flag: "--max-object-bytes"})
 	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		var l struct {
-			APIVersion string              `json:"apiVersion"`
-			Kind       string              `json:"kind"`
-			Items      []gojson.RawMessage `json:"items"`
-		}
-		if fastUnmarshal(trimmed, &l) == nil && l.Items != nil && strings.HasSuffix(l.Kind, "List") {
-			d := &objDecoder{name: name, fn: fn, asRead: true}
-			hint, hintAPI, mustMatch := "", "", false
-			if k, ok := strings.CutSuffix(l.Kind, "List"); ok && k != "" {
-				hint, hintAPI = k, l.APIVersion
-			} else if len(l.Items) > 0 {
-				var h objHead
-				if fastUnmarshal(l.Items[0], &h) == nil && h.Kind != nil && *h.Kind != "" && h.APIVersion != nil {
-					hint, hintAPI, mustMatch = *h.Kind, *h.APIVersion, true
-				}
+	if l, ok := splitList(data); ok && strings.HasSuffix(l.Kind, "List") {
+		d := &objDecoder{name: name, fn: fn, asRead: true}
+		hint, hintAPI, mustMatch := "", "", false
+		if k, ok := strings.CutSuffix(l.Kind, "List"); ok && k != "" {
+			hint, hintAPI = k, l.APIVersion
+		} else if len(l.Items) > 0 {
+			var h objHead
+			if fastUnmarshal(l.Items[0], &h) == nil && h.Kind != nil && *h.Kind != "" && h.APIVersion != nil {
+				hint, hintAPI, mustMatch = *h.Kind, *h.APIVersion, true
 			}
-			for _, it := range l.Items {
-				if hint != "" && len(bytes.TrimSpace(it)) > 0 && bytes.TrimSpace(it)[0] == '{' {
-					d.index++
-					if err := fn(Object{Kind: hint, APIVersion: hintAPI, Raw: it, Unread: true, KindMustMatch: mustMatch}); err != nil {
-						return err
-					}
-					continue
-				}
-				if err := d.emit(it, l.Kind, l.APIVersion); err != nil {
-					var fe fnError
-					if errors.As(err, &fe) {
-						return fe.err
-					}
+		}
+		for _, it := range l.Items {
+			if hint != "" && len(bytes.TrimSpace(it)) > 0 && bytes.TrimSpace(it)[0] == '{' {
+				d.index++
+				if err := fn(Object{Kind: hint, APIVersion: hintAPI, Raw: it, Unread: true, KindMustMatch: mustMatch}); err != nil {
 					return err
 				}
+				continue
 			}
-			if len(d.errs) > 0 {
-				return d.errs
+			if err := d.emit(it, l.Kind, l.APIVersion); err != nil {
+				var fe fnError
+				if errors.As(err, &fe) {
+					return fe.err
+				}
+				return err
 			}
-			return nil
 		}
+		if len(d.errs) > 0 {
+			return d.errs
+		}
+		return nil
 	}
 	return StreamObjects(name, bytes.NewReader(data), lim, fn)
+}
+
+// list is the part of a JSON list document StreamObjectsBytes needs.
+type list struct {
+	APIVersion, Kind string
+	Items            [][]byte
+}
+
+// splitList finds the apiVersion, kind and items of a JSON object without
+// copying the items. ok is false unless data is one well-bracketed object
+// with a non-null items array; keys match as encoding/json matches them
+// (case-insensitively, the last duplicate winning), except escaped keys,
+// which send the document down the slow path.
+func splitList(data []byte) (l list, ok bool) {
+	i := jsonskip.SkipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return l, false
+	}
+	haveItems := false
+	for i = jsonskip.SkipSpace(data, i+1); i < len(data) && data[i] != '}'; {
+		if data[i] != '"' {
+			return l, false
+		}
+		ke := jsonskip.String(data, i+1)
+		if ke < 0 {
+			return l, false
+		}
+		k := data[i+1 : ke]
+		if bytes.IndexByte(k, '\\') >= 0 {
+			return l, false
+		}
+		i = jsonskip.SkipSpace(data, ke+1)
+		if i >= len(data) || data[i] != ':' {
+			return l, false
+		}
+		v := jsonskip.SkipSpace(data, i+1)
+		end := jsonskip.Value(data, v)
+		if end < 0 {
+			return l, false
+		}
+		switch {
+		case bytes.EqualFold(k, []byte("apiVersion")), bytes.EqualFold(k, []byte("kind")):
+			var str string
+			if fastUnmarshal(data[v:end], &str) != nil {
+				return l, false
+			}
+			if len(k) == 4 {
+				l.Kind = str
+			} else {
+				l.APIVersion = str
+			}
+		case bytes.EqualFold(k, []byte("items")):
+			items, ok := splitArray(data[v:end])
+			if !ok {
+				return l, false
+			}
+			l.Items, haveItems = items, items != nil
+		}
+		i = jsonskip.SkipSpace(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = jsonskip.SkipSpace(data, i+1)
+			if i < len(data) && data[i] == '}' {
+				return l, false // trailing comma
+			}
+		} else if i < len(data) && data[i] != '}' {
+			return l, false
+		}
+	}
+	if i >= len(data) || jsonskip.SkipSpace(data, i+1) != len(data) {
+		return l, false // unterminated, or something after the object
+	}
+	return l, haveItems
+}
+
+// splitArray slices the elements of a JSON array (nil, true for null).
+func splitArray(b []byte) ([][]byte, bool) {
+	if string(b) == "null" {
+		return nil, true
+	}
+	if len(b) < 2 || b[0] != '[' {
+		return nil, false
+	}
+	items := [][]byte{}
+	i := jsonskip.SkipSpace(b, 1)
+	if b[i] == ']' {
+		return items, i == len(b)-1
+	}
+	for {
+		end := jsonskip.Value(b, i)
+		if end < 0 {
+			return nil, false
+		}
+		items = append(items, b[i:end])
+		i = jsonskip.SkipSpace(b, end)
+		if i >= len(b) {
+			return nil, false
+		}
+		if b[i] == ']' {
+			return items, i == len(b)-1
+		}
+		if b[i] != ',' {
+			return nil, false
+		}
+		i = jsonskip.SkipSpace(b, i+1)
+	}
 }

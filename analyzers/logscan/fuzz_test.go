@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"reflect"
 	"testing"
 )
 
@@ -120,5 +121,14 @@ func FuzzScan(f *testing.F) {
 			t.Fatalf("merged %d != %d", n, st.Failures)
 		}
 		_ = DetectFormat(bytes.Split(data, []byte("\n")))
+
+		// The in-memory path must see exactly what the reader path sees.
+		b := NewAggregator(Options{MaxLineBytes: int(maxLine)})
+		if bst := b.ScanBytes(Origin{Pod: "p"}, "f", data); !reflect.DeepEqual(bst, st) {
+			t.Fatalf("ScanBytes stats %+v, Scan %+v", bst, st)
+		}
+		if got, want := b.Symptoms(), a.Symptoms(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("ScanBytes symptoms differ:\n%+v\n%+v", got, want)
+		}
 	})
 }

@@ -1,6 +1,10 @@
 package logscan
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/nohealthy/nohealthy/internal/jsonskip"
+)
 
 // A minimal, allocation-free scanner over the top-level members of one JSON
 // object. Access logs need only a handful of keys, so decoding every line
@@ -18,53 +22,7 @@ type jsonIter struct {
 	begun bool
 }
 
-// skipString returns the index of the quote closing a string whose content
-// starts at b[i], or -1.
-func skipString(b []byte, i int) int {
-	for i < len(b) {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return -1
-		}
-		e := i + j
-		k := e - 1
-		for k >= i && b[k] == '\\' {
-			k--
-		}
-		if (e-1-k)%2 == 0 { // even number of backslashes: not escaped
-			return e
-		}
-		i = e + 1
-	}
-	return -1
-}
-
-// skipComposite skips a balanced object or array starting at b[i] and returns
-// the index after it, or -1.
-func skipComposite(b []byte, i int) int {
-	depth := 0
-	for i < len(b) {
-		switch b[i] {
-		case '"':
-			e := skipString(b, i+1)
-			if e < 0 {
-				return -1
-			}
-			i = e
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-		}
-		i++
-	}
-	return -1
-}
-
-func jsonSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+func jsonSpace(c byte) bool { return jsonskip.Space(c) }
 
 func (it *jsonIter) ws() {
 	for it.i < len(it.b) && jsonSpace(it.b[it.i]) {
@@ -99,7 +57,7 @@ func (it *jsonIter) next() bool {
 		it.err = true
 		return false
 	}
-	e := skipString(b, it.i+1)
+	e := jsonskip.String(b, it.i+1)
 	if e < 0 {
 		it.err = true
 		return false
@@ -120,14 +78,14 @@ func (it *jsonIter) next() bool {
 	it.str = false
 	switch c := b[it.i]; c {
 	case '"':
-		e := skipString(b, it.i+1)
+		e := jsonskip.String(b, it.i+1)
 		if e < 0 {
 			it.err = true
 			return false
 		}
 		it.val, it.str, it.i = b[it.i+1:e], true, e+1
 	case '{', '[':
-		e := skipComposite(b, it.i)
+		e := jsonskip.Composite(b, it.i)
 		if e < 0 {
 			it.err = true
 			return false

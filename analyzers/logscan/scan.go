@@ -2,6 +2,7 @@ package logscan
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -165,6 +166,17 @@ func (a *Aggregator) Scan(origin Origin, name string, r io.Reader) (FileStats, e
 	return st, nil
 }
 
+// ScanBytes is Scan over a log already in memory: lines are parsed in
+// place, with no read buffer and no copy, which matters when a bundle
+// holds thousands of small container logs.
+func (a *Aggregator) ScanBytes(origin Origin, name string, data []byte) FileStats {
+	s := newFileScan(origin, a.opts.MaxLineBytes)
+	s.runBytes(data)
+	st := s.fileStats()
+	a.merge(s)
+	return st
+}
+
 // merge folds the per-file groups into the Aggregator.
 func (a *Aggregator) merge(s *fileScan) {
 	okey := s.origin.Namespace + "\x00" + s.origin.Pod + "\x00" + s.origin.Container + "\x01"
@@ -299,6 +311,35 @@ func (s *fileScan) run(r io.Reader) error {
 			}
 			return err
 		}
+	}
+}
+
+// runBytes is run over data in memory; lines are cut exactly as readLine
+// cuts them.
+func (s *fileScan) runBytes(data []byte) {
+	for len(data) > 0 {
+		n := bytes.IndexByte(data, '\n') + 1
+		if n == 0 {
+			n = len(data)
+		}
+		l := data[:n]
+		data = data[n:]
+		s.stats.Bytes += int64(n)
+		if l[len(l)-1] == '\n' {
+			l = l[:len(l)-1]
+		}
+		if len(l) > 0 && l[len(l)-1] == '\r' {
+			l = l[:len(l)-1]
+		}
+		if len(l) > s.maxLine {
+			l = l[:s.maxLine]
+			s.stats.LongLines++
+		}
+		s.handle(l)
+	}
+	if len(s.join) > 0 { // CRI partial line never completed
+		s.handleLogical(s.join, s.join)
+		s.join = s.join[:0]
 	}
 }
 

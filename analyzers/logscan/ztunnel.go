@@ -1,6 +1,10 @@
 package logscan
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/nohealthy/nohealthy/internal/jsonskip"
+)
 
 // KindZtunnelError is a ztunnel access line with an error= text that matches
 // none of the more specific ztunnel kinds.
@@ -57,7 +61,7 @@ func (s *fileScan) ztunnelText(l []byte) bool {
 		p++
 		var val []byte
 		if p < len(rest) && rest[p] == '"' {
-			q := skipString(rest, p+1)
+			q := jsonskip.String(rest, p+1)
 			if q < 0 {
 				val, p = rest[p+1:], len(rest)
 			} else {

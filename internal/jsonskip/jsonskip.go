@@ -1,0 +1,92 @@
+// Package jsonskip finds the ends of JSON values without decoding them.
+//
+// Hot paths that need a few keys of a large document (one access-log line,
+// the items of a 20 MB PodList) use it to slice the input in place instead
+// of copying every value into a RawMessage. It checks structure only
+// (balanced brackets, terminated strings): whoever decodes a slice it
+// returns still validates that slice.
+package jsonskip
+
+import "bytes"
+
+// String returns the index of the quote closing a string whose content
+// starts at b[i], or -1.
+func String(b []byte, i int) int {
+	for i < len(b) {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		e := i + j
+		k := e - 1
+		for k >= i && b[k] == '\\' {
+			k--
+		}
+		if (e-1-k)%2 == 0 { // even number of backslashes: not escaped
+			return e
+		}
+		i = e + 1
+	}
+	return -1
+}
+
+// Composite skips a balanced object or array starting at b[i] and returns
+// the index after it, or -1.
+func Composite(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			e := String(b, i+1)
+			if e < 0 {
+				return -1
+			}
+			i = e
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+		i++
+	}
+	return -1
+}
+
+// Value skips the value starting at b[i] (string, object, array, number or
+// literal) and returns the index after it, or -1.
+func Value(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		e := String(b, i+1)
+		if e < 0 {
+			return -1
+		}
+		return e + 1
+	case '{', '[':
+		return Composite(b, i)
+	case ',', '}', ']', ':':
+		return -1
+	}
+	j := i
+	for j < len(b) && !Space(b[j]) && b[j] != ',' && b[j] != '}' && b[j] != ']' {
+		j++
+	}
+	return j
+}
+
+// Space reports whether c is JSON whitespace.
+func Space(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// SkipSpace returns the index of the first non-space byte at or after i.
+func SkipSpace(b []byte, i int) int {
+	for i < len(b) && Space(b[i]) {
+		i++
+	}
+	return i
+}
