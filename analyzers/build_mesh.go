@@ -436,6 +436,14 @@ func gatewayRefKey(ref, vsNS string) string {
 func (b *builder) buildVirtualServices() {
 	s := b.s
 	gatewaysKnown := b.facts.Coverage["Gateway"] == "ok"
+	// NR symptoms are matched against every VirtualService's hosts: filter
+	// them once, not once per VirtualService.
+	var nr []*SymptomFact
+	for _, sf := range b.facts.Symptoms {
+		if sf.Kind == "NR" && sf.Authority != "" {
+			nr = append(nr, sf)
+		}
+	}
 	for _, k := range sortedKeys(s.VirtualServices) {
 		vs := s.VirtualServices[k]
 		f := &VirtualServiceFact{Ref: Ref{Kind: "VirtualService", Namespace: vs.Namespace, Name: vs.Name},
@@ -463,12 +471,10 @@ func (b *builder) buildVirtualServices() {
 				f.Keys = append(f.Keys, "authority:"+h)
 			}
 		}
-		for _, sf := range b.facts.Symptoms {
-			if sf.Kind == "NR" && sf.Authority != "" {
-				for _, h := range vs.Spec.Hosts {
-					if hostMatches(h, stripPort(sf.Authority)) {
-						f.NRCount += sf.Count
-					}
+		for _, sf := range nr {
+			for _, h := range vs.Spec.Hosts {
+				if hostMatches(h, stripPort(sf.Authority)) {
+					f.NRCount += sf.Count
 				}
 			}
 		}

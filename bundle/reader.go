@@ -223,9 +223,15 @@ func isTarHeader(b []byte) bool {
 func (w *walker) walkZstd(r io.Reader) error {
 	// The window cap bounds the decoder's memory against a frame header
 	// claiming a huge window; 128 MiB covers every zstd level including
-	// --ultra -22. Concurrency is capped: analyze shares the CPU.
+	// --ultra -22. The decoder runs synchronously unless cores are plenty:
+	// its asynchronous mode spends about a third more CPU for the same
+	// bytes (8.3 GB: 8.7 s vs 6.4 s user), CPU analyze's workers need.
+	conc := 1
+	if runtime.GOMAXPROCS(0) >= 8 {
+		conc = 2
+	}
 	zr, err := zstd.NewReader(r,
-		zstd.WithDecoderConcurrency(min(runtime.GOMAXPROCS(0), 4)),
+		zstd.WithDecoderConcurrency(conc),
 		zstd.WithDecoderMaxWindow(128<<20),
 		zstd.WithDecoderLowmem(true),
 	)

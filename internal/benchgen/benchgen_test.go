@@ -23,6 +23,11 @@ func analyze(t *testing.T, input string) *report.Report {
 	if err != nil {
 		t.Fatalf("load %s: %v", input, err)
 	}
+	return analyzeSnapshot(t, snap)
+}
+
+func analyzeSnapshot(t *testing.T, snap *analyzers.Snapshot) *report.Report {
+	t.Helper()
 	pack, err := rules.BuiltinPack()
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +128,8 @@ func TestDeterministic(t *testing.T) {
 //	BENCHGEN_PROFILE=/tmp/b/large.tar.zst go test -run TestProfileAnalyze -v ./internal/benchgen
 //	go tool pprof -top /tmp/b/large.tar.zst.cpu.pprof
 //
-// It writes INPUT.cpu.pprof and INPUT.mem.pprof next to the input.
+// It writes INPUT.cpu.pprof, INPUT.mem.pprof (allocations) and
+// INPUT.heap.pprof (live heap once loaded) next to the input.
 func TestProfileAnalyze(t *testing.T) {
 	input := os.Getenv("BENCHGEN_PROFILE")
 	if input == "" {
@@ -138,8 +144,24 @@ func TestProfileAnalyze(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	r := analyze(t, input)
+	snap, err := analyzers.Load([]string{input}, analyzers.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := time.Since(start)
+	// What stays live after loading: the facts and what they point to.
+	h, err := os.Create(input + ".heap.pprof")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(h, 0); err != nil {
+		t.Fatal(err)
+	}
+	r := analyzeSnapshot(t, snap)
 	pprof.StopCPUProfile()
+	t.Logf("load %v", loaded)
 	t.Logf("%s: %v, %d objects, %d log lines, %d root causes", input, time.Since(start), r.Input.Objects, r.Input.LogLines, len(r.RootCauses))
 	m, err := os.Create(input + ".mem.pprof")
 	if err != nil {
