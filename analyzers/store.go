@@ -263,14 +263,21 @@ func decodeFor[T any](obj bundle.Object, m map[string]*T) (any, func(string), er
 	if err := unmarshal(obj.Raw, v); err != nil {
 		return nil, nil, err
 	}
+	v2, put := keepDecoded(v, m)
+	return v2, put, nil
+}
+
+// keepDecoded trims a decoded object to what the facts read and returns
+// its insertion into m (nil when slimming drops it).
+func keepDecoded[T any](v *T, m map[string]*T) (any, func(string)) {
 	if mo, ok := any(v).(managed); ok {
 		mo.SetManagedFields(nil)
 	}
 	if !slimObject(v) {
-		return v, nil, nil
+		return v, nil
 	}
 	cloneStrings(reflect.ValueOf(v))
-	return v, func(k string) { m[k] = v }, nil
+	return v, func(k string) { m[k] = v }
 }
 
 // unmarshal decodes one object's JSON. It uses goccy/go-json, which reads
