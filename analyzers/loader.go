@@ -354,12 +354,6 @@ func (l *loader) run(j job) {
 		return
 	}
 	if j.e.Type == bundle.EntryObjects {
-		if ok, errs := l.store.AddList(j.e.Name, j.data); ok {
-			for _, err := range errs {
-				l.warn("%s: %v", j.where, err)
-			}
-			return
-		}
 		err := bundle.StreamObjectsBytes(j.where, j.data, l.lim, l.addObject(j.where))
 		if err != nil {
 			l.warn("%v", err)
