@@ -93,7 +93,7 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 		if st.IsDir() {
 			l.dir = in
 		}
-		err := bundle.Walk(in, l.lim, func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }, l.entry)
+		err := l.walk(in, st.IsDir())
 		if err != nil {
 			l.stopWorkers()
 			return nil, err
@@ -134,6 +134,63 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
 		ObjectCount: l.store.Count(), LogLines: lines, Facts: facts,
 	}, nil
+}
+
+// Bundles hold their objects first and gigabytes of logs after them
+// (gather writes in the order its collectors finish; readers may not rely
+// on it, and do not). Decoding objects costs far more CPU per byte than
+// decompressing, so read in one pass the workers decoded objects while the
+// stream waited, then the stream was decompressed while the workers idled.
+// A file input is therefore read twice at once: one pass hands the objects
+// entries that come before the first log to the workers and stops at that
+// log; the other pass reads everything else (logs on the walker itself,
+// manifest, index, and any objects entry after the first log). Both passes
+// see the same bytes, so they agree on where that first log is, whatever
+// the order. The cost is decompressing the leading objects twice.
+
+// errObjectsDone stops the objects pass at the first log.
+var errObjectsDone = errors.New("objects pass done")
+
+func isLogEntry(t bundle.EntryType) bool { return t == bundle.EntryLog || t == bundle.EntryDumpLogs }
+
+// walk reads one input, in two concurrent passes when it is a file.
+func (l *loader) walk(in string, isDir bool) error {
+	warn := func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }
+	if isDir || runtime.GOMAXPROCS(0) < 2 {
+		return bundle.Walk(in, l.lim, warn, l.entry)
+	}
+	var objErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		objErr = bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
+			switch {
+			case isLogEntry(e.Type):
+				return errObjectsDone
+			case e.Type == bundle.EntryObjects:
+				return l.entry(e)
+			}
+			return nil
+		})
+	}()
+	seenLog := false
+	err := bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+		if isLogEntry(e.Type) {
+			seenLog = true
+		}
+		if e.Type == bundle.EntryObjects && !seenLog {
+			return nil // the objects pass reads it
+		}
+		return l.entry(e)
+	})
+	<-done
+	if err != nil {
+		return err // the objects pass saw the same bytes: this error covers it
+	}
+	if objErr != nil && !errors.Is(objErr, errObjectsDone) {
+		return objErr
+	}
+	return nil
 }
 
 func (l *loader) entry(e *bundle.Entry) error {
@@ -291,7 +348,17 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 	switch {
 	case l.dir != "":
 		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
-	case e.Size >= 0 && (e.Size <= maxBufferedLog || (e.Type == bundle.EntryObjects && e.Size <= maxBuffered)):
+	case e.Type == bundle.EntryLog && e.Size >= 0 && e.Size <= maxBufferedLog:
+		// Scanning is several times faster than decompressing: scan on
+		// the walker, while the workers decode objects.
+		data, err := readEntry(e.Body, e.Size)
+		if err != nil {
+			return err
+		}
+		l.scanLog(&j.e, where, data)
+		releaseEntry(data)
+		return nil
+	case e.Size >= 0 && e.Type == bundle.EntryObjects && e.Size <= maxBuffered:
 		data, err := readEntry(e.Body, e.Size)
 		if err != nil {
 			return err // the stream itself failed: fatal, as Walk's own errors
