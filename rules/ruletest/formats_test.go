@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -40,13 +41,17 @@ func TestCorpusAcrossFormats(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			tmp := t.TempDir()
 			tarball := filepath.Join(tmp, "bundle.tar.zst")
-			packDir(t, c.Input(), tarball)
+			packDir(t, c.Input(), tarball, nil)
+			// As gather may write it: objects first, then logs, then more
+			// objects (events), so both passes of a file read have work.
+			mixed := filepath.Join(tmp, "mixed.tar.zst")
+			packDir(t, c.Input(), mixed, objectsLogsEvents)
 			dump := filepath.Join(tmp, "dump")
 			if err := dumpconv.ToClusterInfoDump(c.Input(), dump); err != nil {
 				t.Fatalf("dumpconv: %v", err)
 			}
 			var want string
-			for _, in := range []string{c.Input(), tarball, dump} {
+			for _, in := range []string{c.Input(), tarball, mixed, dump} {
 				r, err := analyze(in)
 				if err != nil {
 					t.Fatalf("%s: %v", in, err)
@@ -94,9 +99,29 @@ func findingsKey(t *testing.T, r *report.Report) string {
 	return string(b)
 }
 
+// objectsLogsEvents orders entries: resources except events, logs,
+// events, the rest.
+func objectsLogsEvents(paths []string) []string {
+	rank := func(p string) int {
+		switch {
+		case strings.HasPrefix(p, "resources/") && !strings.HasSuffix(p, "/events.json"):
+			return 0
+		case strings.HasPrefix(p, "logs/"):
+			return 1
+		case strings.HasPrefix(p, "resources/"):
+			return 2
+		}
+		return 3
+	}
+	out := append([]string(nil), paths...)
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
+}
+
 // packDir writes an unpacked bundle directory as a .tar.zst with the
-// bundle writer (manifest first, index last, as gather would).
-func packDir(t *testing.T, dir, out string) {
+// bundle writer (manifest first, index last, as gather would), its files in
+// lexical order or as order arranges them.
+func packDir(t *testing.T, dir, out string, order func([]string) []string) {
 	t.Helper()
 	var m bundle.Manifest
 	if data, err := os.ReadFile(filepath.Join(dir, bundle.ManifestPath)); err == nil {
@@ -109,24 +134,32 @@ func packDir(t *testing.T, dir, out string) {
 		t.Fatal(err)
 	}
 	var idx bundle.Index
+	var paths []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		switch rel {
-		case bundle.ManifestPath:
-			return nil
-		case bundle.IndexPath:
-			return json.Unmarshal(data, &idx)
-		}
-		return w.WriteFile(rel, data)
+		paths = append(paths, filepath.ToSlash(rel))
+		return nil
 	})
+	if order != nil {
+		paths = order(paths)
+	}
+	for _, rel := range paths {
+		if err != nil {
+			break
+		}
+		var data []byte
+		data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		switch {
+		case err != nil || rel == bundle.ManifestPath:
+		case rel == bundle.IndexPath:
+			err = json.Unmarshal(data, &idx)
+		default:
+			err = w.WriteFile(rel, data)
+		}
+	}
 	if err != nil {
 		w.Abort()
 		t.Fatal(err)
