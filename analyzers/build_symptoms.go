@@ -1,8 +1,9 @@
 package analyzers
 
 import (
+	"cmp"
 	"net"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,13 +47,21 @@ var connectFailureKinds = map[string]bool{
 var dnsKinds = map[string]bool{"DF": true, logscan.KindNginxResolveFailed: true, logscan.KindZtunnelDNS: true}
 
 func (b *builder) buildSymptoms(syms []logscan.Symptom) {
-	sort.SliceStable(syms, func(i, j int) bool {
-		if syms[i].Count != syms[j].Count {
-			return syms[i].Count > syms[j].Count
+	// Most lines first, ties in the aggregator's order. An index sort: a
+	// stable sort moving the structs themselves was most of this
+	// function with tens of thousands of symptoms.
+	order := make([]int, len(syms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		if c := cmp.Compare(syms[y].Count, syms[x].Count); c != 0 {
+			return c
 		}
-		return false
+		return cmp.Compare(x, y)
 	})
-	for i, s := range syms {
+	for i, oi := range order {
+		s := syms[oi]
 		f := &SymptomFact{
 			ID: "S" + strconv.Itoa(i+1), Kind: s.Kind, Format: string(s.Format), Count: s.Count,
 			Upstream: s.Upstream, UpstreamHost: s.UpstreamHost, Route: s.Route, Authority: s.Authority,
