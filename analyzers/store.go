@@ -297,10 +297,41 @@ func unmarshal(data []byte, v any) (err error) {
 	return nil
 }
 
+// droppedEvent reads only what decides whether slimming keeps a core/v1
+// Event (its type and reason) and the identity the store records for it.
+// Most events of a big cluster are Normal ones no rule cites; decoding each
+// in full only to drop it was a large share of the object decoding. ok is
+// false when the event is kept (or unreadable): decode it in full then.
+func droppedEvent(raw []byte) (*corev1.Event, bool) {
+	var h struct {
+		metav1.TypeMeta `json:",inline"`
+		Metadata        struct {
+			Name            string `json:"name"`
+			Namespace       string `json:"namespace"`
+			ResourceVersion string `json:"resourceVersion"`
+		} `json:"metadata"`
+		Type   string `json:"type"`
+		Reason string `json:"reason"`
+	}
+	if unmarshal(raw, &h) != nil {
+		return nil, false
+	}
+	ev := &corev1.Event{TypeMeta: h.TypeMeta, Type: h.Type, Reason: h.Reason}
+	if slimObject(ev) {
+		return nil, false
+	}
+	ev.Name, ev.Namespace, ev.ResourceVersion = h.Metadata.Name, h.Metadata.Namespace, h.Metadata.ResourceVersion
+	cloneStrings(reflect.ValueOf(ev))
+	return ev, true
+}
+
 // addEvent accepts core/v1 Events and events.k8s.io/v1 Events, storing both
 // as core Events so rules see one shape.
 func (s *Store) decodeEvent(obj bundle.Object) (any, func(string), error) {
 	if group(obj.APIVersion) == "" {
+		if ev, ok := droppedEvent(obj.Raw); ok {
+			return ev, nil, nil
+		}
 		return decodeFor(obj, s.Events)
 	}
 	var ev struct {
