@@ -417,7 +417,24 @@ func (l *loader) run(j job) {
 			return
 		}
 		defer f.Close()
-		l.process(j, f)
+		// Read as the walker would (no further than the size it saw), into
+		// memory when small enough for the fast paths below.
+		if size := j.e.Size; size >= 0 && (j.e.Type == bundle.EntryObjects && size <= maxBuffered ||
+			j.e.Type == bundle.EntryLog && size <= maxBufferedLog) {
+			data, err := readEntry(f, size)
+			if err != nil {
+				l.warn("%s: %v", j.where, err)
+				return
+			}
+			j.data, j.path = data, ""
+			l.run(j)
+			return
+		}
+		var body io.Reader = f
+		if j.e.Size >= 0 {
+			body = io.LimitReader(f, j.e.Size)
+		}
+		l.process(j, body)
 		return
 	}
 	if j.e.Type == bundle.EntryObjects {

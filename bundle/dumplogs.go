@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 )
 
 // kubectl cluster-info dump frames each container's log in logs.txt as
@@ -42,7 +43,12 @@ const (
 func SplitDumpLogs(r io.Reader, lim Limits, fn func(namespace, pod, container string, body io.Reader) error) error {
 	lim = lim.WithDefaults()
 	size := min(max(lim.MaxLineBytes, 4*maxMarkerLen), 64<<10)
-	s := &dumpSplitter{br: bufio.NewReaderSize(r, size), atStart: true}
+	br := newPooledReader(r, size)
+	defer func() {
+		br.Reset(nil) // do not keep the input reachable
+		dumpReaders.Put(br)
+	}()
+	s := &dumpSplitter{br: br, atStart: true}
 	for {
 		sec, err := s.nextSection()
 		if err != nil {
@@ -60,6 +66,20 @@ func SplitDumpLogs(r io.Reader, lim Limits, fn func(namespace, pod, container st
 		}
 		sec.done = true
 	}
+}
+
+// dumpReaders recycles the splitter's read buffers: a dump tree has one
+// logs.txt per pod, tens of thousands of them.
+var dumpReaders sync.Pool
+
+// newPooledReader returns a reader over r of exactly size bytes of buffer,
+// recycled when one of that size is pooled; Put it back when done.
+func newPooledReader(r io.Reader, size int) *bufio.Reader {
+	if br, ok := dumpReaders.Get().(*bufio.Reader); ok && br.Size() == size {
+		br.Reset(r)
+		return br
+	}
+	return bufio.NewReaderSize(r, size)
 }
 
 type dumpSplitter struct {
@@ -123,14 +143,17 @@ func (s *dumpSplitter) nextSection() (*dumpSection, error) {
 		if len(seg) == 0 {
 			continue
 		}
-		if s.atStart && eol {
+		if s.atStart && eol && len(bytes.TrimSpace(seg)) == 0 {
+			continue // blank line between frames
+		}
+		if s.atStart && eol && isMarkerLine(seg) {
 			line := trimEOL(seg)
 			if ns, pod, c, ok := parseDumpMarker(line, "START"); ok {
 				s.cur = &dumpSection{s: s, ns: ns, pod: pod, container: c, framed: true}
 				return s.cur, nil
 			}
-			if _, _, _, ok := parseDumpMarker(line, "END"); ok || strings.TrimSpace(line) == "" {
-				continue // stray END or blank line between frames
+			if _, _, _, ok := parseDumpMarker(line, "END"); ok {
+				continue // stray END between frames
 			}
 		}
 		// Unframed text: it starts a section of unknown origin.
@@ -171,7 +194,7 @@ func (s *dumpSplitter) step(d *dumpSection) error {
 		}
 		return err
 	}
-	if s.atStart && eol {
+	if s.atStart && eol && isMarkerLine(seg) {
 		line := trimEOL(seg)
 		if ns, pod, c, ok := parseDumpMarker(line, "START"); ok {
 			// The END marker is missing; the next frame begins here.
@@ -217,6 +240,12 @@ func (s *dumpSplitter) deliver(seg []byte, eol bool) {
 	s.scratch = buf
 	s.out = buf
 	s.atStart = eol
+}
+
+// isMarkerLine is a cheap test, without allocating, for a line that may be
+// a frame marker; parseDumpMarker decides.
+func isMarkerLine(b []byte) bool {
+	return len(b) <= maxMarkerLen+2 && bytes.HasPrefix(b, []byte(markerHead))
 }
 
 func trimEOL(b []byte) string {
