@@ -7,15 +7,18 @@
 # generator builds a fresh set; older sets are deleted unless BENCH_KEEP_OLD=1.
 #
 # Knobs: BENCH_DIR (default /tmp/nohealthy-bench), BENCH_SIZES (default
-# "small medium large"), BENCH_X10 / BENCH_DUMP (default: the largest of
-# BENCH_SIZES; "none" skips). Prints the data directory on its last line.
+# "small medium large"), BENCH_X10 (default medium when listed, else the
+# largest), BENCH_DUMP (default: the largest of BENCH_SIZES); "none" skips. Prints the data directory on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BENCH_DIR=${BENCH_DIR:-/tmp/nohealthy-bench}
 BENCH_SIZES=${BENCH_SIZES:-small medium large}
 largest=${BENCH_SIZES##* }
-BENCH_X10=${BENCH_X10:-$largest}
+# 10x the logs of medium is already 7 GB; of large it would be 70 GB.
+x10default=$largest
+case " $BENCH_SIZES " in *" medium "*) x10default=medium ;; esac
+BENCH_X10=${BENCH_X10:-$x10default}
 BENCH_DUMP=${BENCH_DUMP:-$largest}
 GO=${GO:-go}
 

@@ -59,6 +59,7 @@ row() { # name bytes floor wall cpu rssMiB planted
 inputs=()
 for s in $BENCH_SIZES; do inputs+=("$s"); done
 x10=${BENCH_X10:-${BENCH_SIZES##* }}
+case " $BENCH_SIZES " in *" medium "*) x10=${BENCH_X10:-medium} ;; esac
 [ "$x10" != none ] && [ -f "$dir/$x10-x10.tar.zst" ] && inputs+=("$x10-x10")
 
 for in in "${inputs[@]}"; do
