@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nohealthy/nohealthy/analyzers"
@@ -79,6 +81,41 @@ type node struct {
 	explained []*node
 }
 
+// result is one rule's verdict on one item: a hit, or an error.
+type result struct {
+	h   *hit
+	err error
+}
+
+// evaluate runs every rule over its domain's items, the rules spread over
+// GOMAXPROCS goroutines (compiled CEL programs are safe for concurrent
+// use; facts are only read). Results come back per rule in item order, so
+// what follows is as deterministic as a sequential run.
+func (e *Engine) evaluate(f *analyzers.Facts) [][]result {
+	out := make([][]result, len(e.rules))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(e.rules)) {
+		wg.Go(func() {
+			for i := range next {
+				c := e.rules[i]
+				for _, item := range c.dom.items(f) {
+					h, err := c.eval(item, f.Coverage)
+					if err != nil || h != nil {
+						out[i] = append(out[i], result{h, err})
+					}
+				}
+			}
+		})
+	}
+	for i := range e.rules {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
 // Analyze evaluates every rule over the snapshot's facts, links findings
 // into chains (symptom -> intermediate facts -> root cause) and ranks the
 // root causes by the symptoms they explain.
@@ -112,16 +149,14 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 	// Evaluate and merge hits with the same rule, object and detail.
 	var hits []*node
 	merged := map[string]*node{}
-	for _, c := range e.rules {
-		for _, item := range c.dom.items(f) {
-			h, err := c.eval(item, f.Coverage)
-			if err != nil {
-				rep.Input.Warnings = append(rep.Input.Warnings, fmt.Sprintf("rule %s: %v", c.rule.ID, err))
+	for i, res := range e.evaluate(f) {
+		c := e.rules[i]
+		for _, r := range res {
+			if r.err != nil {
+				rep.Input.Warnings = append(rep.Input.Warnings, fmt.Sprintf("rule %s: %v", c.rule.ID, r.err))
 				continue
 			}
-			if h == nil {
-				continue
-			}
+			h := r.h
 			k := c.rule.ID + "|" + h.object.String() + "|" + h.detail
 			if n, ok := merged[k]; ok {
 				for kk := range h.keys {
