@@ -11,6 +11,12 @@ import (
 // the verdict first, then one section per root cause, the symptoms as a
 // table with their sample log lines fenced, and what was read.
 func WriteMarkdown(w io.Writer, r *Report) error {
+	return WriteMarkdownLimited(w, r, 0)
+}
+
+// WriteMarkdownLimited is WriteMarkdown listing at most maxSymptoms
+// symptoms (0 = all; see TableOptions.MaxSymptoms).
+func WriteMarkdownLimited(w io.Writer, r *Report, maxSymptoms int) error {
 	if r == nil {
 		r = &Report{}
 	}
@@ -68,8 +74,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 
 	if len(r.Symptoms) > 0 {
+		syms, hidden := shownSymptoms(r, maxSymptoms)
 		ew.printf("\n## Symptoms\n\n| ID | Kind | Count | Where | Upstream | First | Last | Explained by |\n|---|---|---:|---|---|---|---|---|\n")
-		for _, s := range r.Symptoms {
+		for _, s := range syms {
 			var by []string
 			for _, rank := range ix.rootOf[s.ID] {
 				by = append(by, "#"+strconv.Itoa(rank))
@@ -78,7 +85,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				mdCell(refString(s.Where)), mdCode(s.Upstream), mdCell(orDash(s.First)), mdCell(orDash(s.Last)),
 				dashIfEmpty(strings.Join(by, ", ")))
 		}
-		for _, s := range r.Symptoms {
+		if hidden > 0 {
+			ew.printf("\n_%s_\n", hiddenSymptomsNote(hidden))
+		}
+		for _, s := range syms {
 			if len(s.Samples) == 0 {
 				continue
 			}

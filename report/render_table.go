@@ -18,6 +18,47 @@ type TableOptions struct {
 	Color bool
 	// MaxSamples caps the sample log lines printed per symptom (0 = 1).
 	MaxSamples int
+	// MaxSymptoms caps the symptoms listed (0 = all): an outage seen by
+	// thousands of sidecars yields tens of thousands of them, and a person
+	// reads the top. Those in a root cause's chain are always listed.
+	MaxSymptoms int
+}
+
+// shownSymptoms is what a human rendering lists: the symptoms in a root
+// cause's chain, then the others in report order (most lines first), up
+// to max in all (0 = all); hidden counts the rest.
+func shownSymptoms(r *Report, max int) (shown []Symptom, hidden int) {
+	if max <= 0 || len(r.Symptoms) <= max {
+		return r.Symptoms, 0
+	}
+	inChain := map[string]bool{}
+	for _, rc := range r.RootCauses {
+		for _, id := range rc.Chain {
+			inChain[id] = true
+		}
+	}
+	room := max
+	for _, s := range r.Symptoms {
+		if inChain[s.ID] {
+			room--
+		}
+	}
+	for _, s := range r.Symptoms {
+		switch {
+		case inChain[s.ID]:
+			shown = append(shown, s)
+		case room > 0:
+			shown = append(shown, s)
+			room--
+		}
+	}
+	return shown, len(r.Symptoms) - len(shown)
+}
+
+// hiddenSymptomsNote tells how to see the symptoms a rendering left out.
+func hiddenSymptomsNote(hidden int) string {
+	return fmt.Sprintf("%s not listed (fewer lines each): --max-symptoms 0 lists all; -o json always has all.",
+		plural(int64(hidden), "more symptom", "more symptoms"))
 }
 
 const (
@@ -106,15 +147,19 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	}
 
 	if len(r.Symptoms) > 0 {
+		syms, hidden := shownSymptoms(r, opts.MaxSymptoms)
 		ew.printf("\n%s\n", p.paint(ansiBold, "SYMPTOMS"))
 		if ew.err == nil {
-			ew.err = symptomTable(ew, r, ix)
+			ew.err = symptomTable(ew, syms, ix)
+		}
+		if hidden > 0 {
+			ew.printf("%s\n", p.paint(ansiDim, hiddenSymptomsNote(hidden)))
 		}
 		maxS := opts.MaxSamples
 		if maxS <= 0 {
 			maxS = 1
 		}
-		for _, s := range r.Symptoms {
+		for _, s := range syms {
 			for k, line := range s.Samples {
 				if k >= maxS {
 					break
@@ -180,7 +225,7 @@ func inputLine(r *Report) string {
 	return s + "."
 }
 
-func symptomTable(w io.Writer, r *Report, ix *index) error {
+func symptomTable(w io.Writer, syms []Symptom, ix *index) error {
 	t := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
@@ -191,7 +236,7 @@ func symptomTable(w io.Writer, r *Report, ix *index) error {
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 	)
 	t.Header("ID", "KIND", "COUNT", "WHERE", "UPSTREAM", "FIRST", "LAST", "EXPLAINED BY")
-	for _, s := range r.Symptoms {
+	for _, s := range syms {
 		var by []string
 		for _, rank := range ix.rootOf[s.ID] {
 			by = append(by, "#"+strconv.Itoa(rank))

@@ -26,6 +26,8 @@ type AnalyzeOptions struct {
 	Logs     []string
 	FailOn   string
 	Quiet    bool
+	// MaxSymptoms caps the symptoms the table and markdown list (0 = all).
+	MaxSymptoms int
 
 	MaxExpandedBytes byteSize
 	MaxLineBytes     byteSize
@@ -43,6 +45,7 @@ func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
 	addSelectionFlags(fs, &o.RuleDirs, &o.Only, &o.Disable)
 	fs.StringArrayVar(&o.Logs, "log", nil, "analyze a proxy log: `FILE` (origin unknown) or NS/POD/CONTAINER=FILE (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "critical", "exit 1 when a finding reaches this `severity`: info, warning, critical or none")
+	fs.IntVar(&o.MaxSymptoms, "max-symptoms", 25, "list at most `N` symptoms in table and markdown output, those in a root cause's chain first (0 = all; -o json always has all)")
 	o.MaxExpandedBytes = bundle.DefaultMaxExpandedBytes
 	fs.Var(&o.MaxExpandedBytes, "max-expanded-bytes", "stop reading an input after this many decompressed bytes (10G, 512Mi, ...)")
 	o.MaxLineBytes = bundle.DefaultMaxLineBytes
@@ -69,6 +72,9 @@ func runAnalyze(o *AnalyzeOptions) error {
 	case "table", "json", "markdown", "md":
 	default:
 		return usageErrorf("invalid --output %q: want table, json or markdown", o.Output)
+	}
+	if o.MaxSymptoms < 0 {
+		return usageErrorf("invalid --max-symptoms %d: want 0 (all) or more", o.MaxSymptoms)
 	}
 	level, err := failLevel(o.FailOn)
 	if err != nil {
@@ -161,9 +167,9 @@ func runAnalyze(o *AnalyzeOptions) error {
 		case "json":
 			err = report.WriteJSON(o.IO.Out, r)
 		case "markdown", "md":
-			err = report.WriteMarkdown(o.IO.Out, r)
+			err = report.WriteMarkdownLimited(o.IO.Out, r, o.MaxSymptoms)
 		default:
-			err = report.WriteTable(o.IO.Out, r, report.TableOptions{Color: o.IO.OutTTY && colorAllowed()})
+			err = report.WriteTable(o.IO.Out, r, report.TableOptions{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms})
 		}
 		if err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
