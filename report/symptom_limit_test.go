@@ -54,3 +54,29 @@ func TestHumanOutputListsTopSymptoms(t *testing.T) {
 		t.Error("MaxSymptoms 0 must list all")
 	}
 }
+
+// TestWriteJSONStreamsSameBytes: streaming the symptoms writes exactly what
+// one indented encode of the whole report writes, whatever the strings hold.
+func TestWriteJSONStreamsSameBytes(t *testing.T) {
+	r := &Report{SchemaVersion: SchemaVersion, Input: Input{Warnings: []string{"x\n  \"symptoms\": []", "<&>"}}}
+	for i := 1; i <= 3; i++ {
+		r.Symptoms = append(r.Symptoms, Symptom{ID: fmt.Sprintf("S%d", i), Kind: "UH", Count: int64(i),
+			Samples: []string{"GET /a?b=1&c=<2> \"symptoms\": []\n  ]"}})
+	}
+	r.RootCauses = []RootCause{{ID: "R1", Rank: 1, Explains: []string{"S1"}}}
+	var got bytes.Buffer
+	if err := WriteJSON(&got, r); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := newJSONEncoder(&want, "").Encode(normalized(r)); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Fatalf("streamed JSON differs:\n%s\nwant\n%s", got.String(), want.String())
+	}
+	var empty bytes.Buffer
+	if err := WriteJSON(&empty, &Report{}); err != nil || !strings.Contains(empty.String(), `"symptoms": []`) {
+		t.Fatalf("empty report: %v %s", err, empty.String())
+	}
+}
