@@ -302,15 +302,16 @@ func (t *tailKeeper) lines(n int) []string {
 }
 
 // The walker reads the input stream (decompression and tar run there) and
-// hands whole entries to workers, so JSON decoding and log parsing use the
-// other cores instead of waiting behind the stream. Entries too large to
-// buffer are processed on the walker itself; memory stays bounded by the
-// queue depth times maxBuffered.
+// hands objects entries to workers, so JSON decoding uses the other cores
+// instead of waiting behind the stream. Logs of a bundle file are scanned on
+// the walker itself (scanning is several times faster than decompressing,
+// and the data is still in cache); a directory's files, logs included, are
+// opened by the workers. Entries too large to buffer are streamed on the
+// walker; memory stays bounded by the queue depth times maxBuffered.
 
-// maxBuffered is the largest objects entry the walker copies into memory
-// for a worker. Logs parse faster than zstd decompresses, so only small log
-// files are handed off; big ones are scanned on the walker, which keeps
-// memory flat however many gigabytes of logs a bundle holds.
+// maxBuffered is the largest objects entry read into memory for the fast
+// decoding path, maxBufferedLog the largest log; bigger ones are streamed,
+// which keeps memory flat however large one entry is.
 const (
 	maxBuffered    = 32 << 20
 	maxBufferedLog = 4 << 20
