@@ -318,10 +318,7 @@ func (s *fileScan) run(r io.Reader) error {
 		}
 		if err != nil {
 			if err == io.EOF {
-				if len(s.join) > 0 { // CRI partial line never completed
-					s.handleLogical(s.join, s.join)
-					s.join = s.join[:0]
-				}
+				s.flushJoin()
 				return nil
 			}
 			return err
@@ -340,19 +337,30 @@ func (s *fileScan) runBytes(data []byte) {
 		l := data[:n]
 		data = data[n:]
 		s.stats.Bytes += int64(n)
-		if l[len(l)-1] == '\n' {
-			l = l[:len(l)-1]
-		}
-		if len(l) > 0 && l[len(l)-1] == '\r' {
-			l = l[:len(l)-1]
-		}
-		if len(l) > s.maxLine {
-			l = l[:s.maxLine]
-			s.stats.LongLines++
-		}
-		s.handle(l)
+		s.handle(s.cutLine(l))
 	}
-	if len(s.join) > 0 { // CRI partial line never completed
+	s.flushJoin()
+}
+
+// cutLine drops a line's ending and cuts it to maxLine bytes (counting the
+// cut), for both readers.
+func (s *fileScan) cutLine(l []byte) []byte {
+	if len(l) > 0 && l[len(l)-1] == '\n' {
+		l = l[:len(l)-1]
+	}
+	if len(l) > 0 && l[len(l)-1] == '\r' {
+		l = l[:len(l)-1]
+	}
+	if len(l) > s.maxLine {
+		l = l[:s.maxLine]
+		s.stats.LongLines++
+	}
+	return l
+}
+
+// flushJoin handles a CRI partial line never completed by the end of input.
+func (s *fileScan) flushJoin() {
+	if len(s.join) > 0 {
 		s.handleLogical(s.join, s.join)
 		s.join = s.join[:0]
 	}
@@ -378,17 +386,7 @@ func (s *fileScan) readLine(br *bufio.Reader) ([]byte, int, error) {
 	if n == 0 {
 		return nil, 0, err
 	}
-	if len(l) > 0 && l[len(l)-1] == '\n' {
-		l = l[:len(l)-1]
-	}
-	if len(l) > 0 && l[len(l)-1] == '\r' {
-		l = l[:len(l)-1]
-	}
-	if len(l) > s.maxLine {
-		l = l[:s.maxLine]
-		s.stats.LongLines++
-	}
-	return l, n, err
+	return s.cutLine(l), n, err
 }
 
 // handle processes one physical line: CRI framing first (joining partial
