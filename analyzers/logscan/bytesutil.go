@@ -118,13 +118,8 @@ func parseRFC3339(b []byte) (time.Time, bool) {
 	if !looksRFC3339(b) {
 		return time.Time{}, false
 	}
-	y, ok1 := d4(b)
-	mo, ok2 := d2(b[5:])
-	d, ok3 := d2(b[8:])
-	h, ok4 := d2(b[11:])
-	mi, ok5 := d2(b[14:])
-	s, ok6 := d2(b[17:])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || !validDate(mo, d, h, mi, s) {
+	y, mo, d, h, mi, s, ok := dateTime(b)
+	if !ok {
 		return time.Time{}, false
 	}
 	ns, i := parseFrac(b, 19)
@@ -139,19 +134,27 @@ func parseRFC3339(b []byte) (time.Time, bool) {
 	return t, true
 }
 
-// parseNginxTime parses "YYYY/MM/DD HH:MM:SS" (nginx error log, local time
-// without zone; taken as UTC).
-func parseNginxTime(b []byte) (time.Time, bool) {
-	if len(b) < 19 || b[4] != '/' || b[7] != '/' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
-		return time.Time{}, false
-	}
+// dateTime reads the fields of "YYYY?MM?DD?HH?MM?SS" (any separators, the
+// caller checked them) and validates them.
+func dateTime(b []byte) (y, mo, d, h, mi, s int, ok bool) {
 	y, ok1 := d4(b)
 	mo, ok2 := d2(b[5:])
 	d, ok3 := d2(b[8:])
 	h, ok4 := d2(b[11:])
 	mi, ok5 := d2(b[14:])
 	s, ok6 := d2(b[17:])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || !validDate(mo, d, h, mi, s) {
+	ok = ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && validDate(mo, d, h, mi, s)
+	return y, mo, d, h, mi, s, ok
+}
+
+// parseNginxTime parses "YYYY/MM/DD HH:MM:SS" (nginx error log, local time
+// without zone; taken as UTC).
+func parseNginxTime(b []byte) (time.Time, bool) {
+	if len(b) < 19 || b[4] != '/' || b[7] != '/' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	y, mo, d, h, mi, s, ok := dateTime(b)
+	if !ok {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC), true
