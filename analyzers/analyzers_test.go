@@ -242,4 +242,13 @@ func TestStoreAddUnread(t *testing.T) {
 	if _, err := s.Add(bundle.Object{APIVersion: "v1", Kind: "Service", Raw: []byte(`{"metadata":{"name":"x"}}`), Unread: true, KindMustMatch: true}); err == nil {
 		t.Fatal("a List item without kind must be an error")
 	}
+	// The newest resourceVersion wins, whichever order the copies come in.
+	add("Pod", false, `{"metadata":{"name":"p","namespace":"n","resourceVersion":"3","labels":{"v":"old"}}}`)
+	if s.Pods["n/p"].Labels["v"] == "old" {
+		t.Fatal("an older copy replaced a newer one")
+	}
+	add("Pod", false, `{"metadata":{"name":"p","namespace":"n","resourceVersion":"7","labels":{"v":"new"}}}`)
+	if s.Pods["n/p"].Labels["v"] != "new" || s.Count() != 4 {
+		t.Fatalf("newer copy not kept: %v, count %d", s.Pods["n/p"].Labels, s.Count())
+	}
 }

@@ -71,6 +71,11 @@ func NewStore() *Store {
 	}
 }
 
+// objectID identifies an object across inputs: group, kind, namespace, name.
+func objectID(obj bundle.Object) string {
+	return group(obj.APIVersion) + "/" + obj.Kind + "/" + key(obj.Namespace, obj.Name)
+}
+
 // key is the map key of a namespaced object.
 func key(ns, name string) string { return ns + "/" + name }
 
@@ -101,9 +106,9 @@ func (s *Store) Add(obj bundle.Object) (bool, error) {
 	if obj.Unread {
 		return s.addUnread(obj)
 	}
-	id := group(obj.APIVersion) + "/" + obj.Kind + "/" + key(obj.Namespace, obj.Name)
+	// Skip the decoding when a newer version is already kept.
 	s.mu.Lock()
-	old, seen := s.versions[id]
+	old, seen := s.versions[objectID(obj)]
 	s.mu.Unlock()
 	if seen && !newer(obj.ResourceVersion, old) {
 		return false, nil
@@ -150,14 +155,7 @@ func (s *Store) addUnread(obj bundle.Object) (bool, error) {
 		}
 	}
 	obj.Namespace, obj.Name, obj.ResourceVersion = m.GetNamespace(), m.GetName(), m.GetResourceVersion()
-	id := group(obj.APIVersion) + "/" + obj.Kind + "/" + key(obj.Namespace, obj.Name)
-	s.mu.Lock()
-	old, seen := s.versions[id]
-	s.mu.Unlock()
-	if seen && !newer(obj.ResourceVersion, old) {
-		return false, nil
-	}
-	return s.commit(obj, put), nil
+	return s.commit(obj, put), nil // commit keeps the newer version
 }
 
 // retype re-adds a `kind: List` item whose own kind differs from the hint.
@@ -176,7 +174,7 @@ func (s *Store) commit(obj bundle.Object, put func(k string)) bool {
 	// store keeps must not pin them.
 	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
 	kind := obj.Kind
-	id := group(obj.APIVersion) + "/" + kind + "/" + key(obj.Namespace, obj.Name)
+	id := objectID(obj)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.versions[id]; ok {
@@ -263,21 +261,14 @@ func decodeFor[T any](obj bundle.Object, m map[string]*T) (any, func(string), er
 	if err := unmarshal(obj.Raw, v); err != nil {
 		return nil, nil, err
 	}
-	v2, put := keepDecoded(v, m)
-	return v2, put, nil
-}
-
-// keepDecoded trims a decoded object to what the facts read and returns
-// its insertion into m (nil when slimming drops it).
-func keepDecoded[T any](v *T, m map[string]*T) (any, func(string)) {
 	if mo, ok := any(v).(managed); ok {
 		mo.SetManagedFields(nil)
 	}
 	if !slimObject(v) {
-		return v, nil
+		return v, nil, nil
 	}
 	cloneStrings(reflect.ValueOf(v))
-	return v, func(k string) { m[k] = v }
+	return v, func(k string) { m[k] = v }, nil
 }
 
 // unmarshal decodes one object's JSON. It uses goccy/go-json, which reads
