@@ -317,6 +317,18 @@ const (
 	maxBufferedLog = 4 << 20
 )
 
+// inMemory reports whether an objects or log entry is read into memory
+// for the fast paths rather than streamed.
+func inMemory(e *bundle.Entry) bool {
+	switch e.Type {
+	case bundle.EntryObjects:
+		return e.Size >= 0 && e.Size <= maxBuffered
+	case bundle.EntryLog:
+		return e.Size >= 0 && e.Size <= maxBufferedLog
+	}
+	return false
+}
+
 // job is one entry for a worker: its bytes, or (for a directory input) the
 // file to open.
 type job struct {
@@ -358,7 +370,7 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 	switch {
 	case l.dir != "":
 		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
-	case e.Type == bundle.EntryLog && e.Size >= 0 && e.Size <= maxBufferedLog:
+	case e.Type == bundle.EntryLog && inMemory(e):
 		// Scanning is several times faster than decompressing: scan on
 		// the walker, while the workers decode objects.
 		data, err := readEntry(e.Body, e.Size)
@@ -368,7 +380,7 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 		l.scanLog(&j.e, where, data)
 		releaseEntry(data)
 		return nil
-	case e.Size >= 0 && e.Type == bundle.EntryObjects && e.Size <= maxBuffered:
+	case e.Type == bundle.EntryObjects && inMemory(e):
 		data, err := readEntry(e.Body, e.Size)
 		if err != nil {
 			return err // the stream itself failed: fatal, as Walk's own errors
@@ -429,9 +441,8 @@ func (l *loader) run(j job) {
 		defer f.Close()
 		// Read as the walker would (no further than the size it saw), into
 		// memory when small enough for the fast paths below.
-		if size := j.e.Size; size >= 0 && (j.e.Type == bundle.EntryObjects && size <= maxBuffered ||
-			j.e.Type == bundle.EntryLog && size <= maxBufferedLog) {
-			data, err := readEntry(f, size)
+		if inMemory(&j.e) {
+			data, err := readEntry(f, j.e.Size)
 			if err != nil {
 				l.warn("%s: %v", j.where, err)
 				return
