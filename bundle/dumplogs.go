@@ -6,7 +6,8 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"sync"
+
+	"github.com/nohealthy/nohealthy/internal/readerpool"
 )
 
 // kubectl cluster-info dump frames each container's log in logs.txt as
@@ -43,11 +44,8 @@ const (
 func SplitDumpLogs(r io.Reader, lim Limits, fn func(namespace, pod, container string, body io.Reader) error) error {
 	lim = lim.WithDefaults()
 	size := min(max(lim.MaxLineBytes, 4*maxMarkerLen), 64<<10)
-	br := newPooledReader(r, size)
-	defer func() {
-		br.Reset(nil) // do not keep the input reachable
-		dumpReaders.Put(br)
-	}()
+	br := readerpool.Get(r, size)
+	defer readerpool.Put(br)
 	s := &dumpSplitter{br: br, atStart: true}
 	for {
 		sec, err := s.nextSection()
@@ -66,20 +64,6 @@ func SplitDumpLogs(r io.Reader, lim Limits, fn func(namespace, pod, container st
 		}
 		sec.done = true
 	}
-}
-
-// dumpReaders recycles the splitter's read buffers: a dump tree has one
-// logs.txt per pod, tens of thousands of them.
-var dumpReaders sync.Pool
-
-// newPooledReader returns a reader over r of exactly size bytes of buffer,
-// recycled when one of that size is pooled; Put it back when done.
-func newPooledReader(r io.Reader, size int) *bufio.Reader {
-	if br, ok := dumpReaders.Get().(*bufio.Reader); ok && br.Size() == size {
-		br.Reset(r)
-		return br
-	}
-	return bufio.NewReaderSize(r, size)
 }
 
 type dumpSplitter struct {

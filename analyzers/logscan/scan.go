@@ -10,6 +10,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/nohealthy/nohealthy/internal/readerpool"
 )
 
 const (
@@ -293,23 +295,9 @@ func (s *fileScan) fileStats() FileStats {
 	return st
 }
 
-// readers recycles run's read buffers: a dump tree has one log section per
-// container, 150,000 of them for 50,000 pods, and a buffer allocated per
-// section was most of what such a run allocated.
-var readers sync.Pool
-
 func (s *fileScan) run(r io.Reader) error {
-	size := min(readBufSize, max(s.maxLine+1, 4096))
-	br, ok := readers.Get().(*bufio.Reader)
-	if ok && br.Size() == size {
-		br.Reset(r)
-	} else {
-		br = bufio.NewReaderSize(r, size)
-	}
-	defer func() {
-		br.Reset(nil)
-		readers.Put(br)
-	}()
+	br := readerpool.Get(r, min(readBufSize, max(s.maxLine+1, 4096)))
+	defer readerpool.Put(br)
 	for {
 		line, n, err := s.readLine(br)
 		if n > 0 {
