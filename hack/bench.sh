@@ -70,30 +70,36 @@ x10=${BENCH_X10:-${BENCH_SIZES##* }}
 case " $BENCH_SIZES " in *" medium "*) x10=${BENCH_X10:-medium} ;; esac
 [ "$x10" != none ] && [ -f "$dir/$x10-x10.tar.zst" ] && inputs+=("$x10-x10")
 
-for in in "${inputs[@]}"; do
-	f=$dir/$in.tar.zst
-	echo "bench: $in" >&2
-	if [ ! -s "$f.bytes" ]; then zstd -dcq "$f" | wc -c >"$f.bytes"; fi
-	bytes=$(cat "$f.bytes")
-	warm "$f"
-	fl=() wl=() cl=() rss=0
+# measure NAME INPUT BYTES EXPECTED FLOOR_OUT FLOOR_CMD...: REPEAT alternating
+# runs of the floor command and of analyze on INPUT, then one table row.
+measure() {
+	local name=$1 input=$2 bytes=$3 expected=$4 floorout=$5 planted k rss=0
+	shift 5
+	local fl=() wl=() cl=()
 	for ((k = 0; k < REPEAT; k++)); do
-		tm /dev/null zstd -dcq "$f"
+		tm "$floorout" "$@"
 		fl+=("$E")
-		tm "$work/$in.json" "$A" -o json "$f"
+		tm "$work/$name.json" "$A" -o json "$input"
 		[ "$RC" -gt 1 ] && break
 		wl+=("$E") cl+=("$(awk -v u="$U" -v s="$S" 'BEGIN{print u+s}')")
 		[ "$M" -gt "$rss" ] && rss=$M
 	done
 	if [ "$RC" -gt 1 ]; then
-		echo "bench: analyze $f failed (exit $RC):" >&2
+		echo "bench: analyze $input failed (exit $RC):" >&2
 		cat "$work/stderr" >&2
-		planted="error"
+		planted=error wl=(0) cl=(0)
 	else
-		planted=$("$dir/benchgen" check "$dir/$in.expected.yaml" "$work/$in.json")
+		planted=$("$dir/benchgen" check "$expected" "$work/$name.json")
 	fi
-	[ ${#wl[@]} -gt 0 ] || wl=(0) cl=(0)
-	row "$in" "$bytes" "$(median "${fl[@]}")" "$(median "${wl[@]}")" "$(median "${cl[@]}")" $((rss / 1024)) "$planted"
+	row "$name" "$bytes" "$(median "${fl[@]}")" "$(median "${wl[@]}")" "$(median "${cl[@]}")" $((rss / 1024)) "$planted"
+}
+
+for in in "${inputs[@]}"; do
+	f=$dir/$in.tar.zst
+	echo "bench: $in" >&2
+	if [ ! -s "$f.bytes" ]; then zstd -dcq "$f" | wc -c >"$f.bytes"; fi
+	warm "$f"
+	measure "$in" "$f" "$(cat "$f.bytes")" "$dir/$in.expected.yaml" /dev/null zstd -dcq "$f"
 done
 
 dumpname=""
@@ -104,23 +110,7 @@ if [ "$dump" != none ] && [ -d "$dir/$dump.dump" ]; then
 	echo "bench: $dumpname" >&2
 	if [ ! -s "$d.bytes" ]; then du -sb "$d" | cut -f1 >"$d.bytes"; fi
 	warm_tree "$d"
-	fl=() wl=() cl=() rss=0
-	for ((k = 0; k < REPEAT; k++)); do
-		tm "$work/grep.out" grep -rc ' UH ' "$d"
-		fl+=("$E")
-		tm "$work/dump.json" "$A" -o json "$d"
-		[ "$RC" -gt 1 ] && break
-		wl+=("$E") cl+=("$(awk -v u="$U" -v s="$S" 'BEGIN{print u+s}')")
-		[ "$M" -gt "$rss" ] && rss=$M
-	done
-	if [ "$RC" -gt 1 ]; then
-		cat "$work/stderr" >&2
-		planted=error
-	else
-		planted=$("$dir/benchgen" check "$d.expected.yaml" "$work/dump.json")
-	fi
-	[ ${#wl[@]} -gt 0 ] || wl=(0) cl=(0)
-	row "$dumpname" "$(cat "$d.bytes")" "$(median "${fl[@]}")" "$(median "${wl[@]}")" "$(median "${cl[@]}")" $((rss / 1024)) "$planted"
+	measure "$dumpname" "$d" "$(cat "$d.bytes")" "$d.expected.yaml" "$work/grep.out" grep -rc ' UH ' "$d"
 fi
 
 echo
