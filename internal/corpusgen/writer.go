@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/nohealthy/nohealthy/bundle"
 )
 
 // resource describes how gather names and stores one kind.
@@ -53,31 +55,6 @@ var collectorOrder = []string{"Namespace", "Node", "Pod", "Service", "EndpointSl
 
 var istioKinds = map[string]bool{"VirtualService": true, "DestinationRule": true, "Gateway": true, "ServiceEntry": true, "PeerAuthentication": true}
 
-type manifest struct {
-	FormatVersion  int       `json:"formatVersion"`
-	Tool           string    `json:"tool"`
-	ToolVersion    string    `json:"toolVersion"`
-	CreatedAt      time.Time `json:"createdAt"`
-	ClusterVersion string    `json:"clusterVersion,omitempty"`
-	Context        string    `json:"context,omitempty"`
-}
-
-type collectorStatus struct {
-	Name      string `json:"name"`
-	Kind      string `json:"kind,omitempty"`
-	Namespace string `json:"namespace,omitempty"`
-	Status    string `json:"status"`
-	Message   string `json:"message,omitempty"`
-	Count     int    `json:"count,omitempty"`
-}
-
-type index struct {
-	FormatVersion int               `json:"formatVersion"`
-	CompletedAt   time.Time         `json:"completedAt"`
-	Collectors    []collectorStatus `json:"collectors"`
-	Files         []any             `json:"files"`
-}
-
 func marshal(v any) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -98,7 +75,7 @@ func (c *Case) Write(dir string) error {
 	c.buildNodes()
 	c.buildSlices()
 
-	put("bundle/manifest.json", marshal(manifest{FormatVersion: 1, Tool: "nohealthy-gather", ToolVersion: "corpus",
+	put("bundle/manifest.json", marshal(bundle.Manifest{FormatVersion: 1, Tool: "nohealthy-gather", ToolVersion: "corpus",
 		CreatedAt: c.Now.UTC(), ClusterVersion: c.KubeVersion, Context: c.Context}))
 
 	byKind := map[string]map[string][]*Obj{}
@@ -121,10 +98,10 @@ func (c *Case) Write(dir string) error {
 			hasIstio = true
 		}
 	}
-	var cols []collectorStatus
+	var cols []bundle.CollectorStatus
 	for _, kind := range collectorOrder {
 		res := resources[kind]
-		cs := collectorStatus{Name: res.Collector, Kind: kind, Status: "ok"}
+		cs := bundle.CollectorStatus{Name: res.Collector, Kind: kind, Status: "ok"}
 		if msg, ok := c.Forbidden[res.Collector]; ok {
 			cs.Status, cs.Message = "forbidden", msg
 			cols = append(cols, cs)
@@ -193,14 +170,14 @@ func (c *Case) Write(dir string) error {
 		put("bundle/"+p, []byte(strings.Join(lines, "\n")+"\n"))
 		nlogs++
 	}
-	cols = append(cols, collectorStatus{Name: "logs", Status: "ok", Count: nlogs})
+	cols = append(cols, bundle.CollectorStatus{Name: "logs", Status: "ok", Count: nlogs})
 	if len(c.files) > 0 {
-		cols = append(cols, collectorStatus{Name: "proxy-admin", Status: "ok", Count: len(c.files)})
+		cols = append(cols, bundle.CollectorStatus{Name: "proxy-admin", Status: "ok", Count: len(c.files)})
 		for p, b := range c.files {
 			put("bundle/"+p, b)
 		}
 	}
-	put("bundle/index.json", marshal(index{FormatVersion: 1, CompletedAt: c.Now.Add(37 * time.Second).UTC(), Collectors: cols, Files: []any{}}))
+	put("bundle/index.json", marshal(bundle.Index{FormatVersion: 1, CompletedAt: c.Now.Add(37 * time.Second).UTC(), Collectors: cols, Files: []bundle.FileInfo{}}))
 	put("expected.yaml", c.expectedYAML())
 
 	if err := os.RemoveAll(root); err != nil {
