@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/nohealthy/nohealthy/internal/kubenames"
 )
 
 // Access-log lines in Istio's 1.9+ TEXT format (22 fields, see
@@ -31,7 +33,7 @@ var methods = []string{"GET", "GET", "GET", "GET", "POST", "GET", "PUT", "GET", 
 // lineGen writes the access log of one proxy.
 type lineGen struct {
 	w      *world
-	r      rng
+	r      kubenames.Rand
 	buf    []byte
 	secPfx []byte
 	sec    int64
@@ -49,7 +51,7 @@ type lineGen struct {
 
 func (w *world) newLineGen(p *pod) *lineGen {
 	g := &lineGen{w: w, self: p, gateway: p.dep == w.gw, ns: p.dep.ns, buf: make([]byte, 0, 1<<16)}
-	g.r.s = hashN("log", p.dep.ns, p.name, strconv.FormatUint(w.cfg.Seed, 10))
+	g.r = kubenames.NewRand(hashN("log", p.dep.ns, p.name, strconv.FormatUint(w.cfg.Seed, 10)))
 	g.targets, g.flaky = w.targets, w.flaky
 	g.planted = w.planted
 	return g
@@ -71,7 +73,7 @@ func (g *lineGen) appendTime(b []byte, ms int64) []byte {
 const hexdig = "0123456789abcdef"
 
 func (g *lineGen) appendUUID(b []byte) []byte {
-	a, c := g.r.u64(), g.r.u64()
+	a, c := g.r.U64(), g.r.U64()
 	var u [32]byte
 	for i := 0; i < 16; i++ {
 		u[i] = hexdig[(a>>(4*i))&15]
@@ -132,7 +134,7 @@ var (
 
 // pick decides one request: target Service, subset and outcome.
 func (g *lineGen) pick() (*service, string, outcome) {
-	r := g.r.u64()
+	r := g.r.U64()
 	x := int(r % 100000) // per 100,000
 	if float64(x) < plantedUHShare*100000 {
 		f := float64((r>>20)%1000) / 1000
@@ -192,18 +194,18 @@ func (g *lineGen) backend(s *service, subset string) *pod {
 	d := s.deps[0]
 	if subset == "v2" && len(s.deps) > 1 {
 		d = s.deps[1]
-	} else if subset == "" && len(s.deps) > 1 && g.r.n(2) == 1 {
+	} else if subset == "" && len(s.deps) > 1 && g.r.N(2) == 1 {
 		d = s.deps[1]
 	}
-	return d.pods[g.r.n(len(d.pods))]
+	return d.pods[g.r.N(len(d.pods))]
 }
 
 // line appends one access-log line for time ms.
 func (g *lineGen) line(b []byte, ms int64) []byte {
 	s, subset, o := g.pick()
-	inbound := !g.gateway && o.plant == 0 && g.r.n(2) == 0
+	inbound := !g.gateway && o.plant == 0 && g.r.N(2) == 0
 	b = g.appendTime(b, ms)
-	m := g.r.n(len(methods))
+	m := g.r.N(len(methods))
 	b = append(b, '"')
 	b = append(b, methods[m]...)
 	b = append(b, ' ')
@@ -217,9 +219,9 @@ func (g *lineGen) line(b []byte, ms int64) []byte {
 	}
 	b = append(b, paths[m]...)
 	if paths[m][len(paths[m])-1] == '/' || paths[m][len(paths[m])-1] == '=' {
-		b = strconv.AppendInt(b, int64(g.r.n(100000)), 10)
+		b = strconv.AppendInt(b, int64(g.r.N(100000)), 10)
 	}
-	if g.gateway || g.r.n(3) > 0 {
+	if g.gateway || g.r.N(3) > 0 {
 		b = append(b, " HTTP/1.1\" "...)
 	} else {
 		b = append(b, " HTTP/2\" "...)
@@ -232,28 +234,28 @@ func (g *lineGen) line(b []byte, ms int64) []byte {
 	b = append(b, " - \"-\" "...)
 	recv := 0
 	if methods[m] == "POST" || methods[m] == "PUT" {
-		recv = 100 + g.r.n(3000)
+		recv = 100 + g.r.N(3000)
 	}
 	b = strconv.AppendInt(b, int64(recv), 10)
 	b = append(b, ' ')
 	sent := o.sent
 	if o.code == 200 {
-		sent = 200 + g.r.n(20000)
+		sent = 200 + g.r.N(20000)
 	}
 	b = strconv.AppendInt(b, int64(sent), 10)
 	b = append(b, ' ')
 	dur := 0
 	switch {
 	case o.flags == "UT":
-		dur = 15000 + g.r.n(5)
+		dur = 15000 + g.r.N(5)
 	case o.flags == "DC":
-		dur = 100 + g.r.n(5000)
+		dur = 100 + g.r.N(5000)
 	case o.flags == "URX":
-		dur = 50 + g.r.n(200)
+		dur = 50 + g.r.N(200)
 	case o.code == 200 || o.code == 404 || o.code == 500:
-		dur = 1 + g.r.n(60)
+		dur = 1 + g.r.N(60)
 	case o.flags == "UF" || o.flags == "UC":
-		dur = g.r.n(5)
+		dur = g.r.N(5)
 	}
 	b = strconv.AppendInt(b, int64(dur), 10)
 	b = append(b, ' ')
@@ -265,14 +267,14 @@ func (g *lineGen) line(b []byte, ms int64) []byte {
 	// X-FORWARDED-FOR, USER-AGENT, REQUEST-ID, AUTHORITY
 	var client string
 	if g.gateway {
-		client = "203.0.113." + strconv.Itoa(1+g.r.n(250))
+		client = "203.0.113." + strconv.Itoa(1+g.r.N(250))
 	} else {
 		client = "-"
 	}
 	b = append(b, " \""...)
 	b = append(b, client...)
 	b = append(b, "\" \""...)
-	b = append(b, userAgents[g.r.n(len(userAgents))]...)
+	b = append(b, userAgents[g.r.N(len(userAgents))]...)
 	b = append(b, "\" \""...)
 	b = g.appendUUID(b)
 	b = append(b, "\" \""...)
@@ -300,13 +302,13 @@ func (g *lineGen) line(b []byte, ms int64) []byte {
 		b = append(b, "\" inbound|"...)
 		b = strconv.AppendInt(b, int64(self.tport), 10)
 		b = append(b, "|| 127.0.0.6:"...)
-		b = strconv.AppendInt(b, int64(32768+g.r.n(28000)), 10)
+		b = strconv.AppendInt(b, int64(32768+g.r.N(28000)), 10)
 		b = append(b, ' ')
 		b = appendIPPort(b, g.self.ip, self.tport)
 		b = append(b, ' ')
-		caller := g.targets[g.r.n(len(g.targets))]
+		caller := g.targets[g.r.N(len(g.targets))]
 		cp := caller.deps[0].pods[0]
-		b = appendIPPort(b, cp.ip, 32768+g.r.n(28000))
+		b = appendIPPort(b, cp.ip, 32768+g.r.N(28000))
 		b = append(b, " outbound_."...)
 		b = strconv.AppendInt(b, int64(self.port), 10)
 		b = append(b, "_._."...)
@@ -328,7 +330,7 @@ func (g *lineGen) line(b []byte, ms int64) []byte {
 		if o.flags == "UF" {
 			b = append(b, '-')
 		} else {
-			b = appendIPPort(b, g.self.ip, 32768+g.r.n(28000))
+			b = appendIPPort(b, g.self.ip, 32768+g.r.N(28000))
 		}
 		b = append(b, ' ')
 	}
@@ -336,12 +338,12 @@ func (g *lineGen) line(b []byte, ms int64) []byte {
 	if g.gateway {
 		b = appendIPPort(b, g.self.ip, 8080)
 		b = append(b, ' ')
-		b = appendIPPort(b, g.w.nodes[g.r.n(len(g.w.nodes))].ip, 1024+g.r.n(60000))
+		b = appendIPPort(b, g.w.nodes[g.r.N(len(g.w.nodes))].ip, 1024+g.r.N(60000))
 		b = append(b, " - -\n"...)
 	} else {
 		b = appendIPPort(b, target.ip, target.port)
 		b = append(b, ' ')
-		b = appendIPPort(b, g.self.ip, 32768+g.r.n(28000))
+		b = appendIPPort(b, g.self.ip, 32768+g.r.N(28000))
 		b = append(b, " - default\n"...)
 	}
 	return b

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nohealthy/nohealthy/internal/kubenames"
 )
 
 // M is a JSON object; encoding/json sorts its keys like kubectl's printer.
@@ -443,7 +445,7 @@ func (w *world) eventObj(e eventSpec) M {
 // its pods and deployments, plus the planted readiness failures.
 func (w *world) eventsFor(ns *namespace, n int) []M {
 	var out []M
-	r := &rng{s: hashN("events", ns.name, strconv.FormatUint(w.cfg.Seed, 10))}
+	r := kubenames.NewRand(hashN("events", ns.name, strconv.FormatUint(w.cfg.Seed, 10)))
 	var pods []*pod
 	for _, d := range ns.deps {
 		pods = append(pods, d.pods...)
@@ -465,12 +467,12 @@ func (w *world) eventsFor(ns *namespace, n int) []M {
 		}
 	}
 	for i := 0; i < n && len(pods) > 0; i++ {
-		p := pods[r.n(len(pods))]
+		p := pods[r.N(len(pods))]
 		d := p.dep
 		fp := "spec.containers{" + d.container + "}"
 		e := eventSpec{obj: podRef(p), ns: ns.name, typ: "Normal", component: "kubelet", host: p.node.name, count: 1,
-			first: now.Add(-time.Duration(60+r.n(3600)) * time.Second), fieldPath: fp, nameSeed: fmt.Sprint(ns.name, i)}
-		switch k := r.n(100); {
+			first: now.Add(-time.Duration(60+r.N(3600)) * time.Second), fieldPath: fp, nameSeed: fmt.Sprint(ns.name, i)}
+		switch k := r.N(100); {
 		case k < 14:
 			e.reason, e.msg, e.component, e.host, e.fieldPath = "Scheduled", fmt.Sprintf("Successfully assigned %s/%s to %s", ns.name, p.name, p.node.name), "default-scheduler", "", ""
 		case k < 28:
@@ -495,10 +497,10 @@ func (w *world) eventsFor(ns *namespace, n int) []M {
 			e.reason, e.msg, e.fieldPath = "Killing", "Stopping container "+d.container, fp
 		default:
 			// transient probe failures on pods that recovered (ready now)
-			e.typ, e.reason, e.count = "Warning", "Unhealthy", 1+r.n(3)
+			e.typ, e.reason, e.count = "Warning", "Unhealthy", 1+r.N(3)
 			e.msg = "Readiness probe failed: Get \"http://" + p.ip + ":15020/app-health/" + d.container + "/readyz\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
 		}
-		e.last = e.first.Add(time.Duration(r.n(60)) * time.Second * time.Duration(e.count-1+1))
+		e.last = e.first.Add(time.Duration(r.N(60)) * time.Second * time.Duration(e.count-1+1))
 		out = append(out, w.eventObj(e))
 	}
 	sort.SliceStable(out, func(i, j int) bool {

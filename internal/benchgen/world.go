@@ -168,27 +168,6 @@ func hexid(seed string, n int) string {
 	return b.String()[:n]
 }
 
-// rng is splitmix64: fast, seeded, deterministic.
-type rng struct{ s uint64 }
-
-func (r *rng) u64() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-func (r *rng) n(n int) int {
-	if n <= 0 {
-		return 0
-	}
-	return int(r.u64() % uint64(n))
-}
-
-// f returns a float in [0,1).
-func (r *rng) f() float64 { return float64(r.u64()>>11) / (1 << 53) }
-
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // ---- the model ----
@@ -208,7 +187,7 @@ func newWorld(cfg Config) (*world, error) {
 	}
 	w := &world{cfg: cfg, byName: map[string]*namespace{}}
 	seed := strconv.FormatUint(cfg.Seed, 10)
-	r := &rng{s: hashN("world", seed)}
+	r := kubenames.NewRand(hashN("world", seed))
 	now := cfg.Now
 
 	// Nodes: ~55 pods per node.
@@ -251,9 +230,9 @@ func newWorld(cfg Config) (*world, error) {
 			p := &pod{dep: d, ready: true}
 			p.name = name + "-" + d.hash + "-" + suffix(fmt.Sprint(ns.name, name, i, seed), 5)
 			p.uid = uid("pod", ns.name, p.name)
-			p.created = now.Add(-time.Duration(3600+r.n(9*24*3600)) * time.Second)
-			if r.n(20) == 0 {
-				p.restarts = 1 + r.n(3)
+			p.created = now.Add(-time.Duration(3600+r.N(9*24*3600)) * time.Second)
+			if r.N(20) == 0 {
+				p.restarts = 1 + r.N(3)
 			}
 			placePod(p)
 			d.pods = append(d.pods, p)

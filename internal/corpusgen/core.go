@@ -155,26 +155,10 @@ func hexid(seed string, n int) string {
 	return b.String()[:n]
 }
 
-// Rand is a small deterministic generator (splitmix64).
-type Rand struct{ s uint64 }
+// Rand is the generators' deterministic random source.
+type Rand struct{ kubenames.Rand }
 
-func newRand(seed string) *Rand { return &Rand{s: hashN(seed)} }
-
-func (r *Rand) U64() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-// N returns a number in [0,n).
-func (r *Rand) N(n int) int {
-	if n <= 0 {
-		return 0
-	}
-	return int(r.U64() % uint64(n))
-}
+func newRand(seed string) *Rand { return &Rand{kubenames.NewRand(hashN(seed))} }
 
 // Between returns a number in [a,b].
 func (r *Rand) Between(a, b int) int { return a + r.N(b-a+1) }

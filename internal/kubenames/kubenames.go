@@ -31,3 +31,27 @@ func Suffix(seed string, n int) string {
 	}
 	return string(b)
 }
+
+// Rand is splitmix64: a small, fast generator; the same seed gives the
+// same sequence, so generated fixtures diff.
+type Rand struct{ s uint64 }
+
+// NewRand returns a generator seeded with seed.
+func NewRand(seed uint64) Rand { return Rand{s: seed} }
+
+// U64 returns the next 64 random bits.
+func (r *Rand) U64() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// N returns a number in [0,n) (0 when n <= 0).
+func (r *Rand) N(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	return int(r.U64() % uint64(n))
+}
