@@ -656,7 +656,7 @@ func StreamObjectsBytes(name string, data []byte, lim Limits, fn func(Object) er
 			}
 		}
 		for _, it := range l.Items {
-			if hint != "" && len(bytes.TrimSpace(it)) > 0 && bytes.TrimSpace(it)[0] == '{' {
+			if hint != "" && it[0] == '{' { // splitList's items are never empty, never padded
 				d.index++
 				if err := fn(Object{Kind: hint, APIVersion: hintAPI, Raw: it, Unread: true, KindMustMatch: mustMatch}); err != nil {
 					return err
