@@ -65,6 +65,11 @@ func FuzzSplitList(f *testing.F) {
 	f.Add([]byte(`{"kind":"A\u004cist","items":[{}],}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, ok := splitList(data)
+		for _, it := range l.Items { // StreamObjectsBytes reads it[0] unchecked
+			if ok && (len(it) == 0 || len(bytes.TrimSpace(it)) != len(it)) {
+				t.Fatalf("item %q empty or padded", it)
+			}
+		}
 		if !json.Valid(data) {
 			return
 		}
