@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
 
@@ -720,7 +721,10 @@ func splitList(data []byte) (l list, ok bool) {
 		switch {
 		case bytes.EqualFold(k, []byte("apiVersion")), bytes.EqualFold(k, []byte("kind")):
 			var str string
-			if fastUnmarshal(data[v:end], &str) != nil {
+			// encoding/json turns invalid UTF-8 into U+FFFD, the fast
+			// decoder keeps the bytes: leave such a value (no real kind
+			// has one) to the slow path.
+			if !utf8.Valid(data[v:end]) || fastUnmarshal(data[v:end], &str) != nil {
 				return l, false
 			}
 			if len(k) == 4 {
