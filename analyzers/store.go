@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -205,6 +206,9 @@ func (s *Store) decodeTyped(obj bundle.Object) (v any, put func(k string), err e
 	g := group(obj.APIVersion)
 	switch kind := obj.Kind; {
 	case g == "" && kind == "Pod":
+		if projectionsUsable {
+			return decodeProjected[corev1.Pod, podProjection](obj, s.Pods)
+		}
 		return decodeFor(obj, s.Pods)
 	case g == "" && kind == "Service":
 		return decodeFor(obj, s.Services)
@@ -213,18 +217,33 @@ func (s *Store) decodeTyped(obj bundle.Object) (v any, put func(k string), err e
 	case g == "" && kind == "Endpoints":
 		return decodeFor(obj, s.Endpoints)
 	case g == "" && kind == "Node":
+		if projectionsUsable {
+			return decodeProjected[corev1.Node, nodeProjection](obj, s.Nodes)
+		}
 		return decodeFor(obj, s.Nodes)
 	case g == "" && kind == "Namespace":
 		return decodeFor(obj, s.Namespaces)
 	case (g == "" || g == "events.k8s.io") && kind == "Event":
 		return s.decodeEvent(obj)
 	case g == "apps" && kind == "Deployment":
+		if projectionsUsable {
+			return decodeProjected[appsv1.Deployment, deploymentProjection](obj, s.Deployments)
+		}
 		return decodeFor(obj, s.Deployments)
 	case g == "apps" && kind == "ReplicaSet":
+		if projectionsUsable {
+			return decodeProjected[appsv1.ReplicaSet, replicaSetProjection](obj, s.ReplicaSets)
+		}
 		return decodeFor(obj, s.ReplicaSets)
 	case g == "apps" && kind == "StatefulSet":
+		if projectionsUsable {
+			return decodeProjected[appsv1.StatefulSet, statefulSetProjection](obj, s.StatefulSets)
+		}
 		return decodeFor(obj, s.StatefulSets)
 	case g == "apps" && kind == "DaemonSet":
+		if projectionsUsable {
+			return decodeProjected[appsv1.DaemonSet, daemonSetProjection](obj, s.DaemonSets)
+		}
 		return decodeFor(obj, s.DaemonSets)
 	case g == "autoscaling" && kind == "HorizontalPodAutoscaler":
 		return decodeFor(obj, s.HPAs)
@@ -257,8 +276,14 @@ type managed interface {
 // into m, to run under the store's lock. managedFields are dropped: they
 // are large and no rule reads them.
 func decodeFor[T any](obj bundle.Object, m map[string]*T) (any, func(string), error) {
+	return decodeProjected[T, T](obj, m)
+}
+
+// decodeProjected is decodeFor reading the JSON through P, a projection
+// of T (see projection.go): the fields P skips stay zero.
+func decodeProjected[T, P any](obj bundle.Object, m map[string]*T) (any, func(string), error) {
 	v := new(T)
-	if err := unmarshal(obj.Raw, v); err != nil {
+	if err := unmarshal(obj.Raw, (*P)(unsafe.Pointer(v))); err != nil {
 		return nil, nil, err
 	}
 	if mo, ok := any(v).(managed); ok {

@@ -1,0 +1,327 @@
+package analyzers
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Projections: the big kinds are decoded straight into their k8s.io/api
+// type, but through a twin of that type whose fields slimObject would
+// drop are tagged `json:"-"`, so the decoder skips their bytes instead of
+// building values (env lists, volumes, resource quantities, whole pod
+// templates of ReplicaSets) only for slimming to throw them away. On a
+// large bundle that was most of the allocation of decoding Pods and
+// ReplicaSets.
+//
+// A twin has exactly the memory layout of its type: same fields, same
+// types (or twins of them), same offsets. Decoding writes through a
+// pointer converted with unsafe (the layout-sharing conversion the unsafe
+// package documents), and the rest of analyze sees the ordinary type.
+// TestProjectionLayouts walks both types with reflect and fails when an
+// upgrade of k8s.io/api adds, removes or moves a field: update the twin
+// by the field list it prints. TestProjectionsDecodeLikeSlim checks that
+// decoding through a twin gives what decoding in full and slimming gives.
+
+// projections lists each twin with the type it mirrors, for the layout test.
+var projections = []struct{ twin, of any }{
+	{podProjection{}, corev1.Pod{}},
+	{podSpecProjection{}, corev1.PodSpec{}},
+	{containerProjection{}, corev1.Container{}},
+	{podMetaProjection{}, metav1.ObjectMeta{}},
+	{metaProjection{}, metav1.ObjectMeta{}},
+	{templateProjection{}, corev1.PodTemplateSpec{}},
+	{replicaSetProjection{}, appsv1.ReplicaSet{}},
+	{replicaSetSpecProjection{}, appsv1.ReplicaSetSpec{}},
+	{deploymentProjection{}, appsv1.Deployment{}},
+	{deploymentSpecProjection{}, appsv1.DeploymentSpec{}},
+	{statefulSetProjection{}, appsv1.StatefulSet{}},
+	{statefulSetSpecProjection{}, appsv1.StatefulSetSpec{}},
+	{daemonSetProjection{}, appsv1.DaemonSet{}},
+	{daemonSetSpecProjection{}, appsv1.DaemonSetSpec{}},
+	{nodeProjection{}, corev1.Node{}},
+	{nodeStatusProjection{}, corev1.NodeStatus{}},
+}
+
+// metaProjection is metav1.ObjectMeta without annotations (slimmed from
+// every projected kind) and managedFields (dropped from every kind).
+type metaProjection struct {
+	Name                       string                      `json:"name,omitempty"`
+	GenerateName               string                      `json:"generateName,omitempty"`
+	Namespace                  string                      `json:"namespace,omitempty"`
+	SelfLink                   string                      `json:"selfLink,omitempty"`
+	UID                        types.UID                   `json:"uid,omitempty"`
+	ResourceVersion            string                      `json:"resourceVersion,omitempty"`
+	Generation                 int64                       `json:"generation,omitempty"`
+	CreationTimestamp          metav1.Time                 `json:"creationTimestamp,omitempty"`
+	DeletionTimestamp          *metav1.Time                `json:"deletionTimestamp,omitempty"`
+	DeletionGracePeriodSeconds *int64                      `json:"deletionGracePeriodSeconds,omitempty"`
+	Labels                     map[string]string           `json:"labels,omitempty"`
+	Annotations                map[string]string           `json:"-"`
+	OwnerReferences            []metav1.OwnerReference     `json:"ownerReferences,omitempty"`
+	Finalizers                 []string                    `json:"finalizers,omitempty"`
+	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
+}
+
+// podMetaProjection also skips what slimming clears on a Pod.
+type podMetaProjection struct {
+	Name                       string                      `json:"name,omitempty"`
+	GenerateName               string                      `json:"-"`
+	Namespace                  string                      `json:"namespace,omitempty"`
+	SelfLink                   string                      `json:"selfLink,omitempty"`
+	UID                        types.UID                   `json:"uid,omitempty"`
+	ResourceVersion            string                      `json:"resourceVersion,omitempty"`
+	Generation                 int64                       `json:"generation,omitempty"`
+	CreationTimestamp          metav1.Time                 `json:"creationTimestamp,omitempty"`
+	DeletionTimestamp          *metav1.Time                `json:"deletionTimestamp,omitempty"`
+	DeletionGracePeriodSeconds *int64                      `json:"deletionGracePeriodSeconds,omitempty"`
+	Labels                     map[string]string           `json:"labels,omitempty"`
+	Annotations                map[string]string           `json:"-"`
+	OwnerReferences            []metav1.OwnerReference     `json:"ownerReferences,omitempty"`
+	Finalizers                 []string                    `json:"-"`
+	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
+}
+
+type podProjection struct {
+	metav1.TypeMeta `json:",inline"`
+	ObjectMeta      podMetaProjection `json:"metadata,omitempty"`
+	Spec            podSpecProjection `json:"spec,omitempty"`
+	Status          corev1.PodStatus  `json:"status,omitempty"`
+}
+
+type podSpecProjection struct {
+	Volumes                       []corev1.Volume                   `json:"-"`
+	InitContainers                []containerProjection             `json:"initContainers,omitempty"`
+	Containers                    []containerProjection             `json:"containers"`
+	EphemeralContainers           []corev1.EphemeralContainer       `json:"-"`
+	RestartPolicy                 corev1.RestartPolicy              `json:"restartPolicy,omitempty"`
+	TerminationGracePeriodSeconds *int64                            `json:"terminationGracePeriodSeconds,omitempty"`
+	ActiveDeadlineSeconds         *int64                            `json:"activeDeadlineSeconds,omitempty"`
+	DNSPolicy                     corev1.DNSPolicy                  `json:"dnsPolicy,omitempty"`
+	NodeSelector                  map[string]string                 `json:"-"`
+	ServiceAccountName            string                            `json:"serviceAccountName,omitempty"`
+	DeprecatedServiceAccount      string                            `json:"serviceAccount,omitempty"`
+	AutomountServiceAccountToken  *bool                             `json:"automountServiceAccountToken,omitempty"`
+	NodeName                      string                            `json:"nodeName,omitempty"`
+	HostNetwork                   bool                              `json:"hostNetwork,omitempty"`
+	HostPID                       bool                              `json:"hostPID,omitempty"`
+	HostIPC                       bool                              `json:"hostIPC,omitempty"`
+	ShareProcessNamespace         *bool                             `json:"shareProcessNamespace,omitempty"`
+	SecurityContext               *corev1.PodSecurityContext        `json:"-"`
+	ImagePullSecrets              []corev1.LocalObjectReference     `json:"-"`
+	Hostname                      string                            `json:"hostname,omitempty"`
+	Subdomain                     string                            `json:"subdomain,omitempty"`
+	Affinity                      *corev1.Affinity                  `json:"-"`
+	SchedulerName                 string                            `json:"schedulerName,omitempty"`
+	Tolerations                   []corev1.Toleration               `json:"-"`
+	HostAliases                   []corev1.HostAlias                `json:"hostAliases,omitempty"`
+	PriorityClassName             string                            `json:"priorityClassName,omitempty"`
+	Priority                      *int32                            `json:"priority,omitempty"`
+	DNSConfig                     *corev1.PodDNSConfig              `json:"dnsConfig,omitempty"`
+	ReadinessGates                []corev1.PodReadinessGate         `json:"readinessGates,omitempty"`
+	RuntimeClassName              *string                           `json:"runtimeClassName,omitempty"`
+	EnableServiceLinks            *bool                             `json:"enableServiceLinks,omitempty"`
+	PreemptionPolicy              *corev1.PreemptionPolicy          `json:"preemptionPolicy,omitempty"`
+	Overhead                      corev1.ResourceList               `json:"-"`
+	TopologySpreadConstraints     []corev1.TopologySpreadConstraint `json:"-"`
+	SetHostnameAsFQDN             *bool                             `json:"setHostnameAsFQDN,omitempty"`
+	OS                            *corev1.PodOS                     `json:"os,omitempty"`
+	HostUsers                     *bool                             `json:"hostUsers,omitempty"`
+	SchedulingGates               []corev1.PodSchedulingGate        `json:"-"`
+	ResourceClaims                []corev1.PodResourceClaim         `json:"-"`
+	Resources                     *corev1.ResourceRequirements      `json:"resources,omitempty"`
+	HostnameOverride              *string                           `json:"hostnameOverride,omitempty"`
+	SchedulingGroup               *corev1.PodSchedulingGroup        `json:"schedulingGroup,omitempty"`
+	EvictionResponders            []corev1.EvictionResponder        `json:"evictionResponders,omitempty"`
+}
+
+type containerProjection struct {
+	Name                     string                          `json:"name"`
+	Image                    string                          `json:"image,omitempty"`
+	Command                  []string                        `json:"-"`
+	Args                     []string                        `json:"-"`
+	WorkingDir               string                          `json:"workingDir,omitempty"`
+	Ports                    []corev1.ContainerPort          `json:"ports,omitempty"`
+	EnvFrom                  []corev1.EnvFromSource          `json:"-"`
+	Env                      []corev1.EnvVar                 `json:"-"`
+	Resources                corev1.ResourceRequirements     `json:"-"`
+	ResizePolicy             []corev1.ContainerResizePolicy  `json:"resizePolicy,omitempty"`
+	RestartPolicy            *corev1.ContainerRestartPolicy  `json:"restartPolicy,omitempty"`
+	RestartPolicyRules       []corev1.ContainerRestartRule   `json:"restartPolicyRules,omitempty"`
+	VolumeMounts             []corev1.VolumeMount            `json:"-"`
+	VolumeDevices            []corev1.VolumeDevice           `json:"-"`
+	LivenessProbe            *corev1.Probe                   `json:"-"`
+	ReadinessProbe           *corev1.Probe                   `json:"readinessProbe,omitempty"`
+	StartupProbe             *corev1.Probe                   `json:"-"`
+	Lifecycle                *corev1.Lifecycle               `json:"-"`
+	TerminationMessagePath   string                          `json:"terminationMessagePath,omitempty"`
+	TerminationMessagePolicy corev1.TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
+	ImagePullPolicy          corev1.PullPolicy               `json:"imagePullPolicy,omitempty"`
+	SecurityContext          *corev1.SecurityContext         `json:"-"`
+	Stdin                    bool                            `json:"stdin,omitempty"`
+	StdinOnce                bool                            `json:"stdinOnce,omitempty"`
+	TTY                      bool                            `json:"tty,omitempty"`
+}
+
+// templateProjection is a workload's pod template without its spec: only
+// the template's labels are read (which pods a workload makes).
+type templateProjection struct {
+	ObjectMeta metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec       corev1.PodSpec    `json:"-"`
+}
+
+type replicaSetProjection struct {
+	metav1.TypeMeta `json:",inline"`
+	ObjectMeta      metaProjection           `json:"metadata,omitempty"`
+	Spec            replicaSetSpecProjection `json:"spec,omitempty"`
+	Status          appsv1.ReplicaSetStatus  `json:"status,omitempty"`
+}
+
+type replicaSetSpecProjection struct {
+	Replicas        *int32                `json:"replicas,omitempty"`
+	MinReadySeconds int32                 `json:"minReadySeconds,omitempty"`
+	Selector        *metav1.LabelSelector `json:"selector"`
+	Template        templateProjection    `json:"template,omitempty"`
+}
+
+type deploymentProjection struct {
+	metav1.TypeMeta `json:",inline"`
+	ObjectMeta      metaProjection           `json:"metadata,omitempty"`
+	Spec            deploymentSpecProjection `json:"spec,omitempty"`
+	Status          appsv1.DeploymentStatus  `json:"status,omitempty"`
+}
+
+type deploymentSpecProjection struct {
+	Replicas                *int32                    `json:"replicas,omitempty"`
+	Selector                *metav1.LabelSelector     `json:"selector"`
+	Template                templateProjection        `json:"template"`
+	Strategy                appsv1.DeploymentStrategy `json:"strategy,omitempty"`
+	MinReadySeconds         int32                     `json:"minReadySeconds,omitempty"`
+	RevisionHistoryLimit    *int32                    `json:"revisionHistoryLimit,omitempty"`
+	Paused                  bool                      `json:"paused,omitempty"`
+	ProgressDeadlineSeconds *int32                    `json:"progressDeadlineSeconds,omitempty"`
+}
+
+type statefulSetProjection struct {
+	metav1.TypeMeta `json:",inline"`
+	ObjectMeta      metaProjection            `json:"metadata,omitempty"`
+	Spec            statefulSetSpecProjection `json:"spec,omitempty"`
+	Status          appsv1.StatefulSetStatus  `json:"status,omitempty"`
+}
+
+type statefulSetSpecProjection struct {
+	Replicas                             *int32                                                  `json:"replicas,omitempty"`
+	Selector                             *metav1.LabelSelector                                   `json:"selector"`
+	Template                             templateProjection                                      `json:"template"`
+	VolumeClaimTemplates                 []corev1.PersistentVolumeClaim                          `json:"-"`
+	ServiceName                          string                                                  `json:"serviceName"`
+	PodManagementPolicy                  appsv1.PodManagementPolicyType                          `json:"podManagementPolicy,omitempty"`
+	UpdateStrategy                       appsv1.StatefulSetUpdateStrategy                        `json:"updateStrategy,omitempty"`
+	RevisionHistoryLimit                 *int32                                                  `json:"revisionHistoryLimit,omitempty"`
+	MinReadySeconds                      int32                                                   `json:"minReadySeconds,omitempty"`
+	PersistentVolumeClaimRetentionPolicy *appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy `json:"persistentVolumeClaimRetentionPolicy,omitempty"`
+	Ordinals                             *appsv1.StatefulSetOrdinals                             `json:"ordinals,omitempty"`
+}
+
+type daemonSetProjection struct {
+	metav1.TypeMeta `json:",inline"`
+	ObjectMeta      metaProjection          `json:"metadata,omitempty"`
+	Spec            daemonSetSpecProjection `json:"spec,omitempty"`
+	Status          appsv1.DaemonSetStatus  `json:"status,omitempty"`
+}
+
+type daemonSetSpecProjection struct {
+	Selector             *metav1.LabelSelector          `json:"selector"`
+	Template             templateProjection             `json:"template"`
+	UpdateStrategy       appsv1.DaemonSetUpdateStrategy `json:"updateStrategy,omitempty"`
+	MinReadySeconds      int32                          `json:"minReadySeconds,omitempty"`
+	RevisionHistoryLimit *int32                         `json:"revisionHistoryLimit,omitempty"`
+}
+
+type nodeProjection struct {
+	metav1.TypeMeta `json:",inline"`
+	ObjectMeta      metaProjection       `json:"metadata,omitempty"`
+	Spec            corev1.NodeSpec      `json:"spec,omitempty"`
+	Status          nodeStatusProjection `json:"status,omitempty"`
+}
+
+// nodeStatusProjection skips the image list, which on a real node is
+// dozens of images with all their tags.
+type nodeStatusProjection struct {
+	Capacity         corev1.ResourceList         `json:"capacity,omitempty"`
+	Allocatable      corev1.ResourceList         `json:"allocatable,omitempty"`
+	Phase            corev1.NodePhase            `json:"phase,omitempty"`
+	Conditions       []corev1.NodeCondition      `json:"conditions,omitempty"`
+	Addresses        []corev1.NodeAddress        `json:"addresses,omitempty"`
+	DaemonEndpoints  corev1.NodeDaemonEndpoints  `json:"daemonEndpoints,omitempty"`
+	NodeInfo         corev1.NodeSystemInfo       `json:"nodeInfo,omitempty"`
+	Images           []corev1.ContainerImage     `json:"-"`
+	VolumesInUse     []corev1.UniqueVolumeName   `json:"-"`
+	VolumesAttached  []corev1.AttachedVolume     `json:"-"`
+	Config           *corev1.NodeConfigStatus    `json:"config,omitempty"`
+	RuntimeHandlers  []corev1.NodeRuntimeHandler `json:"runtimeHandlers,omitempty"`
+	Features         *corev1.NodeFeatures        `json:"features,omitempty"`
+	DeclaredFeatures []string                    `json:"declaredFeatures,omitempty"`
+}
+
+// projectionsUsable is false when some twin no longer matches its type
+// (k8s.io/api changed and the twin was not updated): objects are then
+// decoded in full, slower but right. TestProjectionLayouts fails first.
+var projectionsUsable = checkProjections() == nil
+
+func checkProjections() error {
+	for _, p := range projections {
+		if err := sameLayout(reflect.TypeOf(p.twin), reflect.TypeOf(p.of), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameLayout reports whether a value of twin can be read as one of of:
+// identical types, or structs whose fields have the same names, offsets
+// and (recursively) layouts; slices, pointers, arrays and maps of such.
+func sameLayout(twin, of reflect.Type, path []string) error {
+	if twin == of {
+		return nil
+	}
+	where := of.String()
+	if len(path) > 0 {
+		where = strings.Join(path, ".")
+	}
+	if twin.Kind() != of.Kind() || twin.Size() != of.Size() || twin.Align() != of.Align() {
+		return fmt.Errorf("projection %s: %s does not match %s", where, twin, of)
+	}
+	switch of.Kind() {
+	case reflect.Struct:
+		if twin.NumField() != of.NumField() {
+			return fmt.Errorf("projection %s: %s has %d fields, %s has %d", where, twin, twin.NumField(), of, of.NumField())
+		}
+		for i := range of.NumField() {
+			tf, of := twin.Field(i), of.Field(i)
+			if tf.Name != of.Name || tf.Offset != of.Offset {
+				return fmt.Errorf("projection %s: field %d is %s at %d, want %s at %d", where, i, tf.Name, tf.Offset, of.Name, of.Offset)
+			}
+			if err := sameLayout(tf.Type, of.Type, append(path[:len(path):len(path)], of.Name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice, reflect.Pointer, reflect.Array:
+		if of.Kind() == reflect.Array && twin.Len() != of.Len() {
+			return fmt.Errorf("projection %s: array lengths differ", where)
+		}
+		return sameLayout(twin.Elem(), of.Elem(), path)
+	case reflect.Map:
+		if err := sameLayout(twin.Key(), of.Key(), path); err != nil {
+			return err
+		}
+		return sameLayout(twin.Elem(), of.Elem(), path)
+	}
+	return fmt.Errorf("projection %s: %s is not %s", where, twin, of)
+}
