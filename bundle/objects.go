@@ -714,8 +714,16 @@ func splitList(data []byte) (l list, ok bool) {
 			return l, false
 		}
 		v := jsonskip.SkipSpace(data, i+1)
-		end := jsonskip.Value(data, v)
-		if end < 0 {
+		var end int
+		if bytes.EqualFold(k, []byte("items")) {
+			// The items array is most of the bytes: slice it in the same
+			// pass that finds where it ends.
+			items, e, ok := splitArray(data, v)
+			if !ok {
+				return l, false
+			}
+			l.Items, haveItems, end = items, items != nil, e
+		} else if end = jsonskip.Value(data, v); end < 0 {
 			return l, false
 		}
 		switch {
@@ -732,12 +740,6 @@ func splitList(data []byte) (l list, ok bool) {
 			} else {
 				l.APIVersion = str
 			}
-		case bytes.EqualFold(k, []byte("items")):
-			items, ok := splitArray(data[v:end])
-			if !ok {
-				return l, false
-			}
-			l.Items, haveItems = items, items != nil
 		}
 		i = jsonskip.SkipSpace(data, end)
 		if i < len(data) && data[i] == ',' {
@@ -755,34 +757,35 @@ func splitList(data []byte) (l list, ok bool) {
 	return l, haveItems
 }
 
-// splitArray slices the elements of a JSON array (nil, true for null).
-func splitArray(b []byte) ([][]byte, bool) {
-	if string(b) == "null" {
-		return nil, true
+// splitArray slices the elements of the JSON array starting at b[i] (nil
+// for null) and returns where the array ends.
+func splitArray(b []byte, i int) (items [][]byte, end int, ok bool) {
+	if i >= len(b) || b[i] != '[' {
+		if end = jsonskip.Value(b, i); end < 0 || string(b[i:end]) != "null" {
+			return nil, 0, false
+		}
+		return nil, end, true
 	}
-	if len(b) < 2 || b[0] != '[' {
-		return nil, false
-	}
-	items := [][]byte{}
-	i := jsonskip.SkipSpace(b, 1)
-	if b[i] == ']' {
-		return items, i == len(b)-1
+	items = [][]byte{}
+	i = jsonskip.SkipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return items, i + 1, true
 	}
 	for {
-		end := jsonskip.Value(b, i)
-		if end < 0 {
-			return nil, false
+		e := jsonskip.Value(b, i)
+		if e < 0 {
+			return nil, 0, false
 		}
-		items = append(items, b[i:end])
-		i = jsonskip.SkipSpace(b, end)
+		items = append(items, b[i:e])
+		i = jsonskip.SkipSpace(b, e)
 		if i >= len(b) {
-			return nil, false
+			return nil, 0, false
 		}
 		if b[i] == ']' {
-			return items, i == len(b)-1
+			return items, i + 1, true
 		}
 		if b[i] != ',' {
-			return nil, false
+			return nil, 0, false
 		}
 		i = jsonskip.SkipSpace(b, i+1)
 	}
