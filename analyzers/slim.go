@@ -55,7 +55,7 @@ func slimObject(v any) (keep bool) {
 		o.Annotations = nil
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *corev1.Event:
-		if o.Type != corev1.EventTypeWarning && !keptNormalEvents[o.Reason] {
+		if !keepEvent(o.Type, o.Reason) {
 			return false
 		}
 		o.Annotations = nil

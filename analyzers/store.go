@@ -317,36 +317,29 @@ func unmarshal(data []byte, v any) (err error) {
 // Event (its type and reason) and the identity the store records for it.
 // Most events of a big cluster are Normal ones no rule cites; decoding each
 // in full only to drop it was a large share of the object decoding. ok is
-// false when the event is kept (or unreadable): decode it in full then.
-func droppedEvent(raw []byte) (*corev1.Event, bool) {
-	var h struct {
-		metav1.TypeMeta `json:",inline"`
-		Metadata        struct {
-			Name            string `json:"name"`
-			Namespace       string `json:"namespace"`
-			ResourceVersion string `json:"resourceVersion"`
-		} `json:"metadata"`
-		Type   string `json:"type"`
-		Reason string `json:"reason"`
-	}
-	if unmarshal(raw, &h) != nil {
+// false when the event is kept, or when its head cannot be read in place
+// (escapes, odd shapes, a kind other than the list's): decode it in full
+// then. The returned head's strings point into obj.Raw; the store copies
+// what it keeps.
+func droppedEvent(obj bundle.Object) (*droppedHead, bool) {
+	kind, apiVersion, typ, reason, name, ns, rv, ok := eventHead(obj.Raw)
+	if !ok || keepEvent(typ, reason) {
 		return nil, false
 	}
-	ev := &corev1.Event{TypeMeta: h.TypeMeta, Type: h.Type, Reason: h.Reason}
-	if slimObject(ev) {
-		return nil, false
+	if obj.KindMustMatch && (kind != obj.Kind || apiVersion != obj.APIVersion) {
+		return nil, false // possibly another kind: the full path retypes it
 	}
-	ev.Name, ev.Namespace, ev.ResourceVersion = h.Metadata.Name, h.Metadata.Namespace, h.Metadata.ResourceVersion
-	cloneStrings(reflect.ValueOf(ev))
-	return ev, true
+	h := &droppedHead{TypeMeta: metav1.TypeMeta{Kind: obj.Kind, APIVersion: obj.APIVersion}}
+	h.Name, h.Namespace, h.ResourceVersion = name, ns, rv
+	return h, true
 }
 
 // addEvent accepts core/v1 Events and events.k8s.io/v1 Events, storing both
 // as core Events so rules see one shape.
 func (s *Store) decodeEvent(obj bundle.Object) (any, func(string), error) {
 	if group(obj.APIVersion) == "" {
-		if ev, ok := droppedEvent(obj.Raw); ok {
-			return ev, nil, nil
+		if h, ok := droppedEvent(obj); ok {
+			return h, nil, nil
 		}
 		return decodeFor(obj, s.Events)
 	}

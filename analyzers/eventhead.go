@@ -1,0 +1,151 @@
+package analyzers
+
+import (
+	"bytes"
+	"unsafe"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nohealthy/nohealthy/internal/jsonskip"
+)
+
+// A big cluster's bundle holds hundreds of thousands of core/v1 Events,
+// most of them Normal ones (Pulled, Created, Started, Scheduled) that no
+// rule cites and slimming drops. Deciding that needs four strings of each;
+// running the JSON decoder for them cost a copy of every event (the decoder
+// copies its input) and a struct, hundreds of MB of garbage on the large
+// bench bundle. eventHead reads those strings in place.
+
+// droppedHead is what the store needs of a dropped event: its identity.
+// It implements metav1.Object and GetObjectKind as a decoded Event would.
+type droppedHead struct {
+	metav1.TypeMeta
+	metav1.ObjectMeta
+}
+
+// keepEvent is slimming's rule for Events: Warnings, and the Normal
+// reasons a rule cites.
+func keepEvent(typ, reason string) bool {
+	return typ == corev1.EventTypeWarning || keptNormalEvents[reason]
+}
+
+// eventHead reads kind, apiVersion, type, reason and metadata's name,
+// namespace and resourceVersion of one event's JSON without decoding it.
+// ok is false when the document is not a plain object with those as
+// unescaped strings (or null/absent), or a key repeats: the caller then
+// decodes it in full. The strings point into raw.
+func eventHead(raw []byte) (kind, apiVersion, typ, reason, name, namespace, rv string, ok bool) {
+	var seen uint8
+	ok = walkObject(raw, func(k []byte, v []byte) bool {
+		var dst *string
+		var bit uint8
+		switch {
+		case bytes.EqualFold(k, []byte("kind")):
+			dst, bit = &kind, 1
+		case bytes.EqualFold(k, []byte("apiVersion")):
+			dst, bit = &apiVersion, 2
+		case bytes.EqualFold(k, []byte("type")):
+			dst, bit = &typ, 4
+		case bytes.EqualFold(k, []byte("reason")):
+			dst, bit = &reason, 8
+		case bytes.EqualFold(k, []byte("metadata")):
+			if seen&16 != 0 {
+				return false
+			}
+			seen |= 16
+			if string(v) == "null" {
+				return true
+			}
+			var mseen uint8
+			return walkObject(v, func(k []byte, v []byte) bool {
+				var dst *string
+				var bit uint8
+				switch {
+				case bytes.EqualFold(k, []byte("name")):
+					dst, bit = &name, 1
+				case bytes.EqualFold(k, []byte("namespace")):
+					dst, bit = &namespace, 2
+				case bytes.EqualFold(k, []byte("resourceVersion")):
+					dst, bit = &rv, 4
+				default:
+					return true
+				}
+				if mseen&bit != 0 {
+					return false
+				}
+				mseen |= bit
+				return plainString(v, dst)
+			})
+		default:
+			return true
+		}
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return plainString(v, dst)
+	})
+	return
+}
+
+// plainString sets *dst to the JSON string v when it has no escapes ("" for
+// null) and reports whether it could.
+func plainString(v []byte, dst *string) bool {
+	if string(v) == "null" {
+		return true
+	}
+	if len(v) < 2 || v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 {
+		return false
+	}
+	if len(v) > 2 {
+		*dst = unsafe.String(&v[1], len(v)-2)
+	}
+	return true
+}
+
+// walkObject calls fn with each key (unescaped, else it fails) and the
+// raw value of the JSON object that is the whole of b, stopping at the
+// first false.
+func walkObject(b []byte, fn func(k, v []byte) bool) bool {
+	i := jsonskip.SkipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = jsonskip.SkipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return jsonskip.SkipSpace(b, i+1) == len(b)
+	}
+	for i < len(b) {
+		if b[i] != '"' {
+			return false
+		}
+		ke := jsonskip.String(b, i+1)
+		if ke < 0 || bytes.IndexByte(b[i+1:ke], '\\') >= 0 {
+			return false
+		}
+		k := b[i+1 : ke]
+		i = jsonskip.SkipSpace(b, ke+1)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		v := jsonskip.SkipSpace(b, i+1)
+		end := jsonskip.Value(b, v)
+		if end < 0 || !fn(k, b[v:end]) {
+			return false
+		}
+		i = jsonskip.SkipSpace(b, end)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case '}':
+			return jsonskip.SkipSpace(b, i+1) == len(b)
+		case ',':
+			i = jsonskip.SkipSpace(b, i+1)
+		default:
+			return false
+		}
+	}
+	return false
+}
