@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
@@ -54,6 +55,9 @@ type loader struct {
 	dir  string
 	jobs chan job
 	wg   sync.WaitGroup
+	// objectsDone: the objects pass of the current file input has handed
+	// out its last entry (see dispatch).
+	objectsDone atomic.Bool
 }
 
 func (l *loader) warn(format string, args ...any) {
@@ -170,8 +174,10 @@ func (l *loader) walk(in string, isDir bool) error {
 	}
 	var objErr error
 	done := make(chan struct{})
+	l.objectsDone.Store(false)
 	go func() {
 		defer close(done)
+		defer l.objectsDone.Store(true)
 		objErr = bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
 			switch {
 			case isLogEntry(e.Type):
@@ -372,10 +378,21 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
 	case e.Type == bundle.EntryLog && inMemory(e):
 		// Scanning is several times faster than decompressing: scan on
-		// the walker, while the workers decode objects.
+		// the walker, while the workers decode objects. Once the objects
+		// pass has handed out its last entry the workers run dry while
+		// gigabytes of logs remain: give them the logs then, when one has
+		// room, so decompressing and scanning use both cores.
 		data, err := readEntry(e.Body, e.Size)
 		if err != nil {
 			return err
+		}
+		if l.objectsDone.Load() {
+			j.data = data
+			select {
+			case l.jobs <- j:
+				return nil
+			default:
+			}
 		}
 		l.scanLog(&j.e, where, data)
 		releaseEntry(data)
