@@ -71,19 +71,18 @@ func (b *builder) buildSymptoms(syms []logscan.Symptom) {
 			f.Samples = []string{}
 		}
 		if !s.First.IsZero() {
-			f.First = s.First.UTC().Format(time.RFC3339)
-			f.Last = s.Last.UTC().Format(time.RFC3339)
+			f.First, f.Last = b.keys.time(s.First), b.keys.time(s.Last)
 		}
-		keys := map[string]bool{}
+		keys := b.keys.start()
 		if s.Origin.Pod != "" {
 			f.Reporter = Ref{Kind: "Pod", Namespace: s.Origin.Namespace, Name: s.Origin.Pod}
-			keys["pod:"+s.Origin.Namespace+"/"+s.Origin.Pod] = true
+			keys.add("pod:", s.Origin.Namespace, "/", s.Origin.Pod)
 			if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
 				f.ReporterWorkload = b.ix.owner[p]
 			} else {
 				f.ReporterWorkload = guessWorkload(s.Origin.Namespace, s.Origin.Pod)
 			}
-			keys["wl:"+f.ReporterWorkload.Kind+"/"+f.ReporterWorkload.Namespace+"/"+f.ReporterWorkload.Name] = true
+			keys.add("wl:", f.ReporterWorkload.Kind, "/", f.ReporterWorkload.Namespace, "/", f.ReporterWorkload.Name)
 			if w := b.workloadByRef[f.ReporterWorkload]; w != nil {
 				f.ReporterRole = w.Role
 			} else {
@@ -96,12 +95,12 @@ func (b *builder) buildSymptoms(syms []logscan.Symptom) {
 			f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
 			f.ServiceFound = true
 			f.ServiceReady = sf != nil && !sf.NoReadyBackends
-			keys["svc:"+svc.Namespace+"/"+svc.Name] = true
+			keys.add("svc:", svc.Namespace, "/", svc.Name)
 			if f.FQDN == "" {
-				f.FQDN = svc.Name + "." + svc.Namespace + ".svc.cluster.local"
+				f.FQDN = b.keys.intern(svc.Name, ".", svc.Namespace, ".svc.cluster.local")
 			}
 			if f.Subset != "" {
-				keys["subset:"+svc.Namespace+"/"+svc.Name+"/"+f.Subset] = true
+				keys.add("subset:", svc.Namespace, "/", svc.Name, "/", f.Subset)
 			}
 			if sf != nil {
 				sf.SymptomCount += s.Count
@@ -111,27 +110,27 @@ func (b *builder) buildSymptoms(syms []logscan.Symptom) {
 			}
 		}
 		if f.FQDN != "" {
-			keys["host:"+f.FQDN] = true
+			keys.add("host:", f.FQDN)
 			if f.Subset != "" && svc == nil {
-				keys["subset:?/"+f.FQDN+"/"+f.Subset] = true
+				keys.add("subset:?/", f.FQDN, "/", f.Subset)
 			}
 		}
 		if f.Authority != "" {
-			keys["authority:"+stripPort(f.Authority)] = true
+			keys.add("authority:", stripPort(f.Authority))
 		}
 		if svc == nil && f.Upstream != "" && f.FQDN == "" {
-			keys["upstream:"+f.Upstream] = true
+			keys.add("upstream:", f.Upstream)
 		}
 		switch s.Format {
 		case logscan.FormatEnvoyText, logscan.FormatEnvoyJSON:
-			keys["global:mesh"] = true
+			keys.add("global:mesh")
 			b.cluster.EnvoySymptoms += s.Count
 		}
 		if dnsKinds[s.Kind] {
-			keys["global:dns"] = true
+			keys.add("global:dns")
 			b.cluster.DNSSymptoms += s.Count
 		}
-		f.Keys = sortedSet(keys)
+		f.Keys = keys.sorted()
 		b.facts.Symptoms = append(b.facts.Symptoms, f)
 	}
 }
@@ -217,4 +216,61 @@ func (b *builder) indexUpstreamNames() {
 			}
 		}
 	}
+}
+
+// symptomKeys builds the keys of tens of thousands of symptom facts. Most
+// are shared (one pod reports many groups, many groups name one Service),
+// so each distinct string is made once and shared, and the per-symptom set
+// is a reused slice rather than a map.
+type symptomKeys struct {
+	strs  map[string]string
+	times map[int64]string
+	buf   []byte
+	set   []string
+}
+
+func (k *symptomKeys) intern(parts ...string) string {
+	k.buf = k.buf[:0]
+	for _, p := range parts {
+		k.buf = append(k.buf, p...)
+	}
+	if s, ok := k.strs[string(k.buf)]; ok {
+		return s
+	}
+	if k.strs == nil {
+		k.strs = map[string]string{}
+	}
+	s := string(k.buf)
+	k.strs[s] = s
+	return s
+}
+
+// time formats t as RFC3339 (whole seconds, UTC), once per second seen.
+func (k *symptomKeys) time(t time.Time) string {
+	u := t.Unix()
+	if s, ok := k.times[u]; ok {
+		return s
+	}
+	if k.times == nil {
+		k.times = map[int64]string{}
+	}
+	s := t.UTC().Format(time.RFC3339)
+	k.times[u] = s
+	return s
+}
+
+// start begins the key set of one symptom.
+func (k *symptomKeys) start() *symptomKeys {
+	k.set = k.set[:0]
+	return k
+}
+
+func (k *symptomKeys) add(parts ...string) {
+	k.set = append(k.set, k.intern(parts...))
+}
+
+// sorted returns the set's keys sorted, without repeats, in a new slice.
+func (k *symptomKeys) sorted() []string {
+	slices.Sort(k.set)
+	return slices.Clone(slices.Compact(k.set))
 }

@@ -47,7 +47,7 @@ type Aggregator struct {
 	opts Options
 
 	mu     sync.Mutex
-	groups map[string]*Symptom
+	groups map[groupKey]*Symptom
 	lines  int64
 	bytes  int64
 }
@@ -60,7 +60,7 @@ func NewAggregator(opts Options) *Aggregator {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Aggregator{opts: opts, groups: make(map[string]*Symptom)}
+	return &Aggregator{opts: opts, groups: make(map[groupKey]*Symptom)}
 }
 
 // Totals returns the lines and bytes scanned so far by all Scan calls.
@@ -68,6 +68,15 @@ func (a *Aggregator) Totals() (lines int64, bytes int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.lines, a.bytes
+}
+
+// groupKey identifies a group across files: the file's origin and the
+// group's key within the file (kind, upstream, route...). A struct of the
+// strings both already hold, not a concatenation: a big bundle has tens of
+// thousands of groups.
+type groupKey struct {
+	origin Origin
+	key    string
 }
 
 // Symptoms returns deep copies of all symptom groups, ordered by kind,
@@ -80,6 +89,21 @@ func (a *Aggregator) Symptoms() []Symptom {
 		s.Samples = append([]string(nil), g.Samples...)
 		out = append(out, s)
 	}
+	a.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return symptomLess(&out[i], &out[j]) })
+	return out
+}
+
+// TakeSymptoms is Symptoms for the last reader: it hands the groups over
+// without copying their samples and empties the Aggregator, so the groups
+// are not held twice while facts are built from them.
+func (a *Aggregator) TakeSymptoms() []Symptom {
+	a.mu.Lock()
+	out := make([]Symptom, 0, len(a.groups))
+	for _, g := range a.groups {
+		out = append(out, *g)
+	}
+	a.groups = make(map[groupKey]*Symptom)
 	a.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return symptomLess(&out[i], &out[j]) })
 	return out
@@ -181,17 +205,16 @@ func (a *Aggregator) ScanBytes(origin Origin, name string, data []byte) FileStat
 
 // merge folds the per-file groups into the Aggregator.
 func (a *Aggregator) merge(s *fileScan) {
-	okey := s.origin.Namespace + "\x00" + s.origin.Pod + "\x00" + s.origin.Container + "\x01"
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.lines += s.stats.Lines
 	a.bytes += s.stats.Bytes
 	for k, g := range s.groups {
-		key := okey + k
+		key := groupKey{s.origin, k}
 		cur, ok := a.groups[key]
 		if !ok {
 			if len(a.groups) >= maxGroupsTotal {
-				key = okey + g.Kind + "\x00\x00overflow"
+				key.key = g.Kind + "\x00\x00overflow"
 				if cur, ok = a.groups[key]; !ok {
 					o := *g
 					o.Upstream, o.UpstreamHost, o.Route, o.Authority = OverflowUpstream, "", "", ""

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -158,8 +159,16 @@ func TestMergeAcrossFilesConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if s := a.Symptoms(); len(s) != 3 || s[0].Count != 8 || s[0].Origin.Pod != "x" {
+	s := a.Symptoms()
+	if len(s) != 3 || s[0].Count != 8 || s[0].Origin.Pod != "x" {
 		t.Errorf("after concurrent scans: %+v", s)
+	}
+	// TakeSymptoms hands over the same groups and leaves none behind.
+	if taken := a.TakeSymptoms(); !reflect.DeepEqual(taken, s) {
+		t.Errorf("TakeSymptoms differs from Symptoms:\n%+v\n%+v", taken, s)
+	}
+	if left := a.Symptoms(); len(left) != 0 {
+		t.Errorf("groups left after TakeSymptoms: %+v", left)
 	}
 }
 
