@@ -58,6 +58,21 @@ type loader struct {
 	// objectsDone: the objects pass of the current file input has handed
 	// out its last entry (see dispatch).
 	objectsDone atomic.Bool
+	// pendingObjects counts objects entries queued or being decoded;
+	// collected is set once the collection after the objects ran.
+	pendingObjects atomic.Int64
+	collected      atomic.Bool
+}
+
+// objectsDecoded runs when the objects pass is over and no objects entry
+// is left to decode: decoding's garbage is dead then, and a log pass of
+// minutes would otherwise carry it (and pace the collector on it) until
+// the heap next doubles. One collection here, on the core the decoding
+// just freed, starts the logs from the objects' real footprint.
+func (l *loader) objectsDecoded() {
+	if l.objectsDone.Load() && l.pendingObjects.Load() == 0 && l.collected.CompareAndSwap(false, true) {
+		go runtime.GC()
+	}
 }
 
 func (l *loader) warn(format string, args ...any) {
@@ -176,8 +191,10 @@ func (l *loader) walk(in string, isDir bool) error {
 	var objErr error
 	done := make(chan struct{})
 	l.objectsDone.Store(false)
+	l.collected.Store(false)
 	go func() {
 		defer close(done)
+		defer l.objectsDecoded()
 		defer l.objectsDone.Store(true)
 		objErr = bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
 			switch {
@@ -343,6 +360,8 @@ type job struct {
 	where string
 	data  []byte
 	path  string
+	// counted: an objects entry counted in pendingObjects.
+	counted bool
 }
 
 func (l *loader) startWorkers() {
@@ -403,7 +422,8 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 		if err != nil {
 			return err // the stream itself failed: fatal, as Walk's own errors
 		}
-		j.data = data
+		j.data, j.counted = data, true
+		l.pendingObjects.Add(1)
 	default:
 		l.process(j, e.Body) // too large to buffer: stream it here
 		return nil
@@ -450,6 +470,13 @@ func releaseEntry(b []byte) {
 
 func (l *loader) run(j job) {
 	defer releaseEntry(j.data)
+	if j.counted {
+		defer func() {
+			if l.pendingObjects.Add(-1) == 0 {
+				l.objectsDecoded()
+			}
+		}()
+	}
 	if j.path != "" {
 		f, err := os.Open(j.path)
 		if err != nil {
