@@ -58,6 +58,7 @@ type loader struct {
 	// objectsDone: the objects pass of the current file input has handed
 	// out its last entry (see dispatch).
 	objectsDone atomic.Bool
+	bufs        entryBuffers
 	// pendingObjects counts objects entries queued or being decoded;
 	// collected is set once the collection after the objects ran.
 	pendingObjects atomic.Int64
@@ -161,6 +162,7 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 	// collection left running beside them had them take fresh pages while
 	// it marked, and peak RSS grew with the number of symptoms.
 	l.store, l.agg = nil, nil
+	l.bufs.drop()
 	runtime.GC()
 	return snap, nil
 }
@@ -402,7 +404,7 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 		// pass has handed out its last entry the workers run dry while
 		// gigabytes of logs remain: give them the logs then, when one has
 		// room, so decompressing and scanning use both cores.
-		data, err := readEntry(e.Body, e.Size)
+		data, err := l.bufs.read(e.Body, e.Size)
 		if err != nil {
 			return err
 		}
@@ -415,10 +417,10 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 			}
 		}
 		l.scanLog(&j.e, where, data)
-		releaseEntry(data)
+		l.bufs.put(data)
 		return nil
 	case e.Type == bundle.EntryObjects && inMemory(e):
-		data, err := readEntry(e.Body, e.Size)
+		data, err := l.bufs.read(e.Body, e.Size)
 		if err != nil {
 			return err // the stream itself failed: fatal, as Walk's own errors
 		}
@@ -432,21 +434,54 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 	return nil
 }
 
-// entryBufs recycles the buffers entries are read into. A big bundle has
-// thousands of container logs of a few MB each: allocating each anew made
-// the log bytes most of what the garbage collector paced itself on, and
-// every cycle then re-marked the whole object heap.
-var entryBufs sync.Pool
+// entryBuffers recycles the buffers entries are read into. A big bundle
+// has thousands of container logs of a few MB each and objects files of
+// tens of MB: allocating each anew made those bytes most of what the
+// garbage collector paced itself on, and every cycle then re-marked the
+// whole object heap. Buffers are kept per power-of-two size class, so
+// every buffer handed out fits, in a free list the loader owns (a
+// sync.Pool is emptied by each collection, and a big bundle's load runs
+// twenty of them), up to maxFreeEntryBytes; the loader drops it at the end.
+type entryBuffers struct {
+	mu    sync.Mutex
+	free  [entryClasses][][]byte
+	bytes int64
+}
 
-// readEntry reads a body of known size into a recycled buffer; release it
-// with releaseEntry once nothing refers to it. As io.ReadAll, a body that
-// ends early is not an error, any other read error is.
-func readEntry(r io.Reader, size int64) ([]byte, error) {
+const (
+	minEntryClass     = 16 // 64 KiB
+	entryClasses      = 48
+	maxFreeEntryBytes = 96 << 20
+)
+
+// entryClass is the size class whose buffers (1<<class bytes) hold size.
+func entryClass(size int64) int {
+	c := minEntryClass
+	for int64(1)<<c < size && c < entryClasses-1 {
+		c++
+	}
+	return c
+}
+
+// read reads a body of known size into a recycled buffer; release it with
+// put once nothing refers to it. As io.ReadAll, a body that ends early is
+// not an error, any other read error is.
+func (p *entryBuffers) read(r io.Reader, size int64) ([]byte, error) {
+	c := entryClass(size)
 	var buf []byte
-	if p, ok := entryBufs.Get().(*[]byte); ok && int64(cap(*p)) >= size {
-		buf = (*p)[:size]
-	} else {
-		buf = make([]byte, size)
+	p.mu.Lock()
+	if n := len(p.free[c]); n > 0 {
+		buf = p.free[c][n-1][:size]
+		p.free[c] = p.free[c][:n-1]
+		p.bytes -= int64(cap(buf))
+	}
+	p.mu.Unlock()
+	if buf == nil {
+		if int64(1)<<c >= size {
+			buf = make([]byte, size, int64(1)<<c)
+		} else {
+			buf = make([]byte, size)
+		}
 	}
 	n := 0
 	for n < len(buf) {
@@ -456,20 +491,37 @@ func readEntry(r io.Reader, size int64) ([]byte, error) {
 			break
 		}
 		if err != nil {
+			p.put(buf)
 			return nil, err
 		}
 	}
 	return buf[:n], nil
 }
 
-func releaseEntry(b []byte) {
-	if cap(b) > 0 {
-		entryBufs.Put(&b)
+// drop empties the free list.
+func (p *entryBuffers) drop() {
+	p.mu.Lock()
+	p.free, p.bytes = [entryClasses][][]byte{}, 0
+	p.mu.Unlock()
+}
+
+// put recycles b, unless the free list is full.
+func (p *entryBuffers) put(b []byte) {
+	c := int64(cap(b))
+	if c == 0 || c&(c-1) != 0 {
+		return
 	}
+	p.mu.Lock()
+	if p.bytes+c <= maxFreeEntryBytes {
+		k := entryClass(c)
+		p.free[k] = append(p.free[k], b[:0])
+		p.bytes += c
+	}
+	p.mu.Unlock()
 }
 
 func (l *loader) run(j job) {
-	defer releaseEntry(j.data)
+	defer l.bufs.put(j.data)
 	if j.counted {
 		defer func() {
 			if l.pendingObjects.Add(-1) == 0 {
@@ -487,7 +539,7 @@ func (l *loader) run(j job) {
 		// Read as the walker would (no further than the size it saw), into
 		// memory when small enough for the fast paths below.
 		if inMemory(&j.e) {
-			data, err := readEntry(f, j.e.Size)
+			data, err := l.bufs.read(f, j.e.Size)
 			if err != nil {
 				l.warn("%s: %v", j.where, err)
 				return
