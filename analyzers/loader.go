@@ -49,6 +49,9 @@ type loader struct {
 	warnings []string
 	created  *time.Time
 	mu       sync.Mutex
+	// metaMu guards created, coverage and admin: with a log frame index
+	// both passes of a file may read such entries.
+	metaMu sync.Mutex
 
 	// dir is the current input when it is a directory: its files are
 	// opened again by the workers instead of read by the walker.
@@ -190,6 +193,9 @@ func (l *loader) walk(in string, isDir bool) error {
 	if isDir || runtime.GOMAXPROCS(0) < 2 {
 		return bundle.Walk(in, l.lim, warn, l.entry)
 	}
+	if lf, ok := bundle.ReadLogFrame(in); ok {
+		return l.walkSplit(in, lf, warn)
+	}
 	var objErr error
 	done := make(chan struct{})
 	l.objectsDone.Store(false)
@@ -228,6 +234,53 @@ func (l *loader) walk(in string, isDir bool) error {
 	return nil
 }
 
+// walkSplit is walk for a bundle whose trailer says where the zstd frame
+// starting at its first log is (bundle.LogFrame): the objects pass reads
+// every entry before that one, the logs pass decompresses from that frame
+// on, so nothing is decompressed twice. Each entry is read by exactly one
+// pass, whatever the order of entries; a trailer that does not match the
+// archive sends the logs pass back to the start, skipping the entries the
+// objects pass reads.
+func (l *loader) walkSplit(in string, lf bundle.LogFrame, warn func(string, error)) error {
+	var objErr error
+	var stoppedAt string
+	done := make(chan struct{})
+	l.objectsDone.Store(false)
+	l.collected.Store(false)
+	go func() {
+		defer close(done)
+		defer l.objectsDecoded()
+		defer l.objectsDone.Store(true)
+		objErr = bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+			if e.Ordinal >= lf.Entry {
+				stoppedAt = e.Path
+				return errObjectsDone
+			}
+			return l.entry(e)
+		})
+	}()
+	err := bundle.WalkFrom(in, lf, l.lim, warn, l.entry)
+	if errors.Is(err, bundle.ErrLogFrameMismatch) {
+		err = bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+			if e.Ordinal < lf.Entry {
+				return nil // the objects pass reads it
+			}
+			return l.entry(e)
+		})
+	}
+	<-done
+	if err != nil {
+		return err
+	}
+	if objErr != nil && !errors.Is(objErr, errObjectsDone) {
+		return objErr
+	}
+	if stoppedAt != lf.Path {
+		l.warn("%s: the bundle's log frame index names entry %d %q, the archive has %q there: some entries may have been read twice or not at all", in, lf.Entry, lf.Path, stoppedAt)
+	}
+	return nil
+}
+
 func (l *loader) entry(e *bundle.Entry) error {
 	where := e.Input + ": " + e.Path
 	switch e.Type {
@@ -239,7 +292,9 @@ func (l *loader) entry(e *bundle.Entry) error {
 		}
 		if !m.CreatedAt.IsZero() {
 			t := m.CreatedAt.UTC()
+			l.metaMu.Lock()
 			l.created = &t
+			l.metaMu.Unlock()
 		}
 	case bundle.EntryIndex:
 		var ix bundle.Index
@@ -247,6 +302,8 @@ func (l *loader) entry(e *bundle.Entry) error {
 			l.warn("%s: unreadable index: %v", where, err)
 			return nil
 		}
+		l.metaMu.Lock()
+		defer l.metaMu.Unlock()
 		for _, c := range ix.Collectors {
 			kind := c.Kind
 			if kind == "" {
@@ -279,7 +336,9 @@ func (l *loader) entry(e *bundle.Entry) error {
 			return nil
 		}
 		ref := Ref{Kind: "Pod", Namespace: e.Namespace, Name: e.Pod}
+		l.metaMu.Lock()
 		l.admin[ref] = append(l.admin[ref], cs...)
+		l.metaMu.Unlock()
 	}
 	return nil
 }

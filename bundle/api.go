@@ -85,6 +85,9 @@ type Entry struct {
 	Previous bool
 	// Name is the base file name (for proxy admin: "clusters.json", ...).
 	Name string
+	// Ordinal is the entry's 0-based position among an archive's tar
+	// headers (every header counts); 0 for directory and loose-file inputs.
+	Ordinal int
 
 	Body io.Reader
 }

@@ -108,6 +108,11 @@ type walker struct {
 	// archives it is maintained by countingReader under the tar reader, so
 	// it includes skipped entry bodies and headers.
 	expanded int64
+	// For WalkFrom: the ordinal of the first header, the name it must
+	// have, and that the walk starts in the middle of the archive.
+	ordinal     int
+	expectFirst string
+	midStream   bool
 }
 
 func (w *walker) errf(entry string, format string, args ...any) error {
@@ -309,15 +314,26 @@ func (w *walker) walkTar(r io.Reader) error {
 		sawIndex     bool
 		sawAnyHeader bool
 	)
+	ordinal := w.ordinal - 1
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			if w.midStream && !sawAnyHeader {
+				return ErrLogFrameMismatch
+			}
 			break
 		}
 		if err != nil {
+			if w.midStream && !sawAnyHeader {
+				return ErrLogFrameMismatch
+			}
 			return w.streamError(lastEntry, err, !sawAnyHeader)
 		}
+		if w.midStream && !sawAnyHeader && (hdr.Typeflag != tar.TypeReg || hdr.Name != w.expectFirst) {
+			return ErrLogFrameMismatch
+		}
 		sawAnyHeader = true
+		ordinal++
 		raw := hdr.Name
 		lastEntry = raw
 		if err := w.countEntry(raw); err != nil {
@@ -382,6 +398,7 @@ func (w *walker) walkTar(r io.Reader) error {
 			return w.expandedError(raw)
 		}
 		e := w.newEntry(name, hdr.Size)
+		e.Ordinal = ordinal
 		switch e.Type {
 		case EntryManifest:
 			sawManifest = true

@@ -22,8 +22,10 @@ import (
 )
 
 // Writer writes a bundle: a zstd-compressed tar stream whose first entry is
-// manifest.json and whose last entry is index.json. It streams: memory use
-// does not grow with the bundle (only the index's per-file list does).
+// manifest.json and whose last entry is index.json, with a new zstd frame
+// at the first log and a trailer saying where (see frames.go). It streams:
+// memory use does not grow with the bundle (only the index's per-file list
+// does).
 //
 // The archive is written to a temporary file next to the final path and
 // renamed into place by Close, so a crash, a kill or an Abort never leaves a
@@ -36,12 +38,15 @@ type Writer struct {
 	path    string // final path
 	tmpPath string // temp file in the same directory (same file system: rename is atomic)
 	f       *os.File
+	cf      *countingWriter // f, counted: where the next zstd frame starts
 	zw      *zstd.Encoder
 	tw      *tar.Writer
 	mtime   time.Time
 
 	files      []FileInfo
 	seen       map[string]bool
+	entries    int       // tar headers written
+	logFrame   *LogFrame // set when the first log started a new frame
 	collectors []CollectorStatus
 
 	// err poisons the writer: once the tar stream may be inconsistent (a
@@ -76,7 +81,8 @@ func Create(path string, m Manifest) (*Writer, error) {
 	// Compression runs in parallel with collection; cap the encoder's
 	// goroutines so gather leaves CPU for the API-server client.
 	conc := min(runtime.GOMAXPROCS(0), 4)
-	zw, err := zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(conc))
+	cf := &countingWriter{w: f}
+	zw, err := zstd.NewWriter(cf, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(conc))
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
@@ -86,6 +92,7 @@ func Create(path string, m Manifest) (*Writer, error) {
 		path:    path,
 		tmpPath: f.Name(),
 		f:       f,
+		cf:      cf,
 		zw:      zw,
 		tw:      tar.NewWriter(zw),
 		mtime:   m.CreatedAt,
@@ -206,6 +213,11 @@ func (w *Writer) finishLocked() error {
 	if err := w.zw.Close(); err != nil {
 		return err
 	}
+	if w.logFrame != nil {
+		if _, err := w.f.Write(appendTrailer(nil, *w.logFrame)); err != nil {
+			return err
+		}
+	}
 	if err := w.f.Sync(); err != nil {
 		return err
 	}
@@ -266,6 +278,14 @@ func (w *Writer) writeLocked(name string, r io.Reader, size int64) error {
 	case w.seen[name]:
 		return fmt.Errorf("bundle: %s: already written", name)
 	}
+	if w.logFrame == nil && w.entries > 0 {
+		if t, _, _, _, _ := Classify(name); t == EntryLog || t == EntryDumpLogs {
+			if err := w.startLogFrame(name); err != nil {
+				w.err = err
+				return fmt.Errorf("bundle: %s: %w", name, err)
+			}
+		}
+	}
 	hdr := &tar.Header{
 		Typeflag: tar.TypeReg,
 		Name:     name,
@@ -290,7 +310,22 @@ func (w *Writer) writeLocked(name string, r io.Reader, size int64) error {
 		return fmt.Errorf("bundle: %s: %w", name, err)
 	}
 	w.seen[name] = true
+	w.entries++
 	w.files = append(w.files, FileInfo{Path: name, Size: size, SHA256: hex.EncodeToString(h.Sum(nil))})
+	return nil
+}
+
+// startLogFrame ends the current zstd frame at the entry boundary before
+// the first log and starts a new one there (see frames.go).
+func (w *Writer) startLogFrame(name string) error {
+	if err := w.tw.Flush(); err != nil {
+		return err
+	}
+	if err := w.zw.Close(); err != nil {
+		return err
+	}
+	w.logFrame = &LogFrame{Offset: w.cf.n, Entry: w.entries, Path: name}
+	w.zw.Reset(w.cf)
 	return nil
 }
 
