@@ -73,6 +73,10 @@ func BuildFacts(s *Store, in BuildInput) *Facts {
 	b.indexConfigUpstreams()
 	b.indexAdminClusters(in.Admin)
 	b.buildSymptoms(in.Symptoms)
+	// The facts hold what they need of the groups (their strings and
+	// samples); the group structs, tens of thousands on a big bundle,
+	// need not stay live while the rest is derived.
+	in.Symptoms = nil
 	b.symsByFQDN = map[string][]*SymptomFact{}
 	for _, sf := range b.facts.Symptoms {
 		if sf.FQDN != "" {
