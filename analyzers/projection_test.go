@@ -8,6 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nohealthy/nohealthy/bundle"
 )
@@ -150,4 +151,21 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 	if pod.Spec.Containers[0].Env != nil || pod.Annotations != nil || pod.Spec.Containers[0].ReadinessProbe == nil || pod.Status.ContainerStatuses[0].RestartCount != 3 {
 		t.Errorf("projected pod: %+v", pod)
 	}
+}
+
+// fastTime decodes every input exactly as metav1.Time does, errors too.
+func FuzzFastTime(f *testing.F) {
+	for _, s := range []string{`"2026-03-02T09:00:00Z"`, `"2026-03-02T09:00:00.123456+02:00"`, `null`, `""`, `"2026-03-02T09:00:00\u005a"`,
+		`"yesterday"`, `"2026-13-02T09:00:00Z"`, `12`, `"`, `"2026-03-02T09:00:00Z`, "\"2026-03-02T09:00:00Z\xff\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want metav1.Time
+		var got fastTime
+		werr := want.UnmarshalJSON(b)
+		gerr := got.UnmarshalJSON(b)
+		if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) || !got.Time.Equal(want.Time) || got.Location() != want.Location() {
+			t.Fatalf("%q: fastTime %v %v, metav1.Time %v %v", b, got.Time, gerr, want.Time, werr)
+		}
+	})
 }
