@@ -31,7 +31,6 @@ type builder struct {
 	gatewayPods   map[string][]*corev1.Pod
 	templates     map[string][]podTemplate
 	symsByFQDN    map[string][]*SymptomFact
-	keys          symptomKeys
 }
 
 // BuildInput is what BuildFacts needs besides the objects.

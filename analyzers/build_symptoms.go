@@ -3,9 +3,11 @@ package analyzers
 import (
 	"cmp"
 	"net"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -46,6 +48,9 @@ var connectFailureKinds = map[string]bool{
 
 var dnsKinds = map[string]bool{"DF": true, logscan.KindNginxResolveFailed: true, logscan.KindZtunnelDNS: true}
 
+// symptomsPerWorker: fewer groups than this per core are not worth a goroutine.
+var symptomsPerWorker = 2000
+
 func (b *builder) buildSymptoms(syms []logscan.Symptom) {
 	// Most lines first, ties in the aggregator's order. An index sort: a
 	// stable sort moving the structs themselves was most of this
@@ -60,79 +65,109 @@ func (b *builder) buildSymptoms(syms []logscan.Symptom) {
 		}
 		return cmp.Compare(x, y)
 	})
-	for i, oi := range order {
-		s := syms[oi]
-		f := &SymptomFact{
-			ID: "S" + strconv.Itoa(i+1), Kind: s.Kind, Format: string(s.Format), Count: s.Count,
-			Upstream: s.Upstream, UpstreamHost: s.UpstreamHost, Route: s.Route, Authority: s.Authority,
-			Details: s.Details, Code: s.Code, Samples: s.Samples,
-		}
-		if f.Samples == nil {
-			f.Samples = []string{}
-		}
-		if !s.First.IsZero() {
-			f.First, f.Last = b.keys.time(s.First), b.keys.time(s.Last)
-		}
-		keys := b.keys.start()
-		if s.Origin.Pod != "" {
-			f.Reporter = Ref{Kind: "Pod", Namespace: s.Origin.Namespace, Name: s.Origin.Pod}
-			keys.add("pod:", s.Origin.Namespace, "/", s.Origin.Pod)
-			if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
-				f.ReporterWorkload = b.ix.owner[p]
-			} else {
-				f.ReporterWorkload = guessWorkload(s.Origin.Namespace, s.Origin.Pod)
+	// Each fact depends only on its group and on maps built before: derive
+	// them on every core, each worker with its own string interner, then
+	// add the counts to the Services in order.
+	facts := make([]*SymptomFact, len(order))
+	credit := make([]*ServiceFact, len(order))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(order)/symptomsPerWorker))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			keys := &symptomKeys{}
+			for i := w; i < len(order); i += workers {
+				facts[i], credit[i] = b.symptomFact(i, &syms[order[i]], keys)
 			}
-			keys.add("wl:", f.ReporterWorkload.Kind, "/", f.ReporterWorkload.Namespace, "/", f.ReporterWorkload.Name)
-			if w := b.workloadByRef[f.ReporterWorkload]; w != nil {
-				f.ReporterRole = w.Role
-			} else {
-				f.ReporterRole = roleOf(s.Origin.Namespace, f.ReporterWorkload.Name, nil)
+		})
+	}
+	wg.Wait()
+	for i, f := range facts {
+		s := &syms[order[i]]
+		if sf := credit[i]; sf != nil {
+			sf.SymptomCount += s.Count
+			if connectFailureKinds[s.Kind] {
+				sf.ConnectFailures += s.Count
 			}
-		}
-		svc := b.resolveUpstream(f, s)
-		if svc != nil {
-			sf := b.serviceByKey[key(svc.Namespace, svc.Name)]
-			f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
-			f.ServiceFound = true
-			f.ServiceReady = sf != nil && !sf.NoReadyBackends
-			keys.add("svc:", svc.Namespace, "/", svc.Name)
-			if f.FQDN == "" {
-				f.FQDN = b.keys.intern(svc.Name, ".", svc.Namespace, ".svc.cluster.local")
-			}
-			if f.Subset != "" {
-				keys.add("subset:", svc.Namespace, "/", svc.Name, "/", f.Subset)
-			}
-			if sf != nil {
-				sf.SymptomCount += s.Count
-				if connectFailureKinds[s.Kind] {
-					sf.ConnectFailures += s.Count
-				}
-			}
-		}
-		if f.FQDN != "" {
-			keys.add("host:", f.FQDN)
-			if f.Subset != "" && svc == nil {
-				keys.add("subset:?/", f.FQDN, "/", f.Subset)
-			}
-		}
-		if f.Authority != "" {
-			keys.add("authority:", stripPort(f.Authority))
-		}
-		if svc == nil && f.Upstream != "" && f.FQDN == "" {
-			keys.add("upstream:", f.Upstream)
 		}
 		switch s.Format {
 		case logscan.FormatEnvoyText, logscan.FormatEnvoyJSON:
-			keys.add("global:mesh")
 			b.cluster.EnvoySymptoms += s.Count
 		}
 		if dnsKinds[s.Kind] {
-			keys.add("global:dns")
 			b.cluster.DNSSymptoms += s.Count
 		}
-		f.Keys = keys.sorted()
 		b.facts.Symptoms = append(b.facts.Symptoms, f)
 	}
+}
+
+// symptomFact derives the fact of group s, the i-th by line count, and
+// the Service whose counts it adds to (nil when none). It only reads the
+// builder, so facts are derived concurrently.
+func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*SymptomFact, *ServiceFact) {
+	f := &SymptomFact{
+		ID: "S" + strconv.Itoa(i+1), Kind: s.Kind, Format: string(s.Format), Count: s.Count,
+		Upstream: s.Upstream, UpstreamHost: s.UpstreamHost, Route: s.Route, Authority: s.Authority,
+		Details: s.Details, Code: s.Code, Samples: s.Samples,
+	}
+	if f.Samples == nil {
+		f.Samples = []string{}
+	}
+	if !s.First.IsZero() {
+		f.First, f.Last = keyset.time(s.First), keyset.time(s.Last)
+	}
+	keys := keyset.start()
+	var credit *ServiceFact
+	if s.Origin.Pod != "" {
+		f.Reporter = Ref{Kind: "Pod", Namespace: s.Origin.Namespace, Name: s.Origin.Pod}
+		keys.add("pod:", s.Origin.Namespace, "/", s.Origin.Pod)
+		if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
+			f.ReporterWorkload = b.ix.owner[p]
+		} else {
+			f.ReporterWorkload = guessWorkload(s.Origin.Namespace, s.Origin.Pod)
+		}
+		keys.add("wl:", f.ReporterWorkload.Kind, "/", f.ReporterWorkload.Namespace, "/", f.ReporterWorkload.Name)
+		if w := b.workloadByRef[f.ReporterWorkload]; w != nil {
+			f.ReporterRole = w.Role
+		} else {
+			f.ReporterRole = roleOf(s.Origin.Namespace, f.ReporterWorkload.Name, nil)
+		}
+	}
+	svc := b.resolveUpstream(f, s)
+	if svc != nil {
+		sf := b.serviceByKey[key(svc.Namespace, svc.Name)]
+		f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
+		f.ServiceFound = true
+		f.ServiceReady = sf != nil && !sf.NoReadyBackends
+		keys.add("svc:", svc.Namespace, "/", svc.Name)
+		if f.FQDN == "" {
+			f.FQDN = keys.intern(svc.Name, ".", svc.Namespace, ".svc.cluster.local")
+		}
+		if f.Subset != "" {
+			keys.add("subset:", svc.Namespace, "/", svc.Name, "/", f.Subset)
+		}
+		credit = sf
+	}
+	if f.FQDN != "" {
+		keys.add("host:", f.FQDN)
+		if f.Subset != "" && svc == nil {
+			keys.add("subset:?/", f.FQDN, "/", f.Subset)
+		}
+	}
+	if f.Authority != "" {
+		keys.add("authority:", stripPort(f.Authority))
+	}
+	if svc == nil && f.Upstream != "" && f.FQDN == "" {
+		keys.add("upstream:", f.Upstream)
+	}
+	switch s.Format {
+	case logscan.FormatEnvoyText, logscan.FormatEnvoyJSON:
+		keys.add("global:mesh")
+	}
+	if dnsKinds[s.Kind] {
+		keys.add("global:dns")
+	}
+	f.Keys = keys.sorted()
+	return f, credit
 }
 
 // guessWorkload names the workload of a pod that is not in the bundle from
@@ -157,7 +192,7 @@ func stripPort(h string) string {
 
 // resolveUpstream maps a symptom's upstream to a Service, filling FQDN and
 // Subset on f.
-func (b *builder) resolveUpstream(f *SymptomFact, s logscan.Symptom) *corev1.Service {
+func (b *builder) resolveUpstream(f *SymptomFact, s *logscan.Symptom) *corev1.Service {
 	up := strings.TrimSuffix(s.Upstream, ";")
 	if c, ok := parseEnvoyCluster(up); ok {
 		if c.direction == "inbound" {
