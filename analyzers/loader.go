@@ -52,6 +52,8 @@ type loader struct {
 	// metaMu guards created, coverage and admin: with a log frame index
 	// both passes of a file may read such entries.
 	metaMu sync.Mutex
+	// useLogFrames: split file inputs at their log frame (see walkSplit).
+	useLogFrames bool
 
 	// dir is the current input when it is a directory: its files are
 	// opened again by the workers instead of read by the walker.
@@ -101,14 +103,41 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 	if len(inputs) == 0 && len(opts.Logs) == 0 {
 		return nil, errors.New("no input: give a bundle (.tar.zst), a directory, or kubectl output files")
 	}
+	snap, err := load(inputs, opts, true)
+	var fe *frameError
+	if errors.As(err, &fe) {
+		// A log frame trailer that does not match its archive (a damaged
+		// or tampered bundle): read everything again, trusting none.
+		snap, err = load(inputs, opts, false)
+		if snap != nil {
+			snap.Warnings = append(snap.Warnings, fe.Error()+"; read again without it")
+			sort.Strings(snap.Warnings)
+		}
+	}
+	return snap, err
+}
+
+// frameError: the entry a bundle's log frame trailer names is not the one
+// the archive holds at that position.
+type frameError struct {
+	input, want, got string
+	entry            int
+}
+
+func (e *frameError) Error() string {
+	return fmt.Sprintf("%s: the bundle's log frame index names entry %d %q, the archive has %q there", e.input, e.entry, e.want, e.got)
+}
+
+func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, error) {
 	l := &loader{
-		opts: opts, lim: opts.Limits.WithDefaults(), store: NewStore(),
+		opts: opts, lim: opts.Limits.WithDefaults(), store: NewStore(), useLogFrames: useLogFrames,
 		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
 	}
 	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
 	l.startWorkers()
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
+			l.stopWorkers()
 			return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
 		}
 		st, _ := os.Stat(in)
@@ -193,7 +222,7 @@ func (l *loader) walk(in string, isDir bool) error {
 	if isDir || runtime.GOMAXPROCS(0) < 2 {
 		return bundle.Walk(in, l.lim, warn, l.entry)
 	}
-	if lf, ok := bundle.ReadLogFrame(in); ok {
+	if lf, ok := bundle.ReadLogFrame(in); ok && l.useLogFrames {
 		return l.walkSplit(in, lf, warn)
 	}
 	var objErr error
@@ -238,9 +267,11 @@ func (l *loader) walk(in string, isDir bool) error {
 // starting at its first log is (bundle.LogFrame): the objects pass reads
 // every entry before that one, the logs pass decompresses from that frame
 // on, so nothing is decompressed twice. Each entry is read by exactly one
-// pass, whatever the order of entries; a trailer that does not match the
-// archive sends the logs pass back to the start, skipping the entries the
-// objects pass reads.
+// pass, whatever the order of entries. When the frame does not start with
+// the entry the trailer names, the logs pass reads from the start instead,
+// skipping the entries the objects pass reads; when the objects pass finds
+// another entry at the trailer's position, the split cannot be trusted and
+// a frameError makes Load read the input again without it.
 func (l *loader) walkSplit(in string, lf bundle.LogFrame, warn func(string, error)) error {
 	var objErr error
 	var stoppedAt string
@@ -276,7 +307,7 @@ func (l *loader) walkSplit(in string, lf bundle.LogFrame, warn func(string, erro
 		return objErr
 	}
 	if stoppedAt != lf.Path {
-		l.warn("%s: the bundle's log frame index names entry %d %q, the archive has %q there: some entries may have been read twice or not at all", in, lf.Entry, lf.Path, stoppedAt)
+		return &frameError{input: in, entry: lf.Entry, want: lf.Path, got: stoppedAt}
 	}
 	return nil
 }
