@@ -225,15 +225,9 @@ func (l *loader) walk(in string, isDir bool) error {
 	if lf, ok := bundle.ReadLogFrame(in); ok && l.useLogFrames {
 		return l.walkSplit(in, lf, warn)
 	}
-	var objErr error
-	done := make(chan struct{})
-	l.objectsDone.Store(false)
-	l.collected.Store(false)
-	go func() {
-		defer close(done)
-		defer l.objectsDecoded()
-		defer l.objectsDone.Store(true)
-		objErr = bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
+	seenLog := false
+	return l.twoPasses(func() error {
+		return bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
 			switch {
 			case isLogEntry(e.Type):
 				return errObjectsDone
@@ -242,20 +236,37 @@ func (l *loader) walk(in string, isDir bool) error {
 			}
 			return nil
 		})
-	}()
-	seenLog := false
-	err := bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
-		if isLogEntry(e.Type) {
-			seenLog = true
-		}
-		if e.Type == bundle.EntryObjects && !seenLog {
-			return nil // the objects pass reads it
-		}
-		return l.entry(e)
+	}, func() error {
+		return bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+			if isLogEntry(e.Type) {
+				seenLog = true
+			}
+			if e.Type == bundle.EntryObjects && !seenLog {
+				return nil // the objects pass reads it
+			}
+			return l.entry(e)
+		})
 	})
+}
+
+// twoPasses runs the objects pass on its own goroutine beside the other
+// pass and returns the first error that matters: the other pass's (it saw
+// the same bytes), else the objects pass's unless it just stopped early.
+func (l *loader) twoPasses(objects, rest func() error) error {
+	var objErr error
+	done := make(chan struct{})
+	l.objectsDone.Store(false)
+	l.collected.Store(false)
+	go func() {
+		defer close(done)
+		defer l.objectsDecoded()
+		defer l.objectsDone.Store(true)
+		objErr = objects()
+	}()
+	err := rest()
 	<-done
 	if err != nil {
-		return err // the objects pass saw the same bytes: this error covers it
+		return err
 	}
 	if objErr != nil && !errors.Is(objErr, errObjectsDone) {
 		return objErr
@@ -273,38 +284,29 @@ func (l *loader) walk(in string, isDir bool) error {
 // another entry at the trailer's position, the split cannot be trusted and
 // a frameError makes Load read the input again without it.
 func (l *loader) walkSplit(in string, lf bundle.LogFrame, warn func(string, error)) error {
-	var objErr error
 	var stoppedAt string
-	done := make(chan struct{})
-	l.objectsDone.Store(false)
-	l.collected.Store(false)
-	go func() {
-		defer close(done)
-		defer l.objectsDecoded()
-		defer l.objectsDone.Store(true)
-		objErr = bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+	err := l.twoPasses(func() error {
+		return bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
 			if e.Ordinal >= lf.Entry {
 				stoppedAt = e.Path
 				return errObjectsDone
 			}
 			return l.entry(e)
 		})
-	}()
-	err := bundle.WalkFrom(in, lf, l.lim, warn, l.entry)
-	if errors.Is(err, bundle.ErrLogFrameMismatch) {
-		err = bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
-			if e.Ordinal < lf.Entry {
-				return nil // the objects pass reads it
-			}
-			return l.entry(e)
-		})
-	}
-	<-done
+	}, func() error {
+		err := bundle.WalkFrom(in, lf, l.lim, warn, l.entry)
+		if errors.Is(err, bundle.ErrLogFrameMismatch) {
+			err = bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+				if e.Ordinal < lf.Entry {
+					return nil // the objects pass reads it
+				}
+				return l.entry(e)
+			})
+		}
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	if objErr != nil && !errors.Is(objErr, errObjectsDone) {
-		return objErr
 	}
 	if stoppedAt != lf.Path {
 		return &frameError{input: in, entry: lf.Entry, want: lf.Path, got: stoppedAt}

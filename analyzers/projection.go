@@ -36,7 +36,6 @@ var projections = []struct{ twin, of any }{
 	{podProjection{}, corev1.Pod{}},
 	{podSpecProjection{}, corev1.PodSpec{}},
 	{containerProjection{}, corev1.Container{}},
-	{podMetaProjection{}, metav1.ObjectMeta{}},
 	{metaProjection{}, metav1.ObjectMeta{}},
 	{templateProjection{}, corev1.PodTemplateSpec{}},
 	{replicaSetProjection{}, appsv1.ReplicaSet{}},
@@ -96,28 +95,9 @@ type metaProjection struct {
 	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
 }
 
-// podMetaProjection also skips what slimming clears on a Pod.
-type podMetaProjection struct {
-	Name                       string                      `json:"name,omitempty"`
-	GenerateName               string                      `json:"-"`
-	Namespace                  string                      `json:"namespace,omitempty"`
-	SelfLink                   string                      `json:"selfLink,omitempty"`
-	UID                        types.UID                   `json:"uid,omitempty"`
-	ResourceVersion            string                      `json:"resourceVersion,omitempty"`
-	Generation                 int64                       `json:"generation,omitempty"`
-	CreationTimestamp          fastTime                    `json:"creationTimestamp,omitempty"`
-	DeletionTimestamp          *fastTime                   `json:"deletionTimestamp,omitempty"`
-	DeletionGracePeriodSeconds *int64                      `json:"deletionGracePeriodSeconds,omitempty"`
-	Labels                     map[string]string           `json:"labels,omitempty"`
-	Annotations                map[string]string           `json:"-"`
-	OwnerReferences            []metav1.OwnerReference     `json:"ownerReferences,omitempty"`
-	Finalizers                 []string                    `json:"-"`
-	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
-}
-
 type podProjection struct {
 	metav1.TypeMeta `json:",inline"`
-	ObjectMeta      podMetaProjection   `json:"metadata,omitempty"`
+	ObjectMeta      metaProjection      `json:"metadata,omitempty"`
 	Spec            podSpecProjection   `json:"spec,omitempty"`
 	Status          podStatusProjection `json:"status,omitempty"`
 }
