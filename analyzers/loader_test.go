@@ -2,6 +2,8 @@ package analyzers
 
 import (
 	"bytes"
+	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -38,5 +40,28 @@ func TestEntryBuffersBySizeClass(t *testing.T) {
 		if got := entryClass(size); got != class {
 			t.Errorf("entryClass(%d) = %d, want %d", size, got, class)
 		}
+	}
+}
+
+// TestTightenForFacts: with a small heap the pacing is tightened while the
+// facts are built and restored after; a GOGC the user set is left alone.
+func TestTightenForFacts(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set in the environment")
+	}
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	undo := tightenForFacts()
+	if got := debug.SetGCPercent(factsGCPercent); got != factsGCPercent {
+		t.Errorf("GC percent while building facts = %d, want %d", got, factsGCPercent)
+	}
+	undo()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent after = %d, want 100 restored", got)
+	}
+	t.Setenv("GOGC", "100")
+	tightenForFacts()()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set by the user: percent changed to %d", got)
 	}
 }
