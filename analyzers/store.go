@@ -206,10 +206,7 @@ func (s *Store) decodeTyped(obj bundle.Object) (v any, put func(k string), err e
 	g := group(obj.APIVersion)
 	switch kind := obj.Kind; {
 	case g == "" && kind == "Pod":
-		if projectionsUsable {
-			return decodeProjected[corev1.Pod, podProjection](obj, s.Pods)
-		}
-		return decodeFor(obj, s.Pods)
+		return decodeProjected[corev1.Pod, podProjection](obj, s.Pods)
 	case g == "" && kind == "Service":
 		return decodeFor(obj, s.Services)
 	case g == "discovery.k8s.io" && kind == "EndpointSlice":
@@ -217,34 +214,19 @@ func (s *Store) decodeTyped(obj bundle.Object) (v any, put func(k string), err e
 	case g == "" && kind == "Endpoints":
 		return decodeFor(obj, s.Endpoints)
 	case g == "" && kind == "Node":
-		if projectionsUsable {
-			return decodeProjected[corev1.Node, nodeProjection](obj, s.Nodes)
-		}
-		return decodeFor(obj, s.Nodes)
+		return decodeProjected[corev1.Node, nodeProjection](obj, s.Nodes)
 	case g == "" && kind == "Namespace":
 		return decodeFor(obj, s.Namespaces)
 	case (g == "" || g == "events.k8s.io") && kind == "Event":
 		return s.decodeEvent(obj)
 	case g == "apps" && kind == "Deployment":
-		if projectionsUsable {
-			return decodeProjected[appsv1.Deployment, deploymentProjection](obj, s.Deployments)
-		}
-		return decodeFor(obj, s.Deployments)
+		return decodeProjected[appsv1.Deployment, deploymentProjection](obj, s.Deployments)
 	case g == "apps" && kind == "ReplicaSet":
-		if projectionsUsable {
-			return decodeProjected[appsv1.ReplicaSet, replicaSetProjection](obj, s.ReplicaSets)
-		}
-		return decodeFor(obj, s.ReplicaSets)
+		return decodeProjected[appsv1.ReplicaSet, replicaSetProjection](obj, s.ReplicaSets)
 	case g == "apps" && kind == "StatefulSet":
-		if projectionsUsable {
-			return decodeProjected[appsv1.StatefulSet, statefulSetProjection](obj, s.StatefulSets)
-		}
-		return decodeFor(obj, s.StatefulSets)
+		return decodeProjected[appsv1.StatefulSet, statefulSetProjection](obj, s.StatefulSets)
 	case g == "apps" && kind == "DaemonSet":
-		if projectionsUsable {
-			return decodeProjected[appsv1.DaemonSet, daemonSetProjection](obj, s.DaemonSets)
-		}
-		return decodeFor(obj, s.DaemonSets)
+		return decodeProjected[appsv1.DaemonSet, daemonSetProjection](obj, s.DaemonSets)
 	case g == "autoscaling" && kind == "HorizontalPodAutoscaler":
 		return decodeFor(obj, s.HPAs)
 	case g == "networking.k8s.io" && kind == "NetworkPolicy":
@@ -280,10 +262,15 @@ func decodeFor[T any](obj bundle.Object, m map[string]*T) (any, func(string), er
 }
 
 // decodeProjected is decodeFor reading the JSON through P, a projection
-// of T (see projection.go): the fields P skips stay zero.
+// of T (see projection.go): the fields P skips stay zero. When the twins
+// no longer match k8s.io/api (projectionsUsable), it decodes T in full.
 func decodeProjected[T, P any](obj bundle.Object, m map[string]*T) (any, func(string), error) {
 	v := new(T)
-	if err := unmarshal(obj.Raw, (*P)(unsafe.Pointer(v))); err != nil {
+	var into any = v
+	if projectionsUsable {
+		into = (*P)(unsafe.Pointer(v))
+	}
+	if err := unmarshal(obj.Raw, into); err != nil {
 		return nil, nil, err
 	}
 	if mo, ok := any(v).(managed); ok {
