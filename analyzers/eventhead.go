@@ -36,57 +36,52 @@ func keepEvent(typ, reason string) bool {
 // unescaped strings (or null/absent), or a key repeats: the caller then
 // decodes it in full. The strings point into raw.
 func eventHead(raw []byte) (kind, apiVersion, typ, reason, name, namespace, rv string, ok bool) {
-	var seen uint8
-	ok = walkObject(raw, func(k []byte, v []byte) bool {
-		var dst *string
-		var bit uint8
-		switch {
-		case bytes.EqualFold(k, []byte("kind")):
-			dst, bit = &kind, 1
-		case bytes.EqualFold(k, []byte("apiVersion")):
-			dst, bit = &apiVersion, 2
-		case bytes.EqualFold(k, []byte("type")):
-			dst, bit = &typ, 4
-		case bytes.EqualFold(k, []byte("reason")):
-			dst, bit = &reason, 8
-		case bytes.EqualFold(k, []byte("metadata")):
-			if seen&16 != 0 {
-				return false
+	sawMeta := false
+	ok = stringFields(raw, []stringField{{"kind", &kind}, {"apiVersion", &apiVersion}, {"type", &typ}, {"reason", &reason}},
+		func(k, v []byte) (matched, ok bool) {
+			if !bytes.EqualFold(k, []byte("metadata")) {
+				return false, true
 			}
-			seen |= 16
-			if string(v) == "null" {
-				return true
+			if sawMeta {
+				return true, false
 			}
-			var mseen uint8
-			return walkObject(v, func(k []byte, v []byte) bool {
-				var dst *string
-				var bit uint8
-				switch {
-				case bytes.EqualFold(k, []byte("name")):
-					dst, bit = &name, 1
-				case bytes.EqualFold(k, []byte("namespace")):
-					dst, bit = &namespace, 2
-				case bytes.EqualFold(k, []byte("resourceVersion")):
-					dst, bit = &rv, 4
-				default:
-					return true
-				}
-				if mseen&bit != 0 {
+			sawMeta = true
+			return true, string(v) == "null" ||
+				stringFields(v, []stringField{{"name", &name}, {"namespace", &namespace}, {"resourceVersion", &rv}}, nil)
+		})
+	return
+}
+
+// stringField names a key whose plain string value is wanted, and where.
+type stringField struct {
+	key string
+	dst *string
+}
+
+// stringFields reads the keys of the JSON object b matching fields (case
+// insensitively, as the decoder does) into their destinations; other keys
+// go to nested when it is set (it reports whether it took the key and
+// whether its value was acceptable), else are skipped. It fails when a
+// wanted key repeats or its value is not a plain string or null.
+func stringFields(b []byte, fields []stringField, nested func(k, v []byte) (matched, ok bool)) bool {
+	var seen uint32
+	return walkObject(b, func(k, v []byte) bool {
+		for i, f := range fields {
+			if bytes.EqualFold(k, []byte(f.key)) {
+				if seen&(1<<i) != 0 {
 					return false
 				}
-				mseen |= bit
-				return plainString(v, dst)
-			})
-		default:
-			return true
+				seen |= 1 << i
+				return plainString(v, f.dst)
+			}
 		}
-		if seen&bit != 0 {
-			return false
+		if nested != nil {
+			if matched, ok := nested(k, v); matched {
+				return ok
+			}
 		}
-		seen |= bit
-		return plainString(v, dst)
+		return true
 	})
-	return
 }
 
 // plainString sets *dst to the JSON string v when it has no escapes ("" for

@@ -1,6 +1,7 @@
 package analyzers
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -69,6 +70,16 @@ const fullNode = `{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labe
  "status":{"conditions":[{"type":"Ready","status":"Unknown"}],"images":[{"names":["a:1","a@sha256:x"],"sizeBytes":5}],
   "volumesInUse":["v"],"volumesAttached":[{"name":"v","devicePath":"/d"}],"capacity":{"cpu":"4"},"addresses":[{"type":"InternalIP","address":"10.1.0.1"}]}}`
 
+// bothWays decodes o in full (then slims it) and through projection P.
+func bothWays[T, P any](o bundle.Object) (full, proj any, err error) {
+	full, _, err1 := decodeFor(o, map[string]*T{})
+	proj, _, err2 := decodeProjected[T, P](o, map[string]*T{})
+	if err1 != nil || err2 != nil {
+		return nil, nil, fmt.Errorf("full: %v, projected: %v", err1, err2)
+	}
+	return full, proj, nil
+}
+
 // TestProjectionsDecodeLikeSlim: for every Pod, Node and workload of the
 // corpus, and for objects with every skipped field set, decoding through
 // the projection gives exactly what decoding in full and slimming gives.
@@ -85,14 +96,18 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no corpus cases found")
 	}
-	projected := map[string]bool{"Pod": true, "Node": true, "Deployment": true, "ReplicaSet": true, "StatefulSet": true, "DaemonSet": true}
+	projected := map[string]func(bundle.Object) (full, proj any, err error){
+		"Pod": bothWays[corev1.Pod, podProjection], "Node": bothWays[corev1.Node, nodeProjection],
+		"Deployment": bothWays[appsv1.Deployment, deploymentProjection], "ReplicaSet": bothWays[appsv1.ReplicaSet, replicaSetProjection],
+		"StatefulSet": bothWays[appsv1.StatefulSet, statefulSetProjection], "DaemonSet": bothWays[appsv1.DaemonSet, daemonSetProjection],
+	}
 	for _, c := range cases {
 		err := bundle.Walk(c, bundle.Limits{}, func(string, error) {}, func(e *bundle.Entry) error {
 			if e.Type != bundle.EntryObjects {
 				return nil
 			}
 			return bundle.DecodeObjects(e.Path, e.Body, bundle.Limits{}, func(o bundle.Object) error {
-				if projected[o.Kind] {
+				if projected[o.Kind] != nil {
 					o.Raw = append([]byte(nil), o.Raw...)
 					objs = append(objs, o)
 				}
@@ -106,30 +121,9 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 	seen, diffs := map[string]int{}, 0
 	for _, o := range objs {
 		seen[o.Kind]++
-		var full, proj any
-		var err1, err2 error
-		switch o.Kind {
-		case "Pod":
-			full, _, err1 = decodeFor(o, map[string]*corev1.Pod{})
-			proj, _, err2 = decodeProjected[corev1.Pod, podProjection](o, map[string]*corev1.Pod{})
-		case "Node":
-			full, _, err1 = decodeFor(o, map[string]*corev1.Node{})
-			proj, _, err2 = decodeProjected[corev1.Node, nodeProjection](o, map[string]*corev1.Node{})
-		case "Deployment":
-			full, _, err1 = decodeFor(o, map[string]*appsv1.Deployment{})
-			proj, _, err2 = decodeProjected[appsv1.Deployment, deploymentProjection](o, map[string]*appsv1.Deployment{})
-		case "ReplicaSet":
-			full, _, err1 = decodeFor(o, map[string]*appsv1.ReplicaSet{})
-			proj, _, err2 = decodeProjected[appsv1.ReplicaSet, replicaSetProjection](o, map[string]*appsv1.ReplicaSet{})
-		case "StatefulSet":
-			full, _, err1 = decodeFor(o, map[string]*appsv1.StatefulSet{})
-			proj, _, err2 = decodeProjected[appsv1.StatefulSet, statefulSetProjection](o, map[string]*appsv1.StatefulSet{})
-		case "DaemonSet":
-			full, _, err1 = decodeFor(o, map[string]*appsv1.DaemonSet{})
-			proj, _, err2 = decodeProjected[appsv1.DaemonSet, daemonSetProjection](o, map[string]*appsv1.DaemonSet{})
-		}
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s %s: full: %v, projected: %v", o.Kind, o.Name, err1, err2)
+		full, proj, err := projected[o.Kind](o)
+		if err != nil {
+			t.Fatalf("%s %s: %v", o.Kind, o.Name, err)
 		}
 		if !reflect.DeepEqual(full, proj) {
 			if diffs++; diffs == 1 {
