@@ -217,22 +217,22 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 // errObjectsDone stops the objects pass at the first log.
 var errObjectsDone = errors.New("objects pass done")
 
-func isLogEntry(t bundle.EntryType) bool { return t == bundle.EntryLog || t == bundle.EntryDumpLogs }
-
 // walk reads one input, in two concurrent passes when it is a file.
 func (l *loader) walk(in string, isDir bool) error {
 	warn := func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }
 	if isDir || runtime.GOMAXPROCS(0) < 2 {
 		return bundle.Walk(in, l.lim, warn, l.entry)
 	}
-	if lf, ok := bundle.ReadLogFrame(in); ok && l.useLogFrames {
-		return l.walkSplit(in, lf, warn)
+	if l.useLogFrames {
+		if lf, ok := bundle.ReadLogFrame(in); ok {
+			return l.walkSplit(in, lf, warn)
+		}
 	}
 	seenLog := false
 	return l.twoPasses(func() error {
 		return bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
 			switch {
-			case isLogEntry(e.Type):
+			case e.Type.IsLog():
 				return errObjectsDone
 			case e.Type == bundle.EntryObjects:
 				return l.entry(e)
@@ -241,7 +241,7 @@ func (l *loader) walk(in string, isDir bool) error {
 		})
 	}, func() error {
 		return bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
-			if isLogEntry(e.Type) {
+			if e.Type.IsLog() {
 				seenLog = true
 			}
 			if e.Type == bundle.EntryObjects && !seenLog {
@@ -426,8 +426,9 @@ func (t *tailKeeper) lines(n int) []string {
 // hands objects entries to workers, so JSON decoding uses the other cores
 // instead of waiting behind the stream. Logs of a bundle file are scanned on
 // the walker itself (scanning is several times faster than decompressing,
-// and the data is still in cache); a directory's files, logs included, are
-// opened by the workers. Entries too large to buffer are streamed on the
+// and the data is still in cache) until the objects are handed out, then
+// given to a worker when one has room (see dispatch); a directory's files,
+// logs included, are opened by the workers. Entries too large to buffer are streamed on the
 // walker; memory stays bounded by the queue depth times maxBuffered.
 
 // maxBuffered is the largest objects entry read into memory for the fast

@@ -48,6 +48,9 @@ const (
 	EntryProxyAdmin
 )
 
+// IsLog reports whether entries of type t hold container logs.
+func (t EntryType) IsLog() bool { return t == EntryLog || t == EntryDumpLogs }
+
 func (t EntryType) String() string {
 	switch t {
 	case EntryManifest:

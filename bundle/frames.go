@@ -108,7 +108,7 @@ func readLogFrame(r io.ReaderAt, size int64) (LogFrame, bool) {
 	if name, err := cleanEntryName(lf.Path); err != nil || name != lf.Path {
 		return LogFrame{}, false
 	}
-	if t, _, _, _, _ := Classify(lf.Path); t != EntryLog && t != EntryDumpLogs {
+	if t, _, _, _, _ := Classify(lf.Path); !t.IsLog() {
 		return LogFrame{}, false
 	}
 	return lf, true

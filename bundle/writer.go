@@ -279,7 +279,7 @@ func (w *Writer) writeLocked(name string, r io.Reader, size int64) error {
 		return fmt.Errorf("bundle: %s: already written", name)
 	}
 	if w.logFrame == nil && w.entries > 0 {
-		if t, _, _, _, _ := Classify(name); t == EntryLog || t == EntryDumpLogs {
+		if t, _, _, _, _ := Classify(name); t.IsLog() {
 			if err := w.startLogFrame(name); err != nil {
 				w.err = err
 				return fmt.Errorf("bundle: %s: %w", name, err)
