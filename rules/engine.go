@@ -93,13 +93,21 @@ type result struct {
 // what follows is as deterministic as a sequential run.
 func (e *Engine) evaluate(f *analyzers.Facts) [][]result {
 	out := make([][]result, len(e.rules))
+	// Each domain's items once, however many rules walk it (tens of
+	// thousands of symptoms on a big bundle).
+	items := map[*domain][]any{}
+	for _, c := range e.rules {
+		if _, ok := items[c.dom]; !ok {
+			items[c.dom] = c.dom.items(f)
+		}
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(e.rules)) {
 		wg.Go(func() {
 			for i := range next {
 				c := e.rules[i]
-				for _, item := range c.dom.items(f) {
+				for _, item := range items[c.dom] {
 					h, err := c.eval(item, f.Coverage)
 					if err != nil || h != nil {
 						out[i] = append(out[i], result{h, err})
