@@ -122,6 +122,9 @@ var ErrLogFrameMismatch = errors.New("bundle log frame index does not match the 
 // on: entries are numbered (Entry.Ordinal) from lf.Entry. The limits
 // count what this walk reads.
 func WalkFrom(input string, lf LogFrame, lim Limits, warn func(path string, err error), fn WalkFunc) error {
+	if lf.Path == "" {
+		return ErrLogFrameMismatch
+	}
 	lim = lim.WithDefaults()
 	f, err := os.Open(input)
 	if err != nil {
@@ -135,7 +138,7 @@ func WalkFrom(input string, lf LogFrame, lim Limits, warn func(path string, err 
 	if head, _ := br.Peek(4); !bytes.HasPrefix(head, zstdMagic) {
 		return ErrLogFrameMismatch
 	}
-	w := &walker{input: input, lim: lim, warnFn: warn, fn: fn, ordinal: lf.Entry, expectFirst: lf.Path, midStream: true}
+	w := &walker{input: input, lim: lim, warnFn: warn, fn: fn, ordinal: lf.Entry, expectFirst: lf.Path}
 	return w.walkZstd(br)
 }
 

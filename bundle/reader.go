@@ -108,11 +108,10 @@ type walker struct {
 	// archives it is maintained by countingReader under the tar reader, so
 	// it includes skipped entry bodies and headers.
 	expanded int64
-	// For WalkFrom: the ordinal of the first header, the name it must
-	// have, and that the walk starts in the middle of the archive.
+	// For WalkFrom: the ordinal of the first header, and the name it must
+	// have (set only for a walk starting in the middle of an archive).
 	ordinal     int
 	expectFirst string
-	midStream   bool
 }
 
 func (w *walker) errf(entry string, format string, args ...any) error {
@@ -318,18 +317,18 @@ func (w *walker) walkTar(r io.Reader) error {
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
-			if w.midStream && !sawAnyHeader {
+			if w.expectFirst != "" && !sawAnyHeader {
 				return ErrLogFrameMismatch
 			}
 			break
 		}
 		if err != nil {
-			if w.midStream && !sawAnyHeader {
+			if w.expectFirst != "" && !sawAnyHeader {
 				return ErrLogFrameMismatch
 			}
 			return w.streamError(lastEntry, err, !sawAnyHeader)
 		}
-		if w.midStream && !sawAnyHeader && (hdr.Typeflag != tar.TypeReg || hdr.Name != w.expectFirst) {
+		if w.expectFirst != "" && !sawAnyHeader && (hdr.Typeflag != tar.TypeReg || hdr.Name != w.expectFirst) {
 			return ErrLogFrameMismatch
 		}
 		sawAnyHeader = true
