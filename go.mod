@@ -3,6 +3,7 @@ module github.com/nohealthy/nohealthy
 go 1.26.0
 
 require (
+	github.com/go-json-experiment/json v0.0.0-20260820222146-c27c302e5fc3
 	github.com/goccy/go-json v0.10.6
 	github.com/google/cel-go v0.31.0
 	github.com/klauspost/compress v1.20.3

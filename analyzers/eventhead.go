@@ -2,6 +2,7 @@ package analyzers
 
 import (
 	"bytes"
+	"unicode/utf8"
 	"unsafe"
 
 	corev1 "k8s.io/api/core/v1"
@@ -39,7 +40,7 @@ func eventHead(raw []byte) (kind, apiVersion, typ, reason, name, namespace, rv s
 	sawMeta := false
 	ok = stringFields(raw, []stringField{{"kind", &kind}, {"apiVersion", &apiVersion}, {"type", &typ}, {"reason", &reason}},
 		func(k, v []byte) (matched, ok bool) {
-			if !bytes.EqualFold(k, []byte("metadata")) {
+			if !bytes.Equal(k, []byte("metadata")) {
 				return false, true
 			}
 			if sawMeta {
@@ -58,8 +59,8 @@ type stringField struct {
 	dst *string
 }
 
-// stringFields reads the keys of the JSON object b matching fields (case
-// insensitively, as the decoder does) into their destinations; other keys
+// stringFields reads the keys of the JSON object b matching fields
+// (exactly, as the decoder does) into their destinations; other keys
 // go to nested when it is set (it reports whether it took the key and
 // whether its value was acceptable), else are skipped. It fails when a
 // wanted key repeats or its value is not a plain string or null.
@@ -67,7 +68,7 @@ func stringFields(b []byte, fields []stringField, nested func(k, v []byte) (matc
 	var seen uint32
 	return walkObject(b, func(k, v []byte) bool {
 		for i, f := range fields {
-			if bytes.EqualFold(k, []byte(f.key)) {
+			if bytes.Equal(k, []byte(f.key)) {
 				if seen&(1<<i) != 0 {
 					return false
 				}
@@ -84,13 +85,14 @@ func stringFields(b []byte, fields []stringField, nested func(k, v []byte) (matc
 	})
 }
 
-// plainString sets *dst to the JSON string v when it has no escapes ("" for
-// null) and reports whether it could.
+// plainString sets *dst to the JSON string v when it has no escapes and is
+// valid UTF-8, which the decoder would mangle ("" for null), and reports
+// whether it could.
 func plainString(v []byte, dst *string) bool {
 	if string(v) == "null" {
 		return true
 	}
-	if len(v) < 2 || v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 {
+	if len(v) < 2 || v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 || !utf8.Valid(v) {
 		return false
 	}
 	if len(v) > 2 {

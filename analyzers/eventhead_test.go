@@ -2,11 +2,9 @@ package analyzers
 
 import (
 	"testing"
-
-	gojson "github.com/goccy/go-json"
 )
 
-// headByDecoder is what eventHead reads, read by the JSON decoder.
+// headByDecoder is what eventHead reads, read by the store's decoder.
 func headByDecoder(raw []byte) (kind, apiVersion, typ, reason, name, ns, rv string, err error) {
 	var h struct {
 		Kind       string `json:"kind"`
@@ -19,7 +17,7 @@ func headByDecoder(raw []byte) (kind, apiVersion, typ, reason, name, ns, rv stri
 		Type   string `json:"type"`
 		Reason string `json:"reason"`
 	}
-	err = gojson.Unmarshal(raw, &h)
+	err = unmarshal(raw, &h)
 	return h.Kind, h.APIVersion, h.Type, h.Reason, h.Metadata.Name, h.Metadata.Namespace, h.Metadata.ResourceVersion, err
 }
 
@@ -31,6 +29,7 @@ var eventHeadSeeds = []string{
 	`{"type":null,"reason":"Created","metadata":null}`,
 	`{"type":"Nor\u006dal","reason":"Created"}`,
 	`{"type":"Normal","metadata":{"name":"x","labels":{"a":"b"}},"series":[1,2,{"c":"d"}]}`,
+	"{\"type\":\"Normal\",\"reason\":\"Pul\xffled\"}",
 	`{}`, `[]`, `{"type":1}`, `{"type":"Normal",}`, `{"metadata":{"name":"a\"b"}}`,
 }
 
