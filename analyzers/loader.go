@@ -131,12 +131,7 @@ func (e *frameError) Error() string {
 }
 
 func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, error) {
-	l := &loader{
-		opts: opts, lim: opts.Limits.WithDefaults(), store: NewStore(), useLogFrames: useLogFrames,
-		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
-	}
-	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
-	l.startWorkers()
+	l := newLoader(opts, useLogFrames)
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
 			l.stopWorkers()
@@ -200,6 +195,17 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 	l.bufs.drop()
 	runtime.GC()
 	return snap, nil
+}
+
+// newLoader returns a loader with its workers started.
+func newLoader(opts LoadOptions, useLogFrames bool) *loader {
+	l := &loader{
+		opts: opts, lim: opts.Limits.WithDefaults(), store: NewStore(), useLogFrames: useLogFrames,
+		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
+	}
+	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
+	l.startWorkers()
+	return l
 }
 
 // Bundles hold their objects first and gigabytes of logs after them
@@ -522,12 +528,94 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 		}
 		j.data, j.counted = data, true
 		l.pendingObjects.Add(1)
+	case e.Type == bundle.EntryLog:
+		l.streamLog(e, where)
+		return nil
 	default:
 		l.process(j, e.Body) // too large to buffer: stream it here
 		return nil
 	}
 	l.jobs <- j
 	return nil
+}
+
+// logChunk is the piece of a big log the walker reads at a time, and
+// logChunksAhead how many read pieces may wait for the scanner.
+const (
+	logChunk       = 1 << 20
+	logChunksAhead = 4
+)
+
+// streamLog scans a log too big to read into memory (a gateway's access
+// log is hundreds of MB) as the walker decompresses it, chunk by chunk.
+// While the objects pass runs, the walker scans each chunk itself and the
+// workers decode objects. Once that pass is over the workers idle while
+// the walker would alternate decompressing and scanning on one core: a
+// goroutine then scans the chunks while the walker reads ahead (at most
+// logChunksAhead), so both cores work. The walker goes on to the next
+// entry without waiting for the scan to end; stopWorkers waits for it.
+func (l *loader) streamLog(e *bundle.Entry, where string) {
+	stream := l.agg.NewStream(logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container})
+	var tail *tailKeeper
+	if e.Previous && e.Pod != "" {
+		tail = &tailKeeper{}
+	}
+	entry := *e
+	entry.Body = nil
+	scan := func(chunk []byte) {
+		stream.Write(chunk)
+		if tail != nil {
+			tail.Write(chunk)
+		}
+		l.bufs.put(chunk)
+	}
+	var readErr error
+	finish := func() {
+		stream.Close()
+		if tail != nil {
+			l.keepTail(&entry, tail)
+		}
+		if readErr != nil {
+			l.warn("%s: %v", where, readErr)
+		}
+	}
+	var chunks chan []byte
+	for {
+		chunk := l.bufs.get(logChunk)
+		n, err := io.ReadFull(e.Body, chunk)
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			readErr = err // what was read before it is still scanned
+		}
+		if n == 0 {
+			l.bufs.put(chunk)
+			break
+		}
+		chunk = chunk[:n]
+		if chunks == nil && l.objectsDone.Load() {
+			chunks = make(chan []byte, logChunksAhead)
+			l.wg.Add(1)
+			go func() {
+				defer l.wg.Done()
+				for c := range chunks {
+					scan(c)
+				}
+				finish()
+			}()
+		}
+		if chunks != nil {
+			chunks <- chunk
+		} else {
+			scan(chunk)
+		}
+		if err != nil {
+			break // the body ended (or failed) inside this chunk
+		}
+	}
+	if chunks != nil {
+		close(chunks) // after readErr is set: the scanner reads it after the close
+		return
+	}
+	finish()
 }
 
 // entryBuffers recycles the buffers entries are read into. A big bundle
@@ -559,37 +647,33 @@ func entryClass(size int64) int {
 	return c
 }
 
+// get returns a buffer of len size, recycled when one of its class is free.
+func (p *entryBuffers) get(size int64) []byte {
+	c := entryClass(size)
+	p.mu.Lock()
+	if n := len(p.free[c]); n > 0 {
+		buf := p.free[c][n-1][:size]
+		p.free[c] = p.free[c][:n-1]
+		p.bytes -= int64(cap(buf))
+		p.mu.Unlock()
+		return buf
+	}
+	p.mu.Unlock()
+	if int64(1)<<c >= size {
+		return make([]byte, size, int64(1)<<c)
+	}
+	return make([]byte, size)
+}
+
 // read reads a body of known size into a recycled buffer; release it with
 // put once nothing refers to it. As io.ReadAll, a body that ends early is
 // not an error, any other read error is.
 func (p *entryBuffers) read(r io.Reader, size int64) ([]byte, error) {
-	c := entryClass(size)
-	var buf []byte
-	p.mu.Lock()
-	if n := len(p.free[c]); n > 0 {
-		buf = p.free[c][n-1][:size]
-		p.free[c] = p.free[c][:n-1]
-		p.bytes -= int64(cap(buf))
-	}
-	p.mu.Unlock()
-	if buf == nil {
-		if int64(1)<<c >= size {
-			buf = make([]byte, size, int64(1)<<c)
-		} else {
-			buf = make([]byte, size)
-		}
-	}
-	n := 0
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			p.put(buf)
-			return nil, err
-		}
+	buf := p.get(size)
+	n, err := io.ReadFull(r, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		p.put(buf)
+		return nil, err
 	}
 	return buf[:n], nil
 }

@@ -2,10 +2,18 @@ package analyzers
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"os"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"testing/iotest"
+
+	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/bundle"
 )
 
 // TestEntryBuffersBySizeClass: a buffer is read to the entry's length, its
@@ -63,5 +71,104 @@ func TestTightenForFacts(t *testing.T) {
 	tightenForFacts()()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC set by the user: percent changed to %d", got)
+	}
+}
+
+// bigLog is a log larger than maxBufferedLog: access lines (UH failures for
+// several upstreams among 200s, CRLF endings) and a line longer than both a
+// chunk and the line limit, and no line ending at the end, so chunks cut
+// lines everywhere.
+func bigLog() []byte {
+	var b bytes.Buffer
+	ok := `[2024-10-15T16:20:04.329Z] "POST /packages HTTP/2" 200 - via_upstream - "-" 875 1692 45 44 "10.128.0.14" "curl/8" "d1511f30" "studio.media.example.com" "10.8.2.17:8080" outbound|8080||packager.media.svc.cluster.local 10.8.1.15:59490 10.8.1.15:8080 10.128.0.14:32596 - -`
+	for i := 0; b.Len() < maxBufferedLog+3*logChunk; i++ {
+		if i%7 == 3 {
+			fmt.Fprintf(&b, `[2024-10-15T16:%02d:03.805Z] "GET /encode/jobs/j_%d HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.128.0.21" "curl/8" "ff23011b" "studio.media.example.com" "-" outbound|8080||encoder%d.media.svc.cluster.local - 10.8.1.15:8080 10.128.0.21:10483 - -`, i%60, i, i%5)
+		} else {
+			b.WriteString(ok)
+		}
+		if i%11 == 0 {
+			b.WriteString("\r")
+		}
+		b.WriteString("\n")
+		if i == 20000 {
+			b.WriteString(strings.Repeat("x", logChunk+logscan.DefaultMaxLineBytes) + "\n")
+		}
+	}
+	b.WriteString(`[2024-10-15T16:59:03.805Z] "GET /last HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "-" "-" "studio.media.example.com" "-" outbound|8080||last.media.svc.cluster.local - 10.8.1.15:8080 10.128.0.21:10483 - -`)
+	return b.Bytes()
+}
+
+// failAfter returns the first n bytes of data, then an error.
+type failAfter struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (f *failAfter) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, f.err
+	}
+	if int64(len(p)) > f.n {
+		p = p[:f.n]
+	}
+	n, err := f.r.Read(p)
+	f.n -= int64(n)
+	return n, err
+}
+
+// TestStreamLogScansLikeInMemory: a log too big to buffer, scanned chunk
+// by chunk on the walker (objects pass running) or by a scanner goroutine
+// (objects pass over), gives exactly the symptoms, line counts and
+// previous-container tail of scanning it whole. A read error part way
+// keeps what came before it and warns naming the entry.
+func TestStreamLogScansLikeInMemory(t *testing.T) {
+	data := bigLog()
+	want := logscan.NewAggregator(logscan.Options{})
+	origin := logscan.Origin{Namespace: "istio-system", Pod: "gw-1", Container: "istio-proxy"}
+	want.ScanBytes(origin, "whole", data)
+	wantTail := &tailKeeper{}
+	wantTail.Write(data)
+	wantLines, wantBytes := want.Totals()
+	if len(want.Symptoms()) < 6 {
+		t.Fatalf("the test log yields only %d symptom groups", len(want.Symptoms()))
+	}
+	for _, objectsDone := range []bool{false, true} {
+		l := newLoader(LoadOptions{}, false)
+		l.objectsDone.Store(objectsDone)
+		l.streamLog(&bundle.Entry{Type: bundle.EntryLog, Size: int64(len(data)), Namespace: origin.Namespace, Pod: origin.Pod,
+			Container: origin.Container, Previous: true, Body: iotest.HalfReader(bytes.NewReader(data))}, "b.tar.zst: big.log")
+		l.stopWorkers()
+		lines, n := l.agg.Totals()
+		if lines != wantLines || n != wantBytes {
+			t.Errorf("objects done %v: %d lines, %d bytes; whole: %d, %d", objectsDone, lines, n, wantLines, wantBytes)
+		}
+		if got := l.agg.Symptoms(); !reflect.DeepEqual(got, want.Symptoms()) {
+			t.Errorf("objects done %v: symptoms differ from scanning whole:\n%+v\n%+v", objectsDone, got, want.Symptoms())
+		}
+		if got := l.tails["istio-system/gw-1/istio-proxy"]; !reflect.DeepEqual(got, wantTail.lines(5)) || len(got) == 0 {
+			t.Errorf("objects done %v: tail %q, want %q", objectsDone, got, wantTail.lines(5))
+		}
+		if len(l.warnings) != 0 {
+			t.Errorf("warnings: %q", l.warnings)
+		}
+	}
+
+	// The stream breaks 2.5 chunks in: the lines before are counted.
+	cut := int64(5*logChunk/2 + 123)
+	l := newLoader(LoadOptions{}, false)
+	l.objectsDone.Store(true)
+	l.streamLog(&bundle.Entry{Type: bundle.EntryLog, Size: int64(len(data)), Namespace: "ns", Pod: "p", Container: "c",
+		Body: &failAfter{r: bytes.NewReader(data), n: cut, err: errors.New("zstd: corrupt block")}}, "b.tar.zst: big.log")
+	l.stopWorkers()
+	part := logscan.NewAggregator(logscan.Options{})
+	part.ScanBytes(origin, "part", data[:cut])
+	pl, _ := part.Totals()
+	if lines, _ := l.agg.Totals(); lines != pl {
+		t.Errorf("after a read error: %d lines scanned, want the %d before it", lines, pl)
+	}
+	if len(l.warnings) != 1 || !strings.Contains(l.warnings[0], "big.log") || !strings.Contains(l.warnings[0], "corrupt block") {
+		t.Errorf("warnings %q, want one naming the entry and the error", l.warnings)
 	}
 }

@@ -124,11 +124,33 @@ func FuzzScan(f *testing.F) {
 
 		// The in-memory path must see exactly what the reader path sees.
 		b := NewAggregator(Options{MaxLineBytes: int(maxLine)})
-		if bst := b.ScanBytes(Origin{Pod: "p"}, "f", data); !reflect.DeepEqual(bst, st) {
+		bst := b.ScanBytes(Origin{Pod: "p"}, "f", data)
+		if !reflect.DeepEqual(bst, st) {
 			t.Fatalf("ScanBytes stats %+v, Scan %+v", bst, st)
 		}
 		if got, want := b.Symptoms(), a.Symptoms(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("ScanBytes symptoms differ:\n%+v\n%+v", got, want)
+		}
+
+		// A Stream must see the same whatever the pieces: one byte at a
+		// time, and pieces of 1 to 17 bytes cut where the data says.
+		for _, pieces := range []func(rest []byte) int{
+			func([]byte) int { return 1 },
+			func(rest []byte) int { return int(rest[0]%17) + 1 },
+		} {
+			c := NewAggregator(Options{MaxLineBytes: int(maxLine)})
+			stream := c.NewStream(Origin{Pod: "p"})
+			for rest := data; len(rest) > 0; {
+				n := min(pieces(rest), len(rest))
+				stream.Write(rest[:n])
+				rest = rest[n:]
+			}
+			if sst := stream.Close(); !reflect.DeepEqual(sst, bst) {
+				t.Fatalf("Stream stats %+v, ScanBytes %+v", sst, bst)
+			}
+			if got, want := c.Symptoms(), a.Symptoms(); !reflect.DeepEqual(got, want) {
+				t.Fatalf("Stream symptoms differ:\n%+v\n%+v", got, want)
+			}
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package logscan
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -10,15 +9,13 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/nohealthy/nohealthy/internal/readerpool"
 )
 
 const (
 	// DefaultMaxLineBytes caps the bytes of one line that are looked at.
 	DefaultMaxLineBytes = 1 << 20
-	// readBufSize is the bufio buffer; lines up to this size are parsed in
-	// place without copying.
+	// readBufSize is Scan's read buffer; the lines a read completes are
+	// parsed in it without copying.
 	readBufSize = 256 << 10
 	// MaxGroupsPerFile bounds the distinct symptom groups of one file; further
 	// groups are folded into one overflow group per kind, so memory does not
@@ -203,6 +200,36 @@ func (a *Aggregator) ScanBytes(origin Origin, name string, data []byte) FileStat
 	return st
 }
 
+// Stream is a Scan whose log is written to it in order, in pieces cut
+// anywhere (a line may span pieces): for a reader that decompresses a big
+// log chunk by chunk and hands the chunks to another goroutine to scan,
+// so decompressing and scanning run at once. Write neither fails nor
+// keeps p. A Stream is for one goroutine at a time.
+type Stream struct {
+	a *Aggregator
+	s *fileScan
+}
+
+// NewStream starts scanning one log.
+func (a *Aggregator) NewStream(origin Origin) *Stream {
+	return &Stream{a: a, s: newFileScan(origin, a.opts.MaxLineBytes)}
+}
+
+// Write scans the lines p completes.
+func (st *Stream) Write(p []byte) (int, error) {
+	st.s.feed(p)
+	return len(p), nil
+}
+
+// Close ends the log: its last line is scanned and its groups are merged
+// into the Aggregator.
+func (st *Stream) Close() FileStats {
+	st.s.finish()
+	fs := st.s.fileStats()
+	st.a.merge(st.s)
+	return fs
+}
+
 // merge folds the per-file groups into the Aggregator.
 func (a *Aggregator) merge(s *fileScan) {
 	a.mu.Lock()
@@ -281,20 +308,21 @@ func formatIndex(f Format) int {
 
 // fileScan is the private, lock-free state of one Scan.
 type fileScan struct {
-	origin  Origin
-	maxLine int
-	groups  map[string]*Symptom
-	keyBuf  []byte
-	long    []byte // long-line assembly buffer
-	join    []byte // CRI partial-line assembly buffer
-	raw     []byte // the current line as read (for samples)
-	cur     int    // index into formats of the current format, -1 if none
-	parsed  [len(formats)]int64
-	first   int // index of the first detected format, -1 if none
-	stats   FileStats
-	words   bool // lines carry a "pod container " prefix
-	noSide  bool // detection only: parse but do not record
-	lastFmt Format
+	origin       Origin
+	maxLine      int
+	groups       map[string]*Symptom
+	keyBuf       []byte
+	partial      []byte // the first bytes of a line split between inputs to feed
+	partialBytes int    // the bytes of that line fed so far
+	join         []byte // CRI partial-line assembly buffer
+	raw          []byte // the current line as read (for samples)
+	cur          int    // index into formats of the current format, -1 if none
+	parsed       [len(formats)]int64
+	first        int // index of the first detected format, -1 if none
+	stats        FileStats
+	words        bool // lines carry a "pod container " prefix
+	noSide       bool // detection only: parse but do not record
+	lastFmt      Format
 }
 
 func newFileScan(origin Origin, maxLine int) *fileScan {
@@ -318,18 +346,18 @@ func (s *fileScan) fileStats() FileStats {
 	return st
 }
 
+// run scans r to its end: each read is fed as it comes, so lines are
+// parsed in the read buffer without a further copy.
 func (s *fileScan) run(r io.Reader) error {
-	br := readerpool.Get(r, min(readBufSize, max(s.maxLine+1, 4096)))
-	defer readerpool.Put(br)
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	buf := *bp
 	for {
-		line, n, err := s.readLine(br)
-		if n > 0 {
-			s.stats.Bytes += int64(n)
-			s.handle(line)
-		}
+		n, err := r.Read(buf)
+		s.feed(buf[:n])
 		if err != nil {
+			s.finish()
 			if err == io.EOF {
-				s.flushJoin()
 				return nil
 			}
 			return err
@@ -337,24 +365,65 @@ func (s *fileScan) run(r io.Reader) error {
 	}
 }
 
-// runBytes is run over data in memory; lines are cut exactly as readLine
-// cuts them.
+// readBufs recycles run's read buffers: a cluster-info dump tree has a
+// log section per container, 150,000 of them for 50,000 pods.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, readBufSize); return &b }}
+
+// runBytes is run over data in memory.
 func (s *fileScan) runBytes(data []byte) {
-	for len(data) > 0 {
-		n := bytes.IndexByte(data, '\n') + 1
-		if n == 0 {
-			n = len(data)
+	s.feed(data)
+	s.finish()
+}
+
+// feed scans the lines p completes. The line p leaves unfinished is kept
+// for the next feed or finish, so a log may come in pieces cut anywhere
+// and still be read exactly as if it came whole (FuzzScan checks this).
+// Of a line split between pieces only its first maxLine+2 bytes are kept:
+// cutLine then sees what it would see of the whole line (the ending it
+// strips is at most 2 bytes), so memory stays bounded by maxLine however
+// long the line.
+func (s *fileScan) feed(p []byte) {
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			s.keepPartial(p)
+			return
 		}
-		l := data[:n]
-		data = data[n:]
+		l := p[:i+1]
+		p = p[i+1:]
+		n := len(l)
+		if s.partialBytes > 0 {
+			s.keepPartial(l)
+			l, n = s.partial, s.partialBytes
+			s.partial, s.partialBytes = s.partial[:0], 0 // l is handled before the next append
+		}
 		s.stats.Bytes += int64(n)
 		s.handle(s.cutLine(l))
+	}
+}
+
+// keepPartial adds p to the unfinished line.
+func (s *fileScan) keepPartial(p []byte) {
+	if room := s.maxLine + 2 - len(s.partial); room > 0 {
+		s.partial = append(s.partial, p[:min(len(p), room)]...)
+	}
+	s.partialBytes += len(p)
+}
+
+// finish ends the input: a last line without a line ending is a line, a
+// CRI partial line never completed is one too.
+func (s *fileScan) finish() {
+	if s.partialBytes > 0 {
+		s.stats.Bytes += int64(s.partialBytes)
+		l := s.cutLine(s.partial)
+		s.partial, s.partialBytes = s.partial[:0], 0
+		s.handle(l)
 	}
 	s.flushJoin()
 }
 
 // cutLine drops a line's ending and cuts it to maxLine bytes (counting the
-// cut), for both readers.
+// cut).
 func (s *fileScan) cutLine(l []byte) []byte {
 	if len(l) > 0 && l[len(l)-1] == '\n' {
 		l = l[:len(l)-1]
@@ -375,29 +444,6 @@ func (s *fileScan) flushJoin() {
 		s.handleLogical(s.join, s.join)
 		s.join = s.join[:0]
 	}
-}
-
-// readLine returns the next line without its line ending, at most maxLine
-// bytes (the rest of a longer line is read and discarded), and the number of
-// bytes consumed.
-func (s *fileScan) readLine(br *bufio.Reader) ([]byte, int, error) {
-	l, err := br.ReadSlice('\n')
-	n := len(l)
-	if err == bufio.ErrBufferFull {
-		s.long = append(s.long[:0], l[:min(len(l), s.maxLine+1)]...)
-		for err == bufio.ErrBufferFull {
-			l, err = br.ReadSlice('\n')
-			n += len(l)
-			if room := s.maxLine + 1 - len(s.long); room > 0 {
-				s.long = append(s.long, l[:min(len(l), room)]...)
-			}
-		}
-		l = s.long
-	}
-	if n == 0 {
-		return nil, 0, err
-	}
-	return s.cutLine(l), n, err
 }
 
 // handle processes one physical line: CRI framing first (joining partial
