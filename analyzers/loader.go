@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,7 +128,11 @@ type frameError struct {
 }
 
 func (e *frameError) Error() string {
-	return fmt.Sprintf("%s: the bundle's log frame index names entry %d %q, the archive has %q there", e.input, e.entry, e.want, e.got)
+	got := strconv.Quote(e.got)
+	if e.got == "" {
+		got = "no entry"
+	}
+	return fmt.Sprintf("%s: the bundle's log frame index names entry %d %q, the archive has %s there", e.input, e.entry, e.want, got)
 }
 
 func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, error) {
@@ -230,8 +235,8 @@ func (l *loader) walk(in string, isDir bool) error {
 		return bundle.Walk(in, l.lim, warn, l.entry)
 	}
 	if l.useLogFrames {
-		if lf, ok := bundle.ReadLogFrame(in); ok {
-			return l.walkSplit(in, lf, warn)
+		if frames, ok := bundle.ReadLogFrames(in); ok {
+			return l.walkSplit(in, frames, warn)
 		}
 	}
 	seenLog := false
@@ -262,6 +267,12 @@ func (l *loader) walk(in string, isDir bool) error {
 // pass and returns the first error that matters: the other pass's (it saw
 // the same bytes), else the objects pass's unless it just stopped early.
 func (l *loader) twoPasses(objects, rest func() error) error {
+	return l.passes(objects, rest)
+}
+
+// passes is twoPasses with several other passes, each on its own
+// goroutine; their first error in order is the one that matters.
+func (l *loader) passes(objects func() error, rest ...func() error) error {
 	var objErr error
 	done := make(chan struct{})
 	l.objectsDone.Store(false)
@@ -272,10 +283,18 @@ func (l *loader) twoPasses(objects, rest func() error) error {
 		defer l.objectsDone.Store(true)
 		objErr = objects()
 	}()
-	err := rest()
+	errs := make([]error, len(rest))
+	var wg sync.WaitGroup
+	for i := 1; i < len(rest); i++ {
+		wg.Go(func() { errs[i] = rest[i]() })
+	}
+	errs[0] = rest[0]()
+	wg.Wait()
 	<-done
-	if err != nil {
-		return err
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	if objErr != nil && !errors.Is(objErr, errObjectsDone) {
 		return objErr
@@ -283,42 +302,83 @@ func (l *loader) twoPasses(objects, rest func() error) error {
 	return nil
 }
 
-// walkSplit is walk for a bundle whose trailer says where the zstd frame
-// starting at its first log is (bundle.LogFrame): the objects pass reads
-// every entry before that one, the logs pass decompresses from that frame
-// on, so nothing is decompressed twice. Each entry is read by exactly one
-// pass, whatever the order of entries. When the frame does not start with
-// the entry the trailer names, the logs pass reads from the start instead,
-// skipping the entries the objects pass reads; when the objects pass finds
-// another entry at the trailer's position, the split cannot be trusted and
-// a frameError makes Load read the input again without it.
-func (l *loader) walkSplit(in string, lf bundle.LogFrame, warn func(string, error)) error {
-	var stoppedAt string
-	err := l.twoPasses(func() error {
+// errFrameEnd stops a logs pass at the frame the next pass starts with.
+var errFrameEnd = errors.New("log frames pass done")
+
+// walkSplit is walk for a bundle whose trailer says where its log frames
+// start (bundle.LogFrame): the objects pass reads every entry before the
+// first frame while GOMAXPROCS logs passes share out the frames, each
+// taking the next frame nobody has read and decompressing it from its
+// start up to the next frame's first entry. Each entry is read by exactly
+// one pass, whatever the order of entries, and nothing is decompressed
+// twice. With a single decompressor the logs of a big bundle kept one core
+// busy long after the objects were decoded, the other idle; with a fixed
+// split some passes end early while others have gigabytes left. Taking
+// frames as they come, every pass works until the last frame is taken.
+// When a frame does not start where the trailer says, or a pass finds
+// another entry where the next frame should start (or none), the split
+// cannot be trusted: a frameError makes Load read the input again without
+// it.
+func (l *loader) walkSplit(in string, frames []bundle.LogFrame, warn func(string, error)) error {
+	// stops[i] is the entry found where frame i starts, by the pass that
+	// read the entries before it (the objects pass for frame 0).
+	stops := make([]string, len(frames))
+	objects := func() error {
 		return bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
-			if e.Ordinal >= lf.Entry {
-				stoppedAt = e.Path
+			if e.Ordinal >= frames[0].Entry {
+				stops[0] = e.Path
 				return errObjectsDone
 			}
 			return l.entry(e)
 		})
-	}, func() error {
-		err := bundle.WalkFrom(in, lf, l.lim, warn, l.entry)
-		if errors.Is(err, bundle.ErrLogFrameMismatch) {
-			err = bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
-				if e.Ordinal < lf.Entry {
-					return nil // the objects pass reads it
-				}
-				return l.entry(e)
-			})
+	}
+	var next atomic.Int64
+	frame := func(i int) error {
+		from, until := frames[i], -1 // until: the next frame's first entry
+		if i+1 < len(frames) {
+			until = frames[i+1].Entry
+		}
+		fn := func(e *bundle.Entry) error {
+			if until >= 0 && e.Ordinal >= until {
+				stops[i+1] = e.Path
+				return errFrameEnd
+			}
+			return l.entry(e)
+		}
+		err := bundle.WalkFrom(in, from, l.lim, warn, fn)
+		switch {
+		case errors.Is(err, errFrameEnd):
+			return nil
+		case errors.Is(err, bundle.ErrLogFrameMismatch):
+			return &frameError{input: in, entry: from.Entry, want: from.Path, got: "no frame start"}
 		}
 		return err
-	})
-	if err != nil {
+	}
+	var failed atomic.Bool
+	logPass := func() error {
+		for !failed.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= len(frames) {
+				return nil
+			}
+			if err := frame(i); err != nil {
+				failed.Store(true) // the others stop taking frames
+				return err
+			}
+		}
+		return nil
+	}
+	logPasses := make([]func() error, min(runtime.GOMAXPROCS(0), len(frames)))
+	for i := range logPasses {
+		logPasses[i] = logPass
+	}
+	if err := l.passes(objects, logPasses...); err != nil {
 		return err
 	}
-	if stoppedAt != lf.Path {
-		return &frameError{input: in, entry: lf.Entry, want: lf.Path, got: stoppedAt}
+	for i, lf := range frames {
+		if stops[i] != lf.Path {
+			return &frameError{input: in, entry: lf.Entry, want: lf.Path, got: stops[i]}
+		}
 	}
 	return nil
 }

@@ -1,11 +1,12 @@
 package analyzers
 
 import (
-	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,12 @@ import (
 // packObjectsFirst writes a corpus case as a bundle, objects before logs,
 // so the Writer records a log frame trailer.
 func packObjectsFirst(t *testing.T, dir, out string) {
+	packObjectsFirstCopies(t, dir, out, 0)
+}
+
+// packObjectsFirstCopies is packObjectsFirst with each log also written
+// again under copies other pod names, for more log bytes and frames.
+func packObjectsFirstCopies(t *testing.T, dir, out string, copies int) {
 	t.Helper()
 	var objects, logs []string
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -40,14 +47,28 @@ func packObjectsFirst(t *testing.T, dir, out string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rel := range append(objects, logs...) {
+	write := func(rel, as string) {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 		if err == nil {
-			err = w.WriteFile(rel, data)
+			err = w.WriteFile(as, data)
 		}
 		if err != nil {
 			w.Abort()
 			t.Fatal(err)
+		}
+	}
+	for _, rel := range objects {
+		write(rel, rel)
+	}
+	for c := 0; c <= copies; c++ {
+		for _, rel := range logs {
+			as := rel
+			if c > 0 { // logs/<ns>/<pod>/<container>.log
+				parts := strings.Split(rel, "/")
+				parts[2] += "-copy" + strconv.Itoa(c)
+				as = strings.Join(parts, "/")
+			}
+			write(rel, as)
 		}
 	}
 	if err := w.Close(); err != nil {
@@ -56,16 +77,20 @@ func packObjectsFirst(t *testing.T, dir, out string) {
 }
 
 // TestLogFrameSplitAndTamperedTrailers: a bundle read through its log
-// frame gives the facts the plain read gives; a trailer naming the wrong
-// entry number or a wrong path is caught, and the bundle is read again
-// without it, with the same facts and a warning saying so.
+// frames, by four passes at once, gives the facts the plain read gives;
+// a trailer naming a wrong entry number or a wrong path, for the first
+// frame or a later one, is caught, and the bundle is read again without
+// it, with the same facts and a warning saying so.
 func TestLogFrameSplitAndTamperedTrailers(t *testing.T) {
+	defer func(n int64) { bundle.LogFrameBytes = n }(bundle.LogFrameBytes)
+	bundle.LogFrameBytes = 64 << 10
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	tmp := t.TempDir()
 	p := filepath.Join(tmp, "b.tar.zst")
-	packObjectsFirst(t, filepath.Join("..", "testdata", "bundles", "05-selector-typo", "bundle"), p)
-	lf, ok := bundle.ReadLogFrame(p)
-	if !ok || lf.Entry < 3 {
-		t.Fatalf("no usable log frame: %+v %v", lf, ok)
+	packObjectsFirstCopies(t, filepath.Join("..", "testdata", "bundles", "05-selector-typo", "bundle"), p, 5)
+	frames, ok := bundle.ReadLogFrames(p)
+	if !ok || frames[0].Entry < 3 || len(frames) < 6 {
+		t.Fatalf("no usable log frames: %+v %v", frames, ok)
 	}
 	summary := func(s *Snapshot) string {
 		return strconv.Itoa(s.ObjectCount) + " objects, " + strconv.FormatInt(s.LogLines, 10) + " lines, " +
@@ -81,19 +106,30 @@ func TestLogFrameSplitAndTamperedTrailers(t *testing.T) {
 	}
 	split, err := Load([]string{p}, LoadOptions{})
 	if err != nil || summary(split) != want || len(split.Warnings) != len(plain.Warnings) {
-		t.Fatalf("through the log frame: %s, warnings %v (err %v); plain read: %s", summary(split), split.Warnings, err, want)
+		t.Fatalf("through the log frames: %s, warnings %v (err %v); plain read: %s", summary(split), split.Warnings, err, want)
 	}
 	data, _ := os.ReadFile(p)
-	entry := regexp.MustCompile(`"entry":\d+`)
+	// nth replaces the n-th match of re in data.
+	nth := func(re string, n int, repl func(m string) string) []byte {
+		locs := regexp.MustCompile(re).FindAllIndex(data, -1)
+		m := locs[n]
+		return append(append(append([]byte{}, data[:m[0]]...), repl(string(data[m[0]:m[1]]))...), data[m[1]:]...)
+	}
+	otherPath := func(m string) string { // same length, or the trailer's framing breaks
+		i := strings.LastIndex(m, ".log") - 1
+		return m[:i] + map[bool]string{true: "y", false: "x"}[m[i] == 'x'] + m[i+1:]
+	}
 	for name, tampered := range map[string][]byte{
-		"entry number": entry.ReplaceAll(data, []byte(`"entry":`+strconv.Itoa(lf.Entry-1))),
-		"path":         bytes.Replace(data, []byte(`"path":"`+lf.Path), []byte(`"path":"`+lf.Path[:len(lf.Path)-5]+"x.log"), 1),
+		"first entry number": nth(`"entry":\d+`, 0, func(string) string { return `"entry":` + strconv.Itoa(frames[0].Entry-1) }),
+		"first path":         nth(`"path":"[^"]*"`, 0, otherPath),
+		"later path":         nth(`"path":"[^"]*"`, len(frames)/2, otherPath),
+		"last path":          nth(`"path":"[^"]*"`, len(frames)-1, otherPath),
 	} {
 		q := filepath.Join(tmp, "tampered.tar.zst")
 		if err := os.WriteFile(q, tampered, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if got, ok := bundle.ReadLogFrame(q); !ok || got == lf {
+		if got, ok := bundle.ReadLogFrames(q); !ok || reflect.DeepEqual(got, frames) {
 			t.Fatalf("%s: tampering did not take: %+v %v", name, got, ok)
 		}
 		s, err := Load([]string{q}, LoadOptions{})

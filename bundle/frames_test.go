@@ -2,10 +2,14 @@ package bundle
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -67,10 +71,11 @@ func TestLogFrame(t *testing.T) {
 		LogPath("shop", "web-2", "app", false), ResourcePath("shop", "events"),
 	}
 	writeOrdered(t, p, names)
-	lf, ok := ReadLogFrame(p)
-	if !ok || lf.Entry != 3 || lf.Path != names[2] {
-		t.Fatalf("ReadLogFrame = %+v, %v; want entry 3 (manifest, pods, services before it) %s", lf, ok, names[2])
+	frames, ok := ReadLogFrames(p)
+	if !ok || len(frames) != 1 || frames[0].Entry != 3 || frames[0].Path != names[2] {
+		t.Fatalf("ReadLogFrames = %+v, %v; want one at entry 3 (manifest, pods, services before it) %s", frames, ok, names[2])
 	}
+	lf := frames[0]
 	all := walkOrdinals(t, func(fn WalkFunc) error { return Walk(p, Limits{}, nil, fn) })
 	if len(all) != len(names)+2 || all[0].Path != ManifestPath || all[len(all)-1].Path != IndexPath {
 		t.Fatalf("full walk: %d entries", len(all))
@@ -116,15 +121,16 @@ func TestLogFrameAbsentOrRefused(t *testing.T) {
 	dir := t.TempDir()
 	noLogs := filepath.Join(dir, "nologs.tar.zst")
 	writeOrdered(t, noLogs, []string{ResourcePath("shop", "pods")})
-	if lf, ok := ReadLogFrame(noLogs); ok {
-		t.Errorf("trailer without logs: %+v", lf)
+	if frames, ok := ReadLogFrames(noLogs); ok {
+		t.Errorf("trailer without logs: %+v", frames)
 	}
 	p := filepath.Join(dir, "b.tar.zst")
 	writeOrdered(t, p, []string{ResourcePath("shop", "pods"), LogPath("shop", "web-1", "app", false), LogPath("shop", "web-2", "app", false)})
-	good, ok := ReadLogFrame(p)
-	if !ok {
-		t.Fatal("no trailer")
+	goods, ok := ReadLogFrames(p)
+	if !ok || len(goods) != 1 {
+		t.Fatalf("trailer: %+v %v", goods, ok)
 	}
+	good := goods[0]
 	data, _ := os.ReadFile(p)
 	write := func(b []byte) string {
 		q := filepath.Join(dir, "x.tar.zst")
@@ -134,10 +140,11 @@ func TestLogFrameAbsentOrRefused(t *testing.T) {
 	// Another log's path (same length): the frame does not start with it.
 	liar := bytes.Replace(data, []byte(`"path":"logs/shop/web-1/`), []byte(`"path":"logs/shop/web-2/`), 1)
 	q := write(liar)
-	lf, ok := ReadLogFrame(q)
+	lfs, ok := ReadLogFrames(q)
 	if !ok {
 		t.Fatal("well-formed trailer refused")
 	}
+	lf := lfs[0]
 	if err := WalkFrom(q, lf, Limits{}, nil, func(*Entry) error { t.Error("entry passed on mismatch"); return nil }); !errors.Is(err, ErrLogFrameMismatch) {
 		t.Errorf("path mismatch: %v", err)
 	}
@@ -147,10 +154,30 @@ func TestLogFrameAbsentOrRefused(t *testing.T) {
 	if err := WalkFrom(p, lf, Limits{}, nil, func(*Entry) error { return nil }); !errors.Is(err, ErrLogFrameMismatch) {
 		t.Errorf("offset inside a frame: %v", err)
 	}
-	// A trailer read back as written.
-	seed := appendTrailer([]byte("\x28\xb5\x2f\xfd0123456789abcdef"), LogFrame{Offset: 4, Entry: 1, Path: "logs/a/b/c.log"})
-	if lf, ok := readLogFrame(bytes.NewReader(seed), int64(len(seed))); !ok || lf != (LogFrame{Offset: 4, Entry: 1, Path: "logs/a/b/c.log"}) {
-		t.Errorf("round trip: %+v %v", lf, ok)
+	// Trailers read back as written, and the first version's single frame.
+	two := []LogFrame{{Offset: 4, Entry: 1, Path: "logs/a/b/c.log"}, {Offset: 9, Entry: 3, Path: "logs/a/d/c.log"}}
+	seed := appendTrailer([]byte("\x28\xb5\x2f\xfd0123456789abcdef"), two)
+	if got, ok := readLogFrames(bytes.NewReader(seed), int64(len(seed))); !ok || !reflect.DeepEqual(got, two) {
+		t.Errorf("round trip: %+v %v", got, ok)
+	}
+	v1js := []byte(`{"logFrame":{"offset":4,"entry":1,"path":"logs/a/b/c.log"}}`)
+	v1 := []byte("\x28\xb5\x2f\xfd0123456789abcdef")
+	v1 = binary.LittleEndian.AppendUint32(v1, skippableMagic)
+	v1 = binary.LittleEndian.AppendUint32(v1, uint32(len(v1js)+12))
+	v1 = binary.LittleEndian.AppendUint32(append(v1, v1js...), uint32(len(v1js)))
+	v1 = append(v1, frameTrailerMagic...)
+	if got, ok := readLogFrames(bytes.NewReader(v1), int64(len(v1))); !ok || !reflect.DeepEqual(got, two[:1]) {
+		t.Errorf("first version's trailer: %+v %v", got, ok)
+	}
+	for name, frames := range map[string][]LogFrame{
+		"out of order": {two[1], two[0]},
+		"same entry":   {two[0], {Offset: 9, Entry: 1, Path: "logs/a/d/c.log"}},
+		"none":         {},
+	} {
+		b := appendTrailer([]byte("\x28\xb5\x2f\xfd0123456789abcdef"), frames)
+		if got, ok := readLogFrames(bytes.NewReader(b), int64(len(b))); ok {
+			t.Errorf("%s: trailer accepted: %+v", name, got)
+		}
 	}
 	// Trailers that are not believed at all.
 	for name, b := range map[string][]byte{
@@ -160,25 +187,91 @@ func TestLogFrameAbsentOrRefused(t *testing.T) {
 		"bad magic":    append(append([]byte{}, data[:len(data)-1]...), '2'),
 		"past trailer": bytes.Replace(data, []byte(`"offset":`), []byte(`"offset":9`), 1),
 	} {
-		if lf, ok := readLogFrame(bytes.NewReader(b), int64(len(b))); ok {
-			t.Errorf("%s: trailer accepted: %+v", name, lf)
+		if frames, ok := readLogFrames(bytes.NewReader(b), int64(len(b))); ok {
+			t.Errorf("%s: trailer accepted: %+v", name, frames)
 		}
 	}
 }
 
 func FuzzReadLogFrame(f *testing.F) {
-	f.Add(appendTrailer([]byte("\x28\xb5\x2f\xfdxxxxxxxxxxxxxxxx"), LogFrame{Offset: 4, Entry: 1, Path: "logs/a/b/c.log"}))
+	f.Add(appendTrailer([]byte("\x28\xb5\x2f\xfdxxxxxxxxxxxxxxxx"), []LogFrame{{Offset: 4, Entry: 1, Path: "logs/a/b/c.log"}, {Offset: 9, Entry: 2, Path: "logs/a/b/d.log"}}))
 	f.Add([]byte("NHFRAME1"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		lf, ok := readLogFrame(bytes.NewReader(b), int64(len(b)))
+		frames, ok := readLogFrames(bytes.NewReader(b), int64(len(b)))
 		if !ok {
 			return
 		}
-		if lf.Offset < 4 || lf.Offset >= int64(len(b)) || lf.Entry < 1 {
-			t.Fatalf("accepted %+v for %d bytes", lf, len(b))
-		}
-		if typ, _, _, _, _ := Classify(lf.Path); typ != EntryLog && typ != EntryDumpLogs {
-			t.Fatalf("accepted non-log path %q", lf.Path)
+		for i, lf := range frames {
+			if lf.Offset < 4 || lf.Offset >= int64(len(b)) || lf.Entry < 1 {
+				t.Fatalf("accepted %+v for %d bytes", lf, len(b))
+			}
+			if i > 0 && (lf.Offset <= frames[i-1].Offset || lf.Entry <= frames[i-1].Entry) {
+				t.Fatalf("accepted frames out of order: %+v", frames)
+			}
+			if typ, _, _, _, _ := Classify(lf.Path); typ != EntryLog && typ != EntryDumpLogs {
+				t.Fatalf("accepted non-log path %q", lf.Path)
+			}
 		}
 	})
 }
+
+// TestLogFramesEvery: past LogFrameBytes of tar the Writer starts a new
+// frame at the next log (not at an object); each frame starts where the
+// trailer says, and walking each frame up to the next one's entry reads,
+// between them, exactly what one walk from the first frame reads.
+func TestLogFramesEvery(t *testing.T) {
+	defer func(n int64) { LogFrameBytes = n }(LogFrameBytes)
+	LogFrameBytes = 20 << 10
+	dir := t.TempDir()
+	p := filepath.Join(dir, "b.tar.zst")
+	var names []string
+	names = append(names, ResourcePath("shop", "pods"))
+	for i := range 12 {
+		names = append(names, LogPath("shop", fmt.Sprintf("web-%d", i), "app", false)) // 1000 lines of ~27 bytes each
+		if i == 5 {
+			names = append(names, ResourcePath("shop", "events"))
+		}
+	}
+	writeOrdered(t, p, names)
+	frames, ok := ReadLogFrames(p)
+	if !ok || len(frames) < 4 {
+		t.Fatalf("frames %+v, %v: want one every ~20 KiB of logs", frames, ok)
+	}
+	for _, lf := range frames {
+		if typ, _, _, _, _ := Classify(lf.Path); !typ.IsLog() {
+			t.Errorf("a frame starts at %s", lf.Path)
+		}
+	}
+	first := walkOrdinals(t, func(fn WalkFunc) error { return WalkFrom(p, frames[0], Limits{}, nil, fn) })
+	var pieces []ordEntry
+	for i, lf := range frames {
+		stop := math.MaxInt
+		if i+1 < len(frames) {
+			stop = frames[i+1].Entry
+		}
+		got := walkOrdinals(t, func(fn WalkFunc) error {
+			err := WalkFrom(p, lf, Limits{}, nil, func(e *Entry) error {
+				if e.Ordinal >= stop {
+					if e.Path != frames[i+1].Path {
+						t.Errorf("frame %d ends at %s, the next frame starts at %s", i, e.Path, frames[i+1].Path)
+					}
+					return errStop
+				}
+				return fn(e)
+			})
+			if errors.Is(err, errStop) {
+				return nil
+			}
+			return err
+		})
+		if len(got) == 0 || got[0].Path != lf.Path {
+			t.Fatalf("frame %d (%+v) read %+v", i, lf, got)
+		}
+		pieces = append(pieces, got...)
+	}
+	if !reflect.DeepEqual(pieces, first) {
+		t.Errorf("frame by frame: %d entries, from the first frame: %d", len(pieces), len(first))
+	}
+}
+
+var errStop = errors.New("stop")

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -225,25 +226,80 @@ func isTarHeader(b []byte) bool {
 // ---- archives ----
 
 func (w *walker) walkZstd(r io.Reader) error {
+	conc := 1
+	if runtime.GOMAXPROCS(0) >= 8 {
+		conc = 2
+	}
+	zr, err := idleDecoders.get(r, conc)
+	if err != nil {
+		return &FileError{Input: w.input, Err: fmt.Errorf("%w (truncated or corrupt zstd stream): %v", ErrCorruptStream, err)}
+	}
+	err = w.walkTar(&decompReader{r: zr, kind: "zstd"})
+	idleDecoders.put(zr, conc)
+	return err
+}
+
+// idleDecoders keeps zstd decoders between walks. A decoder allocates its
+// window and history (16 MB and more for gather's bundles) on first use,
+// and the logs passes of a big bundle walk one zstd frame at a time,
+// dozens of walks: a new decoder each time made hundreds of MB of garbage
+// for the collector.
+var idleDecoders decoderPool
+
+type decoderPool struct {
+	mu   sync.Mutex
+	free []pooledDecoder
+}
+
+type pooledDecoder struct {
+	zr   *zstd.Decoder
+	conc int
+}
+
+// maxIdleDecoders bounds the memory the pool keeps.
+const maxIdleDecoders = 4
+
+// get returns a decoder reading r, with the given concurrency.
+func (p *decoderPool) get(r io.Reader, conc int) (*zstd.Decoder, error) {
+	p.mu.Lock()
+	for i := len(p.free) - 1; i >= 0; i-- {
+		if d := p.free[i]; d.conc == conc {
+			p.free = append(p.free[:i], p.free[i+1:]...)
+			p.mu.Unlock()
+			if err := d.zr.Reset(r); err != nil {
+				d.zr.Close()
+				return nil, err
+			}
+			return d.zr, nil
+		}
+	}
+	p.mu.Unlock()
 	// The window cap bounds the decoder's memory against a frame header
 	// claiming a huge window; 128 MiB covers every zstd level including
 	// --ultra -22. The decoder runs synchronously unless cores are plenty:
 	// its asynchronous mode spends about a third more CPU for the same
 	// bytes (8.3 GB: 8.7 s vs 6.4 s user), CPU analyze's workers need.
-	conc := 1
-	if runtime.GOMAXPROCS(0) >= 8 {
-		conc = 2
-	}
-	zr, err := zstd.NewReader(r,
+	return zstd.NewReader(r,
 		zstd.WithDecoderConcurrency(conc),
 		zstd.WithDecoderMaxWindow(128<<20),
 		zstd.WithDecoderLowmem(true),
 	)
-	if err != nil {
-		return &FileError{Input: w.input, Err: fmt.Errorf("%w (truncated or corrupt zstd stream): %v", ErrCorruptStream, err)}
+}
+
+// put keeps zr for another walk when the pool has room, whether the walk
+// it served read to the end, stopped early or failed: Reset starts it
+// afresh. Otherwise it closes it (stopping its goroutines, if any).
+func (p *decoderPool) put(zr *zstd.Decoder, conc int) {
+	if zr.Reset(nil) == nil {
+		p.mu.Lock()
+		if len(p.free) < maxIdleDecoders {
+			p.free = append(p.free, pooledDecoder{zr, conc})
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
 	}
-	defer zr.Close() // stops the decoder's goroutines
-	return w.walkTar(&decompReader{r: zr, kind: "zstd"})
+	zr.Close()
 }
 
 func (w *walker) walkGzip(r io.Reader) error {

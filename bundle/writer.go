@@ -45,8 +45,9 @@ type Writer struct {
 
 	files      []FileInfo
 	seen       map[string]bool
-	entries    int       // tar headers written
-	logFrame   *LogFrame // set when the first log started a new frame
+	entries    int        // tar headers written
+	logFrames  []LogFrame // the frames started at logs (see frames.go)
+	frameBytes int64      // tar bytes in the current log frame
 	collectors []CollectorStatus
 
 	// err poisons the writer: once the tar stream may be inconsistent (a
@@ -213,8 +214,8 @@ func (w *Writer) finishLocked() error {
 	if err := w.zw.Close(); err != nil {
 		return err
 	}
-	if w.logFrame != nil {
-		if _, err := w.f.Write(appendTrailer(nil, *w.logFrame)); err != nil {
+	if len(w.logFrames) > 0 {
+		if _, err := w.f.Write(appendTrailer(nil, w.logFrames)); err != nil {
 			return err
 		}
 	}
@@ -278,7 +279,7 @@ func (w *Writer) writeLocked(name string, r io.Reader, size int64) error {
 	case w.seen[name]:
 		return fmt.Errorf("bundle: %s: already written", name)
 	}
-	if w.logFrame == nil && w.entries > 0 {
+	if w.entries > 0 && (len(w.logFrames) == 0 || w.frameBytes >= LogFrameBytes) {
 		if t, _, _, _, _ := Classify(name); t.IsLog() {
 			if err := w.startLogFrame(name); err != nil {
 				w.err = err
@@ -311,12 +312,13 @@ func (w *Writer) writeLocked(name string, r io.Reader, size int64) error {
 	}
 	w.seen[name] = true
 	w.entries++
+	w.frameBytes += size
 	w.files = append(w.files, FileInfo{Path: name, Size: size, SHA256: hex.EncodeToString(h.Sum(nil))})
 	return nil
 }
 
 // startLogFrame ends the current zstd frame at the entry boundary before
-// the first log and starts a new one there (see frames.go).
+// a log and starts a new one there (see frames.go).
 func (w *Writer) startLogFrame(name string) error {
 	if err := w.tw.Flush(); err != nil {
 		return err
@@ -324,7 +326,8 @@ func (w *Writer) startLogFrame(name string) error {
 	if err := w.zw.Close(); err != nil {
 		return err
 	}
-	w.logFrame = &LogFrame{Offset: w.cf.n, Entry: w.entries, Path: name}
+	w.logFrames = append(w.logFrames, LogFrame{Offset: w.cf.n, Entry: w.entries, Path: name})
+	w.frameBytes = 0
 	w.zw.Reset(w.cf)
 	return nil
 }
