@@ -71,6 +71,13 @@ type loader struct {
 	// collected is set once the collection after the objects ran.
 	pendingObjects atomic.Int64
 	collected      atomic.Bool
+	// chunkSlots holds a token per chunk of a big log read and not yet
+	// scanned (see streamLog).
+	chunkSlots chan struct{}
+	// gcMu guards the pacing tightenGC set and what to restore.
+	gcMu      sync.Mutex
+	tightened bool
+	gcPercent int
 }
 
 // objectsDecoded runs when the objects pass is over and no objects entry
@@ -80,7 +87,16 @@ type loader struct {
 // just freed, starts the logs from the objects' real footprint.
 func (l *loader) objectsDecoded() {
 	if l.objectsDone.Load() && l.pendingObjects.Load() == 0 && l.collected.CompareAndSwap(false, true) {
-		go runtime.GC()
+		// The logs need no buffer bigger than maxBufferedLog; the objects
+		// entries' buffers (up to maxBuffered each) would stay live, and
+		// be marked by every collection, for the rest of the load.
+		l.bufs.trim(entryClass(maxBufferedLog))
+		l.wg.Add(1) // stopWorkers waits for it
+		go func() {
+			defer l.wg.Done()
+			runtime.GC()
+			l.tightenGC(false)
+		}()
 	}
 }
 
@@ -154,6 +170,9 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 		}
 	}
 	l.stopWorkers()
+	// Every entry is read: the free buffers are garbage, and tens of MB
+	// that would pace the collector while the facts are built.
+	l.bufs.drop()
 	sort.Strings(l.warnings) // workers finish in any order; the report must not
 	for _, lg := range opts.Logs {
 		f, err := os.Open(lg.Path)
@@ -181,7 +200,8 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 		}
 	}
 	lines, _ := l.agg.Totals()
-	defer tightenForFacts()()
+	l.tightenGC(true)
+	defer l.loosenGC()
 	facts := BuildFacts(l.store, BuildInput{
 		Symptoms: l.agg.TakeSymptoms(), Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
 	})
@@ -197,7 +217,6 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 	// collection left running beside them had them take fresh pages while
 	// it marked, and peak RSS grew with the number of symptoms.
 	l.store, l.agg = nil, nil
-	l.bufs.drop()
 	runtime.GC()
 	return snap, nil
 }
@@ -209,6 +228,7 @@ func newLoader(opts LoadOptions, useLogFrames bool) *loader {
 		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
 	}
 	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
+	l.chunkSlots = make(chan struct{}, (logChunksAhead+1)*runtime.GOMAXPROCS(0))
 	l.startWorkers()
 	return l
 }
@@ -600,7 +620,11 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 }
 
 // logChunk is the piece of a big log the walker reads at a time, and
-// logChunksAhead how many read pieces may wait for the scanner.
+// logChunksAhead how many read pieces may wait for a log's scanner. A
+// walker does not wait for the scanner of a log to finish before it reads
+// the next one, so when scanning lags, scanners pile up: chunkSlots
+// bounds the chunks read and not yet scanned, all logs together (without
+// it medium-x10 had 24 MB of chunks in flight at once).
 const (
 	logChunk       = 1 << 20
 	logChunksAhead = 4
@@ -628,6 +652,7 @@ func (l *loader) streamLog(e *bundle.Entry, where string) {
 			tail.Write(chunk)
 		}
 		l.bufs.put(chunk)
+		<-l.chunkSlots
 	}
 	var readErr error
 	finish := func() {
@@ -641,6 +666,7 @@ func (l *loader) streamLog(e *bundle.Entry, where string) {
 	}
 	var chunks chan []byte
 	for {
+		l.chunkSlots <- struct{}{}
 		chunk := l.bufs.get(logChunk)
 		n, err := io.ReadFull(e.Body, chunk)
 		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -648,6 +674,7 @@ func (l *loader) streamLog(e *bundle.Entry, where string) {
 		}
 		if n == 0 {
 			l.bufs.put(chunk)
+			<-l.chunkSlots
 			break
 		}
 		chunk = chunk[:n]
@@ -742,6 +769,18 @@ func (p *entryBuffers) read(r io.Reader, size int64) ([]byte, error) {
 func (p *entryBuffers) drop() {
 	p.mu.Lock()
 	p.free, p.bytes = [entryClasses][][]byte{}, 0
+	p.mu.Unlock()
+}
+
+// trim drops the free buffers of the classes above maxClass.
+func (p *entryBuffers) trim(maxClass int) {
+	p.mu.Lock()
+	for c := maxClass + 1; c < entryClasses; c++ {
+		for _, b := range p.free[c] {
+			p.bytes -= int64(cap(b))
+		}
+		p.free[c] = nil
+	}
 	p.mu.Unlock()
 }
 
@@ -869,29 +908,45 @@ func (l *loader) process(j job, body io.Reader) {
 	}
 }
 
-// tightenForFacts prepares the heap for deriving the facts, which
-// allocates much that dies young on top of everything loaded. Under the
-// default pacing the heap may grow by its whole live size before the next
-// collection, so after a long log pass the end of loading, not the
-// objects, set the peak: medium-x10's peak RSS was 204-207 MB against the
-// medium bundle's 174-178. When the live heap is small (under
-// factsCollectBelow) a collection costs tens of milliseconds: collect the
-// log pass's garbage now and pace at factsGCPercent until the facts are
-// built (then 178-184 MB against 169-183). A big heap is bounded by the
-// soft memory limit already, and collecting 800 MB would cost a second,
-// so it is left alone; so is a GOGC the user chose. It returns the undo.
-func tightenForFacts() func() {
+// tightenGC bounds the heap of the rest of a load whose live heap is
+// small. Under the default pacing the heap may grow by its whole live size
+// before the next collection: the logs passes, which allocate little but
+// for minutes, and the facts, which allocate much that dies young, then
+// set the peak, not the objects. medium-x10's peak RSS was 199-232 MB
+// against the medium bundle's 150-164. When the live heap is under
+// factsCollectBelow a collection costs tens of milliseconds: pace at
+// factsGCPercent until the facts are built (and, with collect, collect
+// first). It runs once the objects are decoded and again before the
+// facts. A big heap is bounded by the soft memory limit already, and
+// collecting 800 MB would cost a second, so it is left alone; so is a
+// GOGC the user chose. loosenGC undoes it.
+func (l *loader) tightenGC(collect bool) {
 	if os.Getenv("GOGC") != "" {
-		return func() {}
+		return
 	}
 	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(live)
 	if live[0].Value.Kind() != metrics.KindUint64 || live[0].Value.Uint64() > factsCollectBelow {
-		return func() {}
+		return
 	}
-	runtime.GC()
-	old := debug.SetGCPercent(factsGCPercent)
-	return func() { debug.SetGCPercent(old) }
+	if collect {
+		runtime.GC()
+	}
+	l.gcMu.Lock()
+	defer l.gcMu.Unlock()
+	if !l.tightened {
+		l.gcPercent, l.tightened = debug.SetGCPercent(factsGCPercent), true
+	}
+}
+
+// loosenGC restores the pacing tightenGC changed.
+func (l *loader) loosenGC() {
+	l.gcMu.Lock()
+	defer l.gcMu.Unlock()
+	if l.tightened {
+		debug.SetGCPercent(l.gcPercent)
+		l.tightened = false
+	}
 }
 
 const (

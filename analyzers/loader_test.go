@@ -40,6 +40,12 @@ func TestEntryBuffersBySizeClass(t *testing.T) {
 	if p.bytes > maxFreeEntryBytes {
 		t.Errorf("free list holds %d bytes, cap %d", p.bytes, maxFreeEntryBytes)
 	}
+	small := make([]byte, 0, 1<<20)
+	p.put(small)
+	p.trim(entryClass(4 << 20))
+	if len(p.free[entryClass(16<<20)]) != 0 || len(p.free[entryClass(1<<20)]) != 1 || p.bytes != 128<<10+1<<20 {
+		t.Errorf("trim to 4 MiB kept %d bytes: %d of 16 MiB, %d of 1 MiB", p.bytes, len(p.free[entryClass(16<<20)]), len(p.free[entryClass(1<<20)]))
+	}
 	p.drop()
 	if p.bytes != 0 || len(p.free[entryClass(16<<20)]) != 0 {
 		t.Errorf("drop left %d bytes", p.bytes)
@@ -51,24 +57,28 @@ func TestEntryBuffersBySizeClass(t *testing.T) {
 	}
 }
 
-// TestTightenForFacts: with a small heap the pacing is tightened while the
-// facts are built and restored after; a GOGC the user set is left alone.
-func TestTightenForFacts(t *testing.T) {
+// TestTightenGC: with a small heap the pacing is tightened while the rest
+// of the load runs, and restored after, however often it is tightened; a
+// GOGC the user set is left alone.
+func TestTightenGC(t *testing.T) {
 	if os.Getenv("GOGC") != "" {
 		t.Skip("GOGC is set in the environment")
 	}
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
-	undo := tightenForFacts()
+	l := &loader{}
+	l.tightenGC(false)
+	l.tightenGC(true)
 	if got := debug.SetGCPercent(factsGCPercent); got != factsGCPercent {
-		t.Errorf("GC percent while building facts = %d, want %d", got, factsGCPercent)
+		t.Errorf("GC percent while loading = %d, want %d", got, factsGCPercent)
 	}
-	undo()
+	l.loosenGC()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GC percent after = %d, want 100 restored", got)
 	}
 	t.Setenv("GOGC", "100")
-	tightenForFacts()()
+	l.tightenGC(true)
+	l.loosenGC()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC set by the user: percent changed to %d", got)
 	}
