@@ -170,9 +170,11 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 		}
 	}
 	l.stopWorkers()
-	// Every entry is read: the free buffers are garbage, and tens of MB
-	// that would pace the collector while the facts are built.
+	// Every entry is read: the free buffers and the idle decoders are
+	// garbage, and tens of MB that would pace the collector while the
+	// facts are built.
 	l.bufs.drop()
+	bundle.CloseIdleDecoders()
 	sort.Strings(l.warnings) // workers finish in any order; the report must not
 	for _, lg := range opts.Logs {
 		f, err := os.Open(lg.Path)

@@ -275,3 +275,27 @@ func TestLogFramesEvery(t *testing.T) {
 }
 
 var errStop = errors.New("stop")
+
+// TestCloseIdleDecoders: walks leave their decoder for the next walk, and
+// CloseIdleDecoders lets go of them; a walk after it still works.
+func TestCloseIdleDecoders(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "b.tar.zst")
+	writeOrdered(t, p, []string{ResourcePath("shop", "pods"), LogPath("shop", "web-1", "app", false)})
+	walk := func() int {
+		return len(walkOrdinals(t, func(fn WalkFunc) error { return Walk(p, Limits{}, nil, fn) }))
+	}
+	n := walk()
+	idleDecoders.mu.Lock()
+	idle := len(idleDecoders.free)
+	idleDecoders.mu.Unlock()
+	if idle == 0 {
+		t.Fatal("no decoder kept after a walk")
+	}
+	CloseIdleDecoders()
+	if len(idleDecoders.free) != 0 {
+		t.Fatalf("%d decoders still idle", len(idleDecoders.free))
+	}
+	if m := walk(); m != n || n == 0 {
+		t.Fatalf("walk after closing: %d entries, before: %d", m, n)
+	}
+}

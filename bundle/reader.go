@@ -243,8 +243,22 @@ func (w *walker) walkZstd(r io.Reader) error {
 // window and history (16 MB and more for gather's bundles) on first use,
 // and the logs passes of a big bundle walk one zstd frame at a time,
 // dozens of walks: a new decoder each time made hundreds of MB of garbage
-// for the collector.
+// for the collector. CloseIdleDecoders releases them.
 var idleDecoders decoderPool
+
+// CloseIdleDecoders closes the zstd decoders kept for the next walk (at
+// most 4, each holding its window and history: 25 MB for gather's
+// bundles). A reader done walking calls it before using that memory for
+// something else; a later walk creates decoders again.
+func CloseIdleDecoders() {
+	idleDecoders.mu.Lock()
+	free := idleDecoders.free
+	idleDecoders.free = nil
+	idleDecoders.mu.Unlock()
+	for _, d := range free {
+		d.zr.Close()
+	}
+}
 
 type decoderPool struct {
 	mu   sync.Mutex
