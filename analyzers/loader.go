@@ -245,12 +245,14 @@ func newLoader(opts LoadOptions, useLogFrames bool) *loader {
 // log; the other pass reads everything else (logs on the walker itself,
 // manifest, index, and any objects entry after the first log). Both passes
 // see the same bytes, so they agree on where that first log is, whatever
-// the order. The cost is decompressing the leading objects twice.
+// the order. The cost is decompressing the leading objects twice; bundles
+// written by bundle.Writer say where their log frames start, and are read
+// by walkSplit without that cost, the logs by several passes.
 
 // errObjectsDone stops the objects pass at the first log.
 var errObjectsDone = errors.New("objects pass done")
 
-// walk reads one input, in two concurrent passes when it is a file.
+// walk reads one input, in concurrent passes when it is a file.
 func (l *loader) walk(in string, isDir bool) error {
 	warn := func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }
 	if isDir || runtime.GOMAXPROCS(0) < 2 {
@@ -262,7 +264,7 @@ func (l *loader) walk(in string, isDir bool) error {
 		}
 	}
 	seenLog := false
-	return l.twoPasses(func() error {
+	return l.passes(func() error {
 		return bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
 			switch {
 			case e.Type.IsLog():
@@ -285,15 +287,10 @@ func (l *loader) walk(in string, isDir bool) error {
 	})
 }
 
-// twoPasses runs the objects pass on its own goroutine beside the other
-// pass and returns the first error that matters: the other pass's (it saw
-// the same bytes), else the objects pass's unless it just stopped early.
-func (l *loader) twoPasses(objects, rest func() error) error {
-	return l.passes(objects, rest)
-}
-
-// passes is twoPasses with several other passes, each on its own
-// goroutine; their first error in order is the one that matters.
+// passes runs the objects pass and the other passes (at least one), each
+// on its own goroutine, and returns the first error that matters: the
+// other passes' first, in order (they saw the same bytes), else the
+// objects pass's unless it just stopped early.
 func (l *loader) passes(objects func() error, rest ...func() error) error {
 	var objErr error
 	done := make(chan struct{})
