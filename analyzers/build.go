@@ -35,7 +35,9 @@ type builder struct {
 
 // BuildInput is what BuildFacts needs besides the objects.
 type BuildInput struct {
-	Symptoms []logscan.Symptom
+	// Symptoms are the log groups (logscan.Aggregator.TakeSymptoms);
+	// BuildFacts reorders the slice and keeps what it needs of the groups.
+	Symptoms []*logscan.Symptom
 	// Admin maps a proxy pod to the clusters of its /clusters output.
 	Admin map[Ref][]envoyadmin.Cluster
 	// Coverage: kind -> collector status.

@@ -51,38 +51,27 @@ var dnsKinds = map[string]bool{"DF": true, logscan.KindNginxResolveFailed: true,
 // symptomsPerWorker: fewer groups than this per core are not worth a goroutine.
 var symptomsPerWorker = 2000
 
-func (b *builder) buildSymptoms(syms []logscan.Symptom) {
-	// Most lines first, ties in the aggregator's order. An index sort: a
-	// stable sort moving the structs themselves was most of this
-	// function with tens of thousands of symptoms.
-	order := make([]int, len(syms))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int {
-		if c := cmp.Compare(syms[y].Count, syms[x].Count); c != 0 {
-			return c
-		}
-		return cmp.Compare(x, y)
-	})
+func (b *builder) buildSymptoms(syms []*logscan.Symptom) {
+	// Most lines first, ties in the aggregator's order.
+	slices.SortStableFunc(syms, func(x, y *logscan.Symptom) int { return cmp.Compare(y.Count, x.Count) })
 	// Each fact depends only on its group and on maps built before: derive
 	// them on every core, each worker with its own string interner, then
 	// add the counts to the Services in order.
-	facts := make([]*SymptomFact, len(order))
-	credit := make([]*ServiceFact, len(order))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(order)/symptomsPerWorker))
+	facts := make([]*SymptomFact, len(syms))
+	credit := make([]*ServiceFact, len(syms))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(syms)/symptomsPerWorker))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			keys := &symptomKeys{}
-			for i := w; i < len(order); i += workers {
-				facts[i], credit[i] = b.symptomFact(i, &syms[order[i]], keys)
+			for i := w; i < len(syms); i += workers {
+				facts[i], credit[i] = b.symptomFact(i, syms[i], keys)
 			}
 		})
 	}
 	wg.Wait()
 	for i, f := range facts {
-		s := &syms[order[i]]
+		s := syms[i]
 		if sf := credit[i]; sf != nil {
 			sf.SymptomCount += s.Count
 			if connectFailureKinds[s.Kind] {

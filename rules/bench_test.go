@@ -43,10 +43,10 @@ func benchStore(b *testing.B, n int) *analyzers.Store {
 	return s
 }
 
-func benchSymptoms(n int) []logscan.Symptom {
-	var out []logscan.Symptom
+func benchSymptoms(n int) []*logscan.Symptom {
+	var out []*logscan.Symptom
 	for i := 0; i < n; i += 100 {
-		out = append(out, logscan.Symptom{Kind: "UH", Count: 100, Format: logscan.FormatEnvoyText,
+		out = append(out, &logscan.Symptom{Kind: "UH", Count: 100, Format: logscan.FormatEnvoyText,
 			Origin:   logscan.Origin{Namespace: "istio-system", Pod: "istio-ingressgateway-7c9d8f6b5-abcde", Container: "istio-proxy"},
 			Upstream: fmt.Sprintf("outbound|80||app-%d.ns-%d.svc.cluster.local", i, i%40)})
 	}

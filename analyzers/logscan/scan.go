@@ -92,17 +92,18 @@ func (a *Aggregator) Symptoms() []Symptom {
 }
 
 // TakeSymptoms is Symptoms for the last reader: it hands the groups over
-// without copying their samples and empties the Aggregator, so the groups
-// are not held twice while facts are built from them.
-func (a *Aggregator) TakeSymptoms() []Symptom {
+// themselves, neither their samples nor the structs copied, and empties
+// the Aggregator, so the groups are not held twice while facts are built
+// from them (a big bundle has tens of thousands).
+func (a *Aggregator) TakeSymptoms() []*Symptom {
 	a.mu.Lock()
-	out := make([]Symptom, 0, len(a.groups))
+	out := make([]*Symptom, 0, len(a.groups))
 	for _, g := range a.groups {
-		out = append(out, *g)
+		out = append(out, g)
 	}
 	a.groups = make(map[groupKey]*Symptom)
 	a.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return symptomLess(&out[i], &out[j]) })
+	sort.Slice(out, func(i, j int) bool { return symptomLess(out[i], out[j]) })
 	return out
 }
 

@@ -164,7 +164,11 @@ func TestMergeAcrossFilesConcurrent(t *testing.T) {
 		t.Errorf("after concurrent scans: %+v", s)
 	}
 	// TakeSymptoms hands over the same groups and leaves none behind.
-	if taken := a.TakeSymptoms(); !reflect.DeepEqual(taken, s) {
+	var taken []Symptom
+	for _, g := range a.TakeSymptoms() {
+		taken = append(taken, *g)
+	}
+	if !reflect.DeepEqual(taken, s) {
 		t.Errorf("TakeSymptoms differs from Symptoms:\n%+v\n%+v", taken, s)
 	}
 	if left := a.Symptoms(); len(left) != 0 {
