@@ -4,8 +4,8 @@
 #   $BENCH_DIR/<ver>/<x10>-x10.tar.zst                   same objects, 10x the log lines (RSS growth check)
 #   $BENCH_DIR/<ver>/<dump>.dump/                        the <dump> incident as a kubectl cluster-info dump tree
 # <ver> hashes the generator sources (and the bundle writer and its log
-# frames), so a changed
-# generator builds a fresh set; older sets are deleted unless BENCH_KEEP_OLD=1.
+# frames), so a changed generator builds a fresh set; older sets are
+# deleted unless BENCH_KEEP_OLD=1.
 #
 # Knobs: BENCH_DIR (default /tmp/nohealthy-bench), BENCH_SIZES (default
 # "small medium large"), BENCH_X10 (default medium when listed, else the
