@@ -276,24 +276,26 @@ func TestLogFramesEvery(t *testing.T) {
 
 var errStop = errors.New("stop")
 
-// TestCloseIdleDecoders: walks leave their decoder for the next walk, and
-// CloseIdleDecoders lets go of them; a walk after it still works.
+// TestCloseIdleDecoders: a walk leaves its decoder for the next walk, and
+// CloseIdleDecoders lets go of it; a walk after it still works.
 func TestCloseIdleDecoders(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "b.tar.zst")
 	writeOrdered(t, p, []string{ResourcePath("shop", "pods"), LogPath("shop", "web-1", "app", false)})
 	walk := func() int {
 		return len(walkOrdinals(t, func(fn WalkFunc) error { return Walk(p, Limits{}, nil, fn) }))
 	}
+	idle := func() bool {
+		idleDecoders.mu.Lock()
+		defer idleDecoders.mu.Unlock()
+		return idleDecoders.zr != nil
+	}
 	n := walk()
-	idleDecoders.mu.Lock()
-	idle := len(idleDecoders.free)
-	idleDecoders.mu.Unlock()
-	if idle == 0 {
+	if !idle() {
 		t.Fatal("no decoder kept after a walk")
 	}
 	CloseIdleDecoders()
-	if len(idleDecoders.free) != 0 {
-		t.Fatalf("%d decoders still idle", len(idleDecoders.free))
+	if idle() {
+		t.Fatal("a decoder is still idle")
 	}
 	if m := walk(); m != n || n == 0 {
 		t.Fatalf("walk after closing: %d entries, before: %d", m, n)

@@ -239,59 +239,52 @@ func (w *walker) walkZstd(r io.Reader) error {
 	return err
 }
 
-// idleDecoders keeps zstd decoders between walks. A decoder allocates its
-// window and history (about 6 MB for gather's bundles) on first use,
-// and the logs passes of a big bundle walk one zstd frame at a time,
-// dozens of walks: a new decoder each time made hundreds of MB of garbage
-// for the collector. CloseIdleDecoders releases them.
+// idleDecoders keeps a zstd decoder between walks. A decoder allocates its
+// window and history (about 6 MB for gather's bundles) on first use, and
+// the logs passes of a big bundle walk one zstd frame at a time, dozens of
+// walks: a new decoder each time made hundreds of MB of garbage for the
+// collector. A logs pass puts its decoder back and at once takes one for
+// its next frame, so one idle decoder serves them all; keeping up to four
+// only held their history (medium-x10 peak RSS 173-175 MiB with four,
+// 164 MiB with one, for the same CPU). CloseIdleDecoders releases it.
 var idleDecoders decoderPool
 
-// CloseIdleDecoders closes the zstd decoder kept for the next walk (it
-// holds its window and history, about 6 MB for gather's bundles). A
+// CloseIdleDecoders closes the zstd decoder kept for the next walk. A
 // reader done walking calls it before using that memory for something
-// else; a later walk creates decoders again.
+// else; a later walk creates a decoder again.
 func CloseIdleDecoders() {
-	idleDecoders.mu.Lock()
-	free := idleDecoders.free
-	idleDecoders.free = nil
-	idleDecoders.mu.Unlock()
-	for _, d := range free {
-		d.zr.Close()
+	if zr, _ := idleDecoders.take(); zr != nil {
+		zr.Close()
 	}
 }
 
 type decoderPool struct {
 	mu   sync.Mutex
-	free []pooledDecoder
+	zr   *zstd.Decoder // nil when none is idle
+	conc int           // its concurrency
 }
 
-type pooledDecoder struct {
-	zr   *zstd.Decoder
-	conc int
+// take empties the pool, returning what it held.
+func (p *decoderPool) take() (*zstd.Decoder, int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	zr, conc := p.zr, p.conc
+	p.zr = nil
+	return zr, conc
 }
-
-// maxIdleDecoders bounds the memory the pool keeps. A logs pass puts its
-// decoder back and at once takes one for its next frame, so one idle
-// decoder serves them all; each further one only held its history (about
-// 9 MB more peak RSS per idle decoder on medium-x10: 173-175 MiB with 4,
-// 164 MiB with 1, for the same CPU).
-const maxIdleDecoders = 1
 
 // get returns a decoder reading r, with the given concurrency.
 func (p *decoderPool) get(r io.Reader, conc int) (*zstd.Decoder, error) {
-	p.mu.Lock()
-	for i := len(p.free) - 1; i >= 0; i-- {
-		if d := p.free[i]; d.conc == conc {
-			p.free = append(p.free[:i], p.free[i+1:]...)
-			p.mu.Unlock()
-			if err := d.zr.Reset(r); err != nil {
-				d.zr.Close()
+	if zr, c := p.take(); zr != nil {
+		if c == conc {
+			if err := zr.Reset(r); err != nil {
+				zr.Close()
 				return nil, err
 			}
-			return d.zr, nil
+			return zr, nil
 		}
+		zr.Close()
 	}
-	p.mu.Unlock()
 	// The window cap bounds the decoder's memory against a frame header
 	// claiming a huge window; 128 MiB covers every zstd level including
 	// --ultra -22. The decoder runs synchronously unless cores are plenty:
@@ -304,14 +297,14 @@ func (p *decoderPool) get(r io.Reader, conc int) (*zstd.Decoder, error) {
 	)
 }
 
-// put keeps zr for another walk when the pool has room, whether the walk
-// it served read to the end, stopped early or failed: Reset starts it
+// put keeps zr for the next walk when none is idle, whether the walk it
+// served read to the end, stopped early or failed: Reset starts it
 // afresh. Otherwise it closes it (stopping its goroutines, if any).
 func (p *decoderPool) put(zr *zstd.Decoder, conc int) {
 	if zr.Reset(nil) == nil {
 		p.mu.Lock()
-		if len(p.free) < maxIdleDecoders {
-			p.free = append(p.free, pooledDecoder{zr, conc})
+		if p.zr == nil {
+			p.zr, p.conc = zr, conc
 			p.mu.Unlock()
 			return
 		}
