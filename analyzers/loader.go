@@ -632,7 +632,8 @@ const (
 )
 
 // streamLog scans a log too big to read into memory (a gateway's access
-// log is hundreds of MB) as the walker decompresses it, chunk by chunk.
+// log is hundreds of MB) from e.Body as it is read (for a bundle: as the
+// walker decompresses it), chunk by chunk.
 // While the objects pass runs, the walker scans each chunk itself and the
 // workers decode objects. Once that pass is over the workers idle while
 // the walker would alternate decompressing and scanning on one core: a
@@ -885,19 +886,10 @@ func (l *loader) process(j job, body io.Reader) {
 		if err != nil { // StreamObjects names the file itself
 			l.warn("%v", err)
 		}
-	case bundle.EntryLog:
-		origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
-		var tail *tailKeeper
-		if e.Previous && e.Pod != "" {
-			tail = &tailKeeper{}
-			body = io.TeeReader(body, tail)
-		}
-		if _, err := l.agg.Scan(origin, where, body); err != nil {
-			l.warn("%s: %v", where, err)
-		}
-		if tail != nil {
-			l.keepTail(e, tail)
-		}
+	case bundle.EntryLog: // a directory's log too big to buffer
+		entry := *e
+		entry.Body = body
+		l.streamLog(&entry, where)
 	case bundle.EntryDumpLogs:
 		err := bundle.SplitDumpLogs(body, l.lim, func(ns, pod, container string, b io.Reader) error {
 			_, err := l.agg.Scan(logscan.Origin{Namespace: ns, Pod: pod, Container: container}, where, b)

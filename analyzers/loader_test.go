@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -180,5 +181,30 @@ func TestStreamLogScansLikeInMemory(t *testing.T) {
 	}
 	if len(l.warnings) != 1 || !strings.Contains(l.warnings[0], "big.log") || !strings.Contains(l.warnings[0], "corrupt block") {
 		t.Errorf("warnings %q, want one naming the entry and the error", l.warnings)
+	}
+}
+
+// TestDirectoryBigLog: a directory's log too big to buffer is read by a
+// worker through the same streaming scan: every line and every symptom
+// group of the whole log.
+func TestDirectoryBigLog(t *testing.T) {
+	data := bigLog()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "logs", "istio-system", "gw-1", "istio-proxy.log")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := logscan.NewAggregator(logscan.Options{})
+	want.ScanBytes(logscan.Origin{Namespace: "istio-system", Pod: "gw-1", Container: "istio-proxy"}, "whole", data)
+	wantLines, _ := want.Totals()
+	snap, err := Load([]string{dir}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.LogLines != wantLines || len(snap.Facts.Symptoms) != len(want.Symptoms()) {
+		t.Errorf("directory: %d lines, %d symptoms; whole log: %d, %d", snap.LogLines, len(snap.Facts.Symptoms), wantLines, len(want.Symptoms()))
 	}
 }
