@@ -137,13 +137,18 @@ func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
 }
 
 // frameError: the entry a bundle's log frame trailer names is not the one
-// the archive holds at that position.
+// the archive holds at that position, or (notFrame) no zstd frame starting
+// with it is at the offset the trailer gives.
 type frameError struct {
 	input, want, got string
 	entry            int
+	notFrame         bool
 }
 
 func (e *frameError) Error() string {
+	if e.notFrame {
+		return fmt.Sprintf("%s: the bundle's log frame index places a frame starting with entry %d %q where the archive has none", e.input, e.entry, e.want)
+	}
 	got := strconv.Quote(e.got)
 	if e.got == "" {
 		got = "no entry"
@@ -369,7 +374,7 @@ func (l *loader) walkSplit(in string, frames []bundle.LogFrame, warn func(string
 		case errors.Is(err, errFrameEnd):
 			return nil
 		case errors.Is(err, bundle.ErrLogFrameMismatch):
-			return &frameError{input: in, entry: from.Entry, want: from.Path, got: "no frame start"}
+			return &frameError{input: in, entry: from.Entry, want: from.Path, notFrame: true}
 		}
 		return err
 	}
