@@ -68,6 +68,11 @@ type Symptom struct {
 	Count        int64
 	First, Last  time.Time // zero when the lines carry no time
 	Samples      []string  // at most MaxSamples raw lines, first seen first
+
+	// kept are the samples while the Aggregator holds the group, in its
+	// compressed sampleStore; Samples is set from them when the groups
+	// are handed out.
+	kept keptSamples
 }
 
 // MaxSamples is how many raw lines a symptom keeps.

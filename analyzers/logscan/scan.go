@@ -45,8 +45,13 @@ type Aggregator struct {
 
 	mu     sync.Mutex
 	groups map[groupKey]*Symptom
-	lines  int64
-	bytes  int64
+	// samples holds the sample lines of all groups (see samples.go).
+	samples sampleStore
+	// strs interns the groups' strings: thousands of pods report the same
+	// upstream clusters, hosts, authorities and response details.
+	strs  map[string]string
+	lines int64
+	bytes int64
 }
 
 // NewAggregator returns an empty Aggregator.
@@ -57,7 +62,7 @@ func NewAggregator(opts Options) *Aggregator {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Aggregator{opts: opts, groups: make(map[groupKey]*Symptom)}
+	return &Aggregator{opts: opts, groups: make(map[groupKey]*Symptom), strs: make(map[string]string)}
 }
 
 // Totals returns the lines and bytes scanned so far by all Scan calls.
@@ -82,10 +87,13 @@ func (a *Aggregator) Symptoms() []Symptom {
 	a.mu.Lock()
 	out := make([]Symptom, 0, len(a.groups))
 	for _, g := range a.groups {
-		s := *g
-		s.Samples = append([]string(nil), g.Samples...)
-		out = append(out, s)
+		out = append(out, *g)
 	}
+	ptrs := make([]*Symptom, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	a.samples.materialize(ptrs)
 	a.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return symptomLess(&out[i], &out[j]) })
 	return out
@@ -101,7 +109,8 @@ func (a *Aggregator) TakeSymptoms() []*Symptom {
 	for _, g := range a.groups {
 		out = append(out, g)
 	}
-	a.groups = make(map[groupKey]*Symptom)
+	a.samples.materialize(out)
+	a.groups, a.samples, a.strs = make(map[groupKey]*Symptom), sampleStore{}, make(map[string]string)
 	a.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return symptomLess(out[i], out[j]) })
 	return out
@@ -237,7 +246,9 @@ func (a *Aggregator) merge(s *fileScan) {
 	defer a.mu.Unlock()
 	a.lines += s.stats.Lines
 	a.bytes += s.stats.Bytes
+	base := a.samples.takeBlocks(&s.samples)
 	for k, g := range s.groups {
+		g.kept.rebase(base)
 		key := groupKey{s.origin, k}
 		cur, ok := a.groups[key]
 		if !ok {
@@ -250,11 +261,27 @@ func (a *Aggregator) merge(s *fileScan) {
 					continue
 				}
 			} else {
+				a.intern(g)
 				a.groups[key] = g
 				continue
 			}
 		}
 		mergeInto(cur, g)
+	}
+}
+
+// intern makes g share the strings other groups already hold. The set is
+// bounded as the groups are, by maxGroupsTotal.
+func (a *Aggregator) intern(g *Symptom) {
+	for _, p := range [...]*string{&g.Upstream, &g.UpstreamHost, &g.Route, &g.Authority, &g.Details} {
+		if *p == "" {
+			continue
+		}
+		if v, ok := a.strs[*p]; ok {
+			*p = v
+		} else {
+			a.strs[*p] = *p
+		}
 	}
 }
 
@@ -285,12 +312,9 @@ func mergeInto(cur, g *Symptom) {
 	}
 	// Keep the earliest samples: files merge in any order under concurrency.
 	if earlier {
-		cur.Samples = append(append([]string(nil), g.Samples...), cur.Samples...)
+		cur.kept = merged(g.kept, cur.kept)
 	} else {
-		cur.Samples = append(cur.Samples, g.Samples...)
-	}
-	if len(cur.Samples) > MaxSamples {
-		cur.Samples = cur.Samples[:MaxSamples:MaxSamples]
+		cur.kept = merged(cur.kept, g.kept)
 	}
 }
 
@@ -312,6 +336,7 @@ type fileScan struct {
 	origin       Origin
 	maxLine      int
 	groups       map[string]*Symptom
+	samples      sampleStore
 	keyBuf       []byte
 	partial      []byte // the first bytes of a line split between inputs to feed
 	partialBytes int    // the bytes of that line fed so far
@@ -604,8 +629,8 @@ func (s *fileScan) record(h *hit) {
 	if g.Details == "" && len(h.details) > 0 {
 		g.Details = s.str(h, h.details)
 	}
-	if len(g.Samples) < MaxSamples {
-		g.Samples = append(g.Samples, string(s.raw[:min(len(s.raw), maxSampleBytes)]))
+	if int(g.kept.n) < MaxSamples {
+		g.kept.add(s.samples.add(s.raw[:min(len(s.raw), maxSampleBytes)]))
 	}
 }
 

@@ -1,0 +1,109 @@
+package logscan
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestSamplesAcrossBlocks: the kept lines come back exactly, first seen
+// first, when they span many compressed blocks and files merge
+// concurrently, including files of the same origin that merge into one
+// group and must keep the earliest samples.
+func TestSamplesAcrossBlocks(t *testing.T) {
+	const groups, perGroup = 600, 5
+	// line g/k: a distinct upstream per group, a distinct second per line,
+	// and padding that differs per line so blocks do not compress to nothing.
+	line := func(file, g, k int) string {
+		return fmt.Sprintf(`[2024-05-01T10:%02d:%02dZ] "GET /p%d HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.42.0.1" "curl/8.7.1" "%s" "a.example.com" "-" outbound|9080||svc%d.shop.svc.cluster.local - 10.42.0.7:8080 10.42.0.1:60667 - -`,
+			file*10+k/60, k%60, k, strings.Repeat(fmt.Sprintf("%x", g*31+k*7+file), 12), g)
+	}
+	logOf := func(file int) string {
+		var b strings.Builder
+		for k := range perGroup {
+			for g := range groups {
+				b.WriteString(line(file, g, k) + "\n")
+			}
+		}
+		return b.String()
+	}
+	a := NewAggregator(Options{})
+	var wg sync.WaitGroup
+	// Files 0-2 are one pod's logs (same origin): the group keeps file 0's
+	// lines, the earliest. File 3 is another pod.
+	for file := 3; file >= 0; file-- {
+		origin := Origin{Namespace: "shop", Pod: "gw", Container: "istio-proxy"}
+		if file == 3 {
+			origin.Pod = "gw2"
+		}
+		data := logOf(file)
+		if len(data) < 4*sampleBlockBytes {
+			t.Fatalf("test log is only %d bytes", len(data))
+		}
+		wg.Go(func() {
+			if file%2 == 0 {
+				a.ScanBytes(origin, "f", []byte(data))
+				return
+			}
+			st := a.NewStream(origin)
+			for len(data) > 0 {
+				n := min(len(data), 777)
+				st.Write([]byte(data[:n]))
+				data = data[n:]
+			}
+			st.Close()
+		})
+	}
+	wg.Wait()
+	check := func(how string, syms []Symptom) {
+		t.Helper()
+		if len(syms) != 2*groups {
+			t.Fatalf("%s: %d groups, want %d", how, len(syms), 2*groups)
+		}
+		bad := 0
+		for _, s := range syms {
+			var g int
+			fmt.Sscanf(strings.TrimPrefix(s.Upstream, "outbound|9080||svc"), "%d", &g)
+			file := 0
+			if s.Origin.Pod == "gw2" {
+				file = 3
+			}
+			want := []string{line(file, g, 0), line(file, g, 1), line(file, g, 2)}
+			if fmt.Sprint(s.Samples) != fmt.Sprint(want) {
+				if bad++; bad <= 3 {
+					t.Errorf("%s: %s %s: samples\n%q\nwant\n%q", how, s.Origin.Pod, s.Upstream, s.Samples, want)
+				}
+			}
+		}
+	}
+	check("Symptoms", a.Symptoms())
+	check("Symptoms again", a.Symptoms())
+	var taken []Symptom
+	for _, g := range a.TakeSymptoms() {
+		taken = append(taken, *g)
+	}
+	check("TakeSymptoms", taken)
+}
+
+// TestSampleStoreKeepsLinesCompressed: what the store holds for many
+// similar access lines is a fraction of their size.
+func TestSampleStoreKeepsLinesCompressed(t *testing.T) {
+	var st sampleStore
+	raw := 0
+	for i := range 3000 {
+		l := fmt.Sprintf(uhLine, i%10)
+		l = strings.Replace(l, "c4c58af1", fmt.Sprintf("%08x", i*2654435761), 1)
+		st.add([]byte(l))
+		raw += len(l)
+	}
+	var into sampleStore
+	into.takeBlocks(&st)
+	held := 0
+	for _, b := range into.blocks {
+		held += len(b)
+	}
+	if held*2 > raw {
+		t.Errorf("the store holds %d bytes for %d bytes of lines", held, raw)
+	}
+}
