@@ -25,16 +25,20 @@ type envoyCluster struct {
 // and the SNI form "outbound_.9080_.v1_.reviews.ns.svc.cluster.local".
 func parseEnvoyCluster(name string) (envoyCluster, bool) {
 	name = strings.TrimSuffix(name, ";")
-	var parts []string
-	if strings.Count(name, "|") == 3 {
-		parts = strings.SplitN(name, "|", 4)
-	} else if strings.Count(name, "_.") >= 3 {
-		parts = strings.SplitN(name, "_.", 4)
-	} else {
-		return envoyCluster{}, false
+	sep := "|"
+	if strings.Count(name, "|") != 3 {
+		if strings.Count(name, "_.") < 3 {
+			return envoyCluster{}, false
+		}
+		sep = "_."
 	}
-	port, _ := strconv.Atoi(parts[1])
-	return envoyCluster{direction: parts[0], port: port, subset: parts[2], host: parts[3]}, true
+	// Cut, not Split: a big incident parses tens of thousands of names,
+	// and a slice per name was garbage the facts phase paced itself on.
+	direction, rest, _ := strings.Cut(name, sep)
+	port, rest, _ := strings.Cut(rest, sep)
+	subset, host, _ := strings.Cut(rest, sep)
+	n, _ := strconv.Atoi(port)
+	return envoyCluster{direction: direction, port: n, subset: subset, host: host}, true
 }
 
 // connectFailureKinds are symptoms of a connection to the backend failing

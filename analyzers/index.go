@@ -208,9 +208,10 @@ func (ix *index) podEvents(p *corev1.Pod) []*corev1.Event {
 // relative to ns).
 func (ix *index) serviceForHost(host, ns string) (*corev1.Service, string) {
 	fq := fqdn(host, ns)
-	parts := strings.Split(fq, ".")
-	if len(parts) >= 3 && parts[2] == "svc" {
-		if svc, ok := ix.s.Services[key(parts[1], parts[0])]; ok {
+	name, rest, _ := strings.Cut(fq, ".")
+	namespace, rest, ok := strings.Cut(rest, ".")
+	if ok && (rest == "svc" || strings.HasPrefix(rest, "svc.")) {
+		if svc, ok := ix.s.Services[key(namespace, name)]; ok {
 			return svc, fq
 		}
 	}
@@ -224,13 +225,12 @@ func fqdn(host, ns string) string {
 	if host == "" || strings.HasPrefix(host, "*") {
 		return host
 	}
-	parts := strings.Split(host, ".")
-	switch {
-	case len(parts) == 1 && ns != "":
+	switch dots := strings.Count(host, "."); {
+	case dots == 0 && ns != "":
 		return host + "." + ns + ".svc.cluster.local"
-	case len(parts) == 2:
+	case dots == 1:
 		return host + ".svc.cluster.local"
-	case len(parts) == 3 && parts[2] == "svc":
+	case dots == 2 && strings.HasSuffix(host, ".svc"):
 		return host + ".cluster.local"
 	}
 	return host
