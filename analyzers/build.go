@@ -15,11 +15,15 @@ import (
 
 // builder derives Facts from a Store, the symptoms and Envoy admin data.
 type builder struct {
-	s             *Store
-	ix            *index
-	facts         *Facts
-	cluster       *ClusterFact
-	tails         map[string][]string // "ns/pod/container" -> last lines of the previous log
+	s       *Store
+	ix      *index
+	facts   *Facts
+	cluster *ClusterFact
+	tails   map[string][]string // "ns/pod/container" -> last lines of the previous log
+	// samples and sampleRefs (one per facts.Symptoms entry) are the
+	// symptoms' lines still compressed (BuildInput.Samples).
+	samples       *logscan.SampleSet
+	sampleRefs    []logscan.SampleRefs
 	serviceByKey  map[string]*ServiceFact
 	svcByWorkload map[Ref][]*ServiceFact
 	workloadByRef map[Ref]*WorkloadFact
@@ -35,9 +39,13 @@ type builder struct {
 
 // BuildInput is what BuildFacts needs besides the objects.
 type BuildInput struct {
-	// Symptoms are the log groups (logscan.Aggregator.TakeSymptoms);
+	// Symptoms are the log groups (logscan.Aggregator.TakeGroups);
 	// BuildFacts reorders the slice and keeps what it needs of the groups.
 	Symptoms []*logscan.Symptom
+	// Samples holds the groups' sample lines when they were taken with
+	// TakeGroups; the facts then get them at Facts.FillSamples. Nil when
+	// the groups carry their Samples.
+	Samples *logscan.SampleSet
 	// Admin maps a proxy pod to the clusters of its /clusters output.
 	Admin map[Ref][]envoyadmin.Cluster
 	// Coverage: kind -> collector status.
@@ -55,6 +63,7 @@ func BuildFacts(s *Store, in BuildInput) *Facts {
 		facts:         &Facts{Coverage: in.Coverage},
 		cluster:       &ClusterFact{},
 		tails:         in.PreviousTails,
+		samples:       in.Samples,
 		serviceByKey:  map[string]*ServiceFact{},
 		svcByWorkload: map[Ref][]*ServiceFact{},
 		workloadByRef: map[Ref]*WorkloadFact{},
@@ -93,6 +102,9 @@ func BuildFacts(s *Store, in BuildInput) *Facts {
 	b.buildUpstreams(in.Admin)
 	b.buildNetworkPolicies()
 	b.buildCluster()
+	if b.samples != nil {
+		b.facts.pending = &pendingSamples{set: b.samples, refs: b.sampleRefs}
+	}
 	return b.facts
 }
 
@@ -411,9 +423,16 @@ func (b *builder) buildCluster() {
 			break
 		}
 	}
-	for _, sf := range b.facts.Symptoms {
-		if dnsKinds[sf.Kind] && len(c.DNSEvidence) < 8 && len(sf.Samples) > 0 {
-			c.DNSEvidence = append(c.DNSEvidence, Evidence{Kind: "LogLine", Ref: sf.Reporter.String(), Text: sf.Samples[0]})
+	for i, sf := range b.facts.Symptoms {
+		if !dnsKinds[sf.Kind] || len(c.DNSEvidence) >= 8 {
+			continue
+		}
+		samples := sf.Samples
+		if b.samples != nil {
+			samples = b.samples.Lines(b.sampleRefs[i])
+		}
+		if len(samples) > 0 {
+			c.DNSEvidence = append(c.DNSEvidence, Evidence{Kind: "LogLine", Ref: sf.Reporter.String(), Text: samples[0]})
 		}
 	}
 	if c.DNSEvidence == nil {

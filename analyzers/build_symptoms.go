@@ -58,6 +58,12 @@ var symptomsPerWorker = 2000
 func (b *builder) buildSymptoms(syms []*logscan.Symptom) {
 	// Most lines first, ties in the aggregator's order.
 	slices.SortStableFunc(syms, func(x, y *logscan.Symptom) int { return cmp.Compare(y.Count, x.Count) })
+	if b.samples != nil {
+		b.sampleRefs = make([]logscan.SampleRefs, len(syms))
+		for i, s := range syms {
+			b.sampleRefs[i] = s.SampleRefs()
+		}
+	}
 	// Each fact depends only on its group and on maps built before: derive
 	// them on every core, each worker with its own string interner, then
 	// add the counts to the Services in order.
@@ -102,7 +108,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 		Upstream: s.Upstream, UpstreamHost: s.UpstreamHost, Route: s.Route, Authority: s.Authority,
 		Details: s.Details, Code: s.Code, Samples: s.Samples,
 	}
-	if f.Samples == nil {
+	if f.Samples == nil && b.samples == nil {
 		f.Samples = []string{}
 	}
 	if !s.First.IsZero() {

@@ -1,5 +1,7 @@
 package analyzers
 
+import "github.com/nohealthy/nohealthy/analyzers/logscan"
+
 // The fact types below are what rules see. Each rule iterates one domain
 // (a slice of Facts) and reads fields by their `cel` names. They are
 // computed once per snapshot, so a rule condition is a cheap comparison of
@@ -433,4 +435,32 @@ type Facts struct {
 	// Coverage maps an object kind ("EndpointSlice") to "ok", "forbidden",
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string
+
+	// pending are the Symptoms' sample lines, still compressed, until
+	// FillSamples.
+	pending *pendingSamples
+}
+
+type pendingSamples struct {
+	set  *logscan.SampleSet
+	refs []logscan.SampleRefs // one per Symptoms entry
+}
+
+// FillSamples gives the Symptoms their sample lines when BuildFacts left
+// them compressed (BuildInput.Samples); otherwise it does nothing. The
+// loader calls it once the store is garbage: on a big incident the lines
+// are tens of MB that need not be live while the facts are derived. The
+// rules call it too, so facts are never evaluated without their lines.
+func (f *Facts) FillSamples() {
+	p := f.pending
+	if p == nil {
+		return
+	}
+	f.pending = nil
+	for i, lines := range p.set.Fill(p.refs) {
+		if lines == nil {
+			lines = []string{}
+		}
+		f.Symptoms[i].Samples = lines
+	}
 }

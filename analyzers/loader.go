@@ -209,9 +209,11 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 	lines, _ := l.agg.Totals()
 	l.tightenGC(true)
 	defer l.loosenGC()
+	groups, samples := l.agg.TakeGroups()
 	facts := BuildFacts(l.store, BuildInput{
-		Symptoms: l.agg.TakeSymptoms(), Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
+		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
 	})
+	groups, samples = nil, nil
 	snap := &Snapshot{
 		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
 		ObjectCount: l.store.Count(), LogLines: lines, Facts: facts,
@@ -225,6 +227,7 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 	// it marked, and peak RSS grew with the number of symptoms.
 	l.store, l.agg = nil, nil
 	runtime.GC()
+	facts.FillSamples()
 	return snap, nil
 }
 
@@ -807,14 +810,17 @@ func (p *entryBuffers) put(b []byte) {
 }
 
 func (l *loader) run(j job) {
-	defer l.bufs.put(j.data)
-	if j.counted {
-		defer func() {
-			if l.pendingObjects.Add(-1) == 0 {
-				l.objectsDecoded()
-			}
-		}()
-	}
+	// The buffer goes back before the job counts as done: objectsDecoded
+	// trims the free list, and a buffer put back after it (deferred
+	// first, so run last) kept the last objects entries' buffers, up to
+	// maxBuffered each, through the whole logs phase.
+	buf := j.data // run may point j.data at a buffer it puts back itself
+	defer func() {
+		l.bufs.put(buf)
+		if j.counted && l.pendingObjects.Add(-1) == 0 {
+			l.objectsDecoded()
+		}
+	}()
 	if j.path != "" {
 		f, err := os.Open(j.path)
 		if err != nil {

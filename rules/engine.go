@@ -134,6 +134,7 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 	if f == nil {
 		f = &analyzers.Facts{}
 	}
+	f.FillSamples()
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: "nohealthy"},

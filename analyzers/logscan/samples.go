@@ -122,31 +122,29 @@ func (st *sampleStore) takeBlocks(from *sampleStore) uint32 {
 	return base
 }
 
-// materialize sets the Samples of every group from its kept refs and
-// forgets the refs. Each block is decompressed once, into one reused
-// buffer, and all the groups' sample slices share one backing array.
-func (st *sampleStore) materialize(groups []*Symptom) {
+// lines returns the lines of each kept, in order, as slices sharing one
+// backing array. Each block is decompressed once, into one reused buffer.
+func (st *sampleStore) lines(kept []keptSamples) [][]string {
 	type want struct {
 		ref  sampleRef
 		slot int // index into all
 	}
 	total := 0
-	for _, g := range groups {
-		total += int(g.kept.n)
+	for _, k := range kept {
+		total += int(k.n)
 	}
 	all := make([]string, total)
+	out := make([][]string, len(kept))
 	wants := make([]want, 0, total)
 	slot := 0
-	for _, g := range groups {
-		n := int(g.kept.n)
-		for i, r := range g.kept.refs[:n] {
-			wants = append(wants, want{r, slot + i})
+	for i, k := range kept {
+		n := int(k.n)
+		for j, r := range k.refs[:n] {
+			wants = append(wants, want{r, slot + j})
 		}
-		g.Samples = nil
 		if n > 0 {
-			g.Samples = all[slot : slot+n : slot+n]
+			out[i] = all[slot : slot+n : slot+n]
 		}
-		g.kept = keptSamples{}
 		slot += n
 	}
 	slices.SortFunc(wants, func(x, y want) int { return cmp.Compare(x.ref.block, y.ref.block) })
@@ -168,6 +166,50 @@ func (st *sampleStore) materialize(groups []*Symptom) {
 			all[w.slot] = string(buf[w.ref.off:end])
 		}
 	}
+	return out
+}
+
+// materialize sets the Samples of every group from its kept refs and
+// forgets the refs.
+func (st *sampleStore) materialize(groups []*Symptom) {
+	kept := make([]keptSamples, len(groups))
+	for i, g := range groups {
+		kept[i], g.kept = g.kept, keptSamples{}
+	}
+	for i, l := range st.lines(kept) {
+		groups[i].Samples = l
+	}
+}
+
+// SampleSet holds the sample lines of the groups TakeGroups handed out,
+// still compressed: a caller that builds much from tens of thousands of
+// groups turns them into strings last, once the rest is garbage.
+type SampleSet struct {
+	store sampleStore
+}
+
+// SampleRefs says where a group's sample lines are in its SampleSet.
+type SampleRefs struct {
+	kept keptSamples
+}
+
+// SampleRefs returns where g's sample lines are in the SampleSet
+// TakeGroups returned with g.
+func (g *Symptom) SampleRefs() SampleRefs { return SampleRefs{g.kept} }
+
+// Lines returns the lines of one group (nil when it kept none).
+func (s *SampleSet) Lines(r SampleRefs) []string {
+	return s.Fill([]SampleRefs{r})[0]
+}
+
+// Fill returns the lines of each group, in the order of refs, decompressing
+// each block once. Slices of groups without lines are nil.
+func (s *SampleSet) Fill(refs []SampleRefs) [][]string {
+	kept := make([]keptSamples, len(refs))
+	for i, r := range refs {
+		kept[i] = r.kept
+	}
+	return s.store.lines(kept)
 }
 
 // decode decompresses block b into buf (grown when too small). The blocks

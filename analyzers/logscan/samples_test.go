@@ -79,11 +79,31 @@ func TestSamplesAcrossBlocks(t *testing.T) {
 	}
 	check("Symptoms", a.Symptoms())
 	check("Symptoms again", a.Symptoms())
-	var taken []Symptom
-	for _, g := range a.TakeSymptoms() {
-		taken = append(taken, *g)
+	check("TakeGroups", takeAll(t, a))
+}
+
+// takeAll is TakeGroups with every group's lines filled in, as Symptoms
+// returns them. Each group's own Lines must give the same lines.
+func takeAll(t *testing.T, a *Aggregator) []Symptom {
+	t.Helper()
+	groups, set := a.TakeGroups()
+	refs := make([]SampleRefs, len(groups))
+	for i, g := range groups {
+		if g.Samples != nil {
+			t.Fatalf("TakeGroups: group %d has its Samples already", i)
+		}
+		refs[i] = g.SampleRefs()
 	}
-	check("TakeSymptoms", taken)
+	lines := set.Fill(refs)
+	out := make([]Symptom, len(groups))
+	for i, g := range groups {
+		if one := set.Lines(refs[i]); fmt.Sprint(one) != fmt.Sprint(lines[i]) {
+			t.Errorf("group %d: Lines %q, Fill %q", i, one, lines[i])
+		}
+		out[i] = *g
+		out[i].Samples, out[i].kept = lines[i], keptSamples{}
+	}
+	return out
 }
 
 // TestSampleStoreKeepsLinesCompressed: what the store holds for many

@@ -99,21 +99,22 @@ func (a *Aggregator) Symptoms() []Symptom {
 	return out
 }
 
-// TakeSymptoms is Symptoms for the last reader: it hands the groups over
-// themselves, neither their samples nor the structs copied, and empties
+// TakeGroups is Symptoms for the last reader: it hands the groups over
+// themselves, not copied, ordered as Symptoms orders them, and empties
 // the Aggregator, so the groups are not held twice while facts are built
-// from them (a big bundle has tens of thousands).
-func (a *Aggregator) TakeSymptoms() []*Symptom {
+// from them (a big bundle has tens of thousands). Their Samples are nil:
+// the lines stay compressed in the returned set until SampleSet.Fill.
+func (a *Aggregator) TakeGroups() ([]*Symptom, *SampleSet) {
 	a.mu.Lock()
 	out := make([]*Symptom, 0, len(a.groups))
 	for _, g := range a.groups {
 		out = append(out, g)
 	}
-	a.samples.materialize(out)
+	set := &SampleSet{store: a.samples}
 	a.groups, a.samples, a.strs = make(map[groupKey]*Symptom), sampleStore{}, make(map[string]string)
 	a.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return symptomLess(out[i], out[j]) })
-	return out
+	return out, set
 }
 
 func symptomLess(x, y *Symptom) bool {

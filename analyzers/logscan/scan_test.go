@@ -163,16 +163,12 @@ func TestMergeAcrossFilesConcurrent(t *testing.T) {
 	if len(s) != 3 || s[0].Count != 8 || s[0].Origin.Pod != "x" {
 		t.Errorf("after concurrent scans: %+v", s)
 	}
-	// TakeSymptoms hands over the same groups and leaves none behind.
-	var taken []Symptom
-	for _, g := range a.TakeSymptoms() {
-		taken = append(taken, *g)
-	}
-	if !reflect.DeepEqual(taken, s) {
-		t.Errorf("TakeSymptoms differs from Symptoms:\n%+v\n%+v", taken, s)
+	// TakeGroups hands over the same groups and leaves none behind.
+	if taken := takeAll(t, a); !reflect.DeepEqual(taken, s) {
+		t.Errorf("TakeGroups differs from Symptoms:\n%+v\n%+v", taken, s)
 	}
 	if left := a.Symptoms(); len(left) != 0 {
-		t.Errorf("groups left after TakeSymptoms: %+v", left)
+		t.Errorf("groups left after TakeGroups: %+v", left)
 	}
 }
 
