@@ -208,3 +208,48 @@ func TestDirectoryBigLog(t *testing.T) {
 		t.Errorf("directory: %d lines, %d symptoms; whole log: %d, %d", snap.LogLines, len(snap.Facts.Symptoms), wantLines, len(want.Symptoms()))
 	}
 }
+
+// TestLoadFillsSymptomSamples: the symptoms' lines, kept compressed until
+// the store is garbage, reach every symptom fact, and the DNS evidence
+// read while the facts are built has its line too.
+func TestLoadFillsSymptomSamples(t *testing.T) {
+	for _, c := range []string{"33-dns-failure", "36-ztunnel-connection-reset", "21-subset-no-pods", "03-healthy-ingress-nginx"} {
+		snap, err := Load([]string{filepath.Join("..", "testdata", "bundles", c, "bundle")}, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := snap.Facts
+		if f.pending != nil {
+			t.Errorf("%s: samples left pending after Load", c)
+		}
+		for _, s := range f.Symptoms {
+			if len(s.Samples) == 0 || len(s.Samples) > logscan.MaxSamples {
+				t.Errorf("%s: %s %s has %d samples", c, s.ID, s.Kind, len(s.Samples))
+			}
+			for _, l := range s.Samples {
+				if l == "" || strings.HasPrefix(l, "[sample lost") {
+					t.Errorf("%s: %s sample %q", c, s.ID, l)
+				}
+			}
+		}
+	}
+
+	// The DNS evidence is read while the facts are built, before the
+	// lines are filled in: one group at a time.
+	const line = `2024/01/02 03:04:05 [error] 7#7: *1 backend.default.svc.cluster.local could not be resolved (3: Host not found), client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x"`
+	a := logscan.NewAggregator(logscan.Options{})
+	a.ScanBytes(logscan.Origin{Namespace: "ingress-nginx", Pod: "ctl", Container: "controller"}, "ctl.log", []byte(line+"\n"))
+	groups, samples := a.TakeGroups()
+	f := BuildFacts(NewStore(), BuildInput{Symptoms: groups, Samples: samples})
+	if ev := f.Cluster[0].DNSEvidence; len(ev) != 1 || ev[0].Text != line {
+		t.Errorf("DNS evidence %+v, want the log line", ev)
+	}
+	if len(f.Symptoms) != 1 || f.Symptoms[0].Samples != nil {
+		t.Fatalf("before FillSamples: %d symptoms, samples %q", len(f.Symptoms), f.Symptoms[0].Samples)
+	}
+	f.FillSamples()
+	f.FillSamples() // a second call changes nothing
+	if got := f.Symptoms[0].Samples; len(got) != 1 || got[0] != line {
+		t.Errorf("after FillSamples: %q", got)
+	}
+}
