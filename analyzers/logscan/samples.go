@@ -45,6 +45,15 @@ func (k *keptSamples) add(r sampleRef) {
 	}
 }
 
+// bytes is the length of the kept lines.
+func (k *keptSamples) bytes() int64 {
+	var n int64
+	for _, r := range k.refs[:k.n] {
+		n += int64(r.n)
+	}
+	return n
+}
+
 // merged returns first's samples then second's, cut to MaxSamples.
 func merged(first, second keptSamples) keptSamples {
 	out := first

@@ -13,21 +13,8 @@ import (
 // group and must keep the earliest samples.
 func TestSamplesAcrossBlocks(t *testing.T) {
 	const groups, perGroup = 600, 5
-	// line g/k: a distinct upstream per group, a distinct second per line,
-	// and padding that differs per line so blocks do not compress to nothing.
-	line := func(file, g, k int) string {
-		return fmt.Sprintf(`[2024-05-01T10:%02d:%02dZ] "GET /p%d HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.42.0.1" "curl/8.7.1" "%s" "a.example.com" "-" outbound|9080||svc%d.shop.svc.cluster.local - 10.42.0.7:8080 10.42.0.1:60667 - -`,
-			file*10+k/60, k%60, k, strings.Repeat(fmt.Sprintf("%x", g*31+k*7+file), 12), g)
-	}
-	logOf := func(file int) string {
-		var b strings.Builder
-		for k := range perGroup {
-			for g := range groups {
-				b.WriteString(line(file, g, k) + "\n")
-			}
-		}
-		return b.String()
-	}
+	logOf := func(file int) string { return sampleTestLog(file, groups, perGroup) }
+	line := sampleTestLine
 	a := NewAggregator(Options{})
 	var wg sync.WaitGroup
 	// Files 0-2 are one pod's logs (same origin): the group keeps file 0's
@@ -80,6 +67,70 @@ func TestSamplesAcrossBlocks(t *testing.T) {
 	check("Symptoms", a.Symptoms())
 	check("Symptoms again", a.Symptoms())
 	check("TakeGroups", takeAll(t, a))
+}
+
+// sampleTestLine is line k of group g in file: a distinct upstream per
+// group, a time that orders files and lines, and padding that differs per
+// line so blocks do not compress to nothing.
+func sampleTestLine(file, g, k int) string {
+	return fmt.Sprintf(`[2024-05-01T%02d:%02d:%02dZ] "GET /p%d HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.42.0.1" "curl/8.7.1" "%s" "a.example.com" "-" outbound|9080||svc%d.shop.svc.cluster.local - 10.42.0.7:8080 10.42.0.1:60667 - -`,
+		10+file/6, (file%6)*10+k/60, k%60, k, strings.Repeat(fmt.Sprintf("%x", g*31+k*7+file), 12), g)
+}
+
+// sampleTestLog is file's log: perGroup lines of each of groups groups.
+func sampleTestLog(file, groups, perGroup int) string {
+	var b strings.Builder
+	for k := range perGroup {
+		for g := range groups {
+			b.WriteString(sampleTestLine(file, g, k) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestSampleStoreStaysBounded: files of one container merge into the same
+// groups, each bringing lines the groups then drop (the earliest are
+// kept). The store is compacted, so it does not grow with the number of
+// files; the lines kept are still the earliest.
+func TestSampleStoreStaysBounded(t *testing.T) {
+	defer func(n int64) { minSampleWaste = n }(minSampleWaste)
+	const files, groups = 40, 300
+	held := func(a *Aggregator) (n int) {
+		for _, b := range a.samples.blocks {
+			n += len(b)
+		}
+		return n
+	}
+	run := func(minWaste int64) (*Aggregator, int) {
+		minSampleWaste = minWaste
+		a := NewAggregator(Options{})
+		origin := Origin{Namespace: "shop", Pod: "gw", Container: "istio-proxy"}
+		most := 0
+		for file := files - 1; file >= 0; file-- { // latest first: every merge replaces the lines
+			a.ScanBytes(origin, "f", []byte(sampleTestLog(file, groups, 3)))
+			most = max(most, held(a))
+		}
+		return a, most
+	}
+	a, most := run(64 << 10)
+	never, unbounded := run(1 << 62)
+	one := NewAggregator(Options{})
+	one.ScanBytes(Origin{}, "f", []byte(sampleTestLog(0, groups, 3)))
+	if unbounded < files/2*held(one) {
+		t.Fatalf("without compaction the store holds %d bytes, one file %d: the test does not drop lines", unbounded, held(one))
+	}
+	if most > 3*held(one)+(64<<10) {
+		t.Errorf("the store grew to %d bytes; one file's lines take %d (%d without compaction)", most, held(one), unbounded)
+	}
+	for _, syms := range [][]Symptom{a.Symptoms(), never.Symptoms()} {
+		for _, s := range syms {
+			var g int
+			fmt.Sscanf(strings.TrimPrefix(s.Upstream, "outbound|9080||svc"), "%d", &g)
+			if want := []string{sampleTestLine(0, g, 0), sampleTestLine(0, g, 1), sampleTestLine(0, g, 2)}; fmt.Sprint(s.Samples) != fmt.Sprint(want) {
+				t.Fatalf("%s: samples %q, want file 0's %q", s.Upstream, s.Samples, want)
+			}
+		}
+	}
 }
 
 // takeAll is TakeGroups with every group's lines filled in, as Symptoms

@@ -45,8 +45,11 @@ type Aggregator struct {
 
 	mu     sync.Mutex
 	groups map[groupKey]*Symptom
-	// samples holds the sample lines of all groups (see samples.go).
-	samples sampleStore
+	// samples holds the sample lines of all groups (see samples.go);
+	// sampleBytes is the length of the lines in it, sampleWaste of those
+	// no group keeps any more (see compactSamples).
+	samples                  sampleStore
+	sampleBytes, sampleWaste int64
 	// strs interns the groups' strings: thousands of pods report the same
 	// upstream clusters, hosts, authorities and response details.
 	strs  map[string]string
@@ -112,6 +115,7 @@ func (a *Aggregator) TakeGroups() ([]*Symptom, *SampleSet) {
 	}
 	set := &SampleSet{store: a.samples}
 	a.groups, a.samples, a.strs = make(map[groupKey]*Symptom), sampleStore{}, make(map[string]string)
+	a.sampleBytes, a.sampleWaste = 0, 0
 	a.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return symptomLess(out[i], out[j]) })
 	return out, set
@@ -248,6 +252,10 @@ func (a *Aggregator) merge(s *fileScan) {
 	a.lines += s.stats.Lines
 	a.bytes += s.stats.Bytes
 	base := a.samples.takeBlocks(&s.samples)
+	for _, g := range s.groups {
+		a.sampleBytes += g.kept.bytes()
+	}
+	defer a.compactSamplesIfWasteful()
 	for k, g := range s.groups {
 		g.kept.rebase(base)
 		key := groupKey{s.origin, k}
@@ -267,8 +275,45 @@ func (a *Aggregator) merge(s *fileScan) {
 				continue
 			}
 		}
+		before := cur.kept.bytes() + g.kept.bytes()
 		mergeInto(cur, g)
+		a.sampleWaste += before - cur.kept.bytes()
 	}
+}
+
+// minSampleWaste is the waste below which the sample store is never
+// compacted (a variable for tests).
+var minSampleWaste int64 = 8 << 20
+
+// compactSamplesIfWasteful rewrites the sample store with only the lines
+// the groups keep, once the others outweigh them. Lines are dropped when
+// groups merge: files of one container (rotated logs, a directory next to
+// a bundle) or of groups beyond maxGroupsTotal each bring up to
+// MaxSamples lines per group, of which the merged group keeps MaxSamples.
+// Without this the store would grow with the number of such files, not
+// with the groups. The caller holds a.mu.
+func (a *Aggregator) compactSamplesIfWasteful() {
+	if a.sampleWaste < max(minSampleWaste, a.sampleBytes-a.sampleWaste) {
+		return
+	}
+	groups := make([]*Symptom, 0, len(a.groups))
+	kept := make([]keptSamples, 0, len(a.groups))
+	for _, g := range a.groups {
+		groups = append(groups, g)
+		kept = append(kept, g.kept)
+	}
+	var fresh, into sampleStore
+	for i, lines := range a.samples.lines(kept) {
+		var k keptSamples
+		for _, l := range lines {
+			k.add(fresh.add([]byte(l)))
+		}
+		groups[i].kept = k
+	}
+	into.takeBlocks(&fresh)
+	a.samples = into
+	a.sampleBytes -= a.sampleWaste
+	a.sampleWaste = 0
 }
 
 // intern makes g share the strings other groups already hold. The set is
