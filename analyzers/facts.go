@@ -458,6 +458,9 @@ func (f *Facts) FillSamples() {
 	}
 	f.pending = nil
 	for i, lines := range p.set.Fill(p.refs) {
+		if i >= len(f.Symptoms) { // Symptoms cut by the caller since
+			break
+		}
 		if lines == nil {
 			lines = []string{}
 		}

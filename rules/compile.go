@@ -162,8 +162,8 @@ type hit struct {
 	keys        map[string]bool
 }
 
-// eval runs the rule on one item; nil when the condition is false.
-// eval evaluates the rule on act's item; act must bind c's domain.
+// eval runs the rule on act's item (act binds c's domain variable); nil
+// when the condition is false.
 func (c *compiled) eval(act *activation) (*hit, error) {
 	item := act.item
 	v, _, err := c.when.Eval(act)
