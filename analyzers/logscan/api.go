@@ -72,7 +72,7 @@ type Symptom struct {
 	// kept are the samples while the Aggregator holds the group, in its
 	// compressed sampleStore; Samples is set from them when the groups
 	// are handed out.
-	kept keptSamples
+	kept SampleRefs
 }
 
 // MaxSamples is how many raw lines a symptom keeps.

@@ -31,14 +31,15 @@ type sampleRef struct {
 	n     uint32 // length of the line
 }
 
-// keptSamples are a group's sample lines while it is being aggregated,
-// first seen first.
-type keptSamples struct {
+// SampleRefs are where a group's sample lines are in its store (while it
+// is aggregated, and in the SampleSet TakeGroups returns), first seen
+// first.
+type SampleRefs struct {
 	refs [MaxSamples]sampleRef
 	n    uint8
 }
 
-func (k *keptSamples) add(r sampleRef) {
+func (k *SampleRefs) add(r sampleRef) {
 	if int(k.n) < MaxSamples {
 		k.refs[k.n] = r
 		k.n++
@@ -46,7 +47,7 @@ func (k *keptSamples) add(r sampleRef) {
 }
 
 // bytes is the length of the kept lines.
-func (k *keptSamples) bytes() int64 {
+func (k *SampleRefs) bytes() int64 {
 	var n int64
 	for _, r := range k.refs[:k.n] {
 		n += int64(r.n)
@@ -55,7 +56,7 @@ func (k *keptSamples) bytes() int64 {
 }
 
 // merged returns first's samples then second's, cut to MaxSamples.
-func merged(first, second keptSamples) keptSamples {
+func merged(first, second SampleRefs) SampleRefs {
 	out := first
 	for _, r := range second.refs[:second.n] {
 		out.add(r)
@@ -65,7 +66,7 @@ func merged(first, second keptSamples) keptSamples {
 
 // rebase moves the refs to blocks appended to another store after base
 // blocks.
-func (k *keptSamples) rebase(base uint32) {
+func (k *SampleRefs) rebase(base uint32) {
 	for i := range k.refs[:k.n] {
 		k.refs[i].block += base
 	}
@@ -134,7 +135,7 @@ func (st *sampleStore) takeBlocks(from *sampleStore) uint32 {
 
 // lines returns the lines of each kept, in order, as slices sharing one
 // backing array. Each block is decompressed once, into one reused buffer.
-func (st *sampleStore) lines(kept []keptSamples) [][]string {
+func (st *sampleStore) lines(kept []SampleRefs) [][]string {
 	type want struct {
 		ref  sampleRef
 		slot int // index into all
@@ -182,9 +183,9 @@ func (st *sampleStore) lines(kept []keptSamples) [][]string {
 // materialize sets the Samples of every group from its kept refs and
 // forgets the refs.
 func (st *sampleStore) materialize(groups []*Symptom) {
-	kept := make([]keptSamples, len(groups))
+	kept := make([]SampleRefs, len(groups))
 	for i, g := range groups {
-		kept[i], g.kept = g.kept, keptSamples{}
+		kept[i], g.kept = g.kept, SampleRefs{}
 	}
 	for i, l := range st.lines(kept) {
 		groups[i].Samples = l
@@ -198,14 +199,9 @@ type SampleSet struct {
 	store sampleStore
 }
 
-// SampleRefs says where a group's sample lines are in its SampleSet.
-type SampleRefs struct {
-	kept keptSamples
-}
-
 // SampleRefs returns where g's sample lines are in the SampleSet
 // TakeGroups returned with g.
-func (g *Symptom) SampleRefs() SampleRefs { return SampleRefs{g.kept} }
+func (g *Symptom) SampleRefs() SampleRefs { return g.kept }
 
 // Lines returns the lines of one group (nil when it kept none).
 func (s *SampleSet) Lines(r SampleRefs) []string {
@@ -215,11 +211,7 @@ func (s *SampleSet) Lines(r SampleRefs) []string {
 // Fill returns the lines of each group, in the order of refs, decompressing
 // each block once. Slices of groups without lines are nil.
 func (s *SampleSet) Fill(refs []SampleRefs) [][]string {
-	kept := make([]keptSamples, len(refs))
-	for i, r := range refs {
-		kept[i] = r.kept
-	}
-	return s.store.lines(kept)
+	return s.store.lines(refs)
 }
 
 // decode decompresses block b into buf (grown when too small). The blocks

@@ -152,7 +152,7 @@ func takeAll(t *testing.T, a *Aggregator) []Symptom {
 			t.Errorf("group %d: Lines %q, Fill %q", i, one, lines[i])
 		}
 		out[i] = *g
-		out[i].Samples, out[i].kept = lines[i], keptSamples{}
+		out[i].Samples, out[i].kept = lines[i], SampleRefs{}
 	}
 	return out
 }

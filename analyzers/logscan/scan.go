@@ -297,14 +297,14 @@ func (a *Aggregator) compactSamplesIfWasteful() {
 		return
 	}
 	groups := make([]*Symptom, 0, len(a.groups))
-	kept := make([]keptSamples, 0, len(a.groups))
+	kept := make([]SampleRefs, 0, len(a.groups))
 	for _, g := range a.groups {
 		groups = append(groups, g)
 		kept = append(kept, g.kept)
 	}
 	var fresh, into sampleStore
 	for i, lines := range a.samples.lines(kept) {
-		var k keptSamples
+		var k SampleRefs
 		for _, l := range lines {
 			k.add(fresh.add([]byte(l)))
 		}
