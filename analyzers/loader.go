@@ -213,7 +213,6 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 	facts := BuildFacts(l.store, BuildInput{
 		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
 	})
-	groups, samples = nil, nil
 	snap := &Snapshot{
 		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
 		ObjectCount: l.store.Count(), LogLines: lines, Facts: facts,
