@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -234,6 +235,40 @@ func BenchmarkWriteTable(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := WriteTable(io.Discard, r, TableOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bigReport is the shape of a large outage: n symptoms (every sidecar that
+// logged a 503), each with three sample lines, a handful of root causes
+// and a few hundred findings.
+func bigReport(n int) *Report {
+	r := sampleReport()
+	r.Symptoms = make([]Symptom, n)
+	line := `[2025-03-01T10:00:01.000Z] "GET /api/v1/items?id=42&x=<y> HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.0.0.1" "curl/8" "0f4e" "reviews:9080" "-" outbound|9080|v1|reviews.shop.svc.cluster.local - 10.96.0.10:9080 10.0.0.1:5555 - -`
+	for i := range r.Symptoms {
+		r.Symptoms[i] = Symptom{ID: "S" + strconv.Itoa(i+1), Kind: "UH", Count: int64(n - i),
+			Where:    ObjectRef{Kind: "Pod", Namespace: "ns-" + strconv.Itoa(i%40), Name: "app-" + strconv.Itoa(i) + "-5d9c7b8f4-abcde"},
+			Upstream: "outbound|9080|v1|reviews-" + strconv.Itoa(i) + ".shop.svc.cluster.local",
+			First:    strp("2025-03-01T10:00:01Z"), Last: strp("2025-03-01T10:14:59Z"),
+			Samples: []string{line, line, line}}
+	}
+	for i := 0; i < 300; i++ {
+		r.Findings = append(r.Findings, Finding{ID: "F" + strconv.Itoa(i+5), Rule: "core.service-no-ready-backends", Severity: "info",
+			Object: ObjectRef{Kind: "Service", Namespace: "shop", Name: "svc-" + strconv.Itoa(i)}, Summary: "no ready endpoints",
+			ExplainedBy: []string{"F1"}, Evidence: []Evidence{{Kind: "Object", Ref: "Service shop/x", Text: "0 ready"}}})
+	}
+	return r
+}
+
+// BenchmarkWriteJSONLarge: 26,000 symptoms, the size of the medium-x10
+// bundle of `make bench`.
+func BenchmarkWriteJSONLarge(b *testing.B) {
+	r := bigReport(26000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteJSON(io.Discard, r); err != nil {
 			b.Fatal(err)
 		}
 	}
