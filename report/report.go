@@ -1,6 +1,7 @@
-// Package report holds the analysis result in the shape of the JSON
-// contract (../shared/CONTRACT.md, schemaVersion 1) and renders it as a
-// table for a terminal, as JSON, and as Markdown for a ticket.
+// Package report is the analysis result in the shape of the JSON contract
+// (CONTRACT.md, schemaVersion 1): the types the rule engine fills and the
+// renderers of package render write. It renders nothing and imports nothing
+// of the project, so every other package can depend on it.
 package report
 
 // SchemaVersion of the JSON report.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
 )
 
@@ -41,7 +42,7 @@ type AnalyzeOptions struct {
 }
 
 func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`: table, json or markdown")
+	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`: "+formatList())
 	addSelectionFlags(fs, &o.RuleDirs, &o.Only, &o.Disable)
 	fs.StringArrayVar(&o.Logs, "log", nil, "analyze a proxy log: `FILE` (origin unknown) or NS/POD/CONTAINER=FILE (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "critical", "exit 1 when a finding reaches this `severity`: info, warning, critical or none")
@@ -68,10 +69,9 @@ func failLevel(s string) (int, error) {
 }
 
 func runAnalyze(o *AnalyzeOptions) error {
-	switch o.Output {
-	case "table", "json", "markdown", "md":
-	default:
-		return usageErrorf("invalid --output %q: want table, json or markdown", o.Output)
+	renderer, ok := render.Lookup(o.Output)
+	if !ok {
+		return usageErrorf("invalid --output %q: want %s", o.Output, formatList())
 	}
 	if o.MaxSymptoms < 0 {
 		return usageErrorf("invalid --max-symptoms %d: want 0 (all) or more", o.MaxSymptoms)
@@ -162,16 +162,8 @@ func runAnalyze(o *AnalyzeOptions) error {
 	fillReport(r, snap, warnings, o.Version)
 
 	if !o.Quiet {
-		var err error
-		switch o.Output {
-		case "json":
-			err = report.WriteJSON(o.IO.Out, r)
-		case "markdown", "md":
-			err = report.WriteMarkdownLimited(o.IO.Out, r, o.MaxSymptoms)
-		default:
-			err = report.WriteTable(o.IO.Out, r, report.TableOptions{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms})
-		}
-		if err != nil {
+		opts := render.Options{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms}
+		if err := renderer.Render(o.IO.Out, r, opts); err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
 		}
 	}
@@ -179,6 +171,15 @@ func runAnalyze(o *AnalyzeOptions) error {
 		return silentExit(exitFailing)
 	}
 	return nil
+}
+
+// formatList names the output formats for help and errors: "a, b or c".
+func formatList() string {
+	names := render.Names()
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // colorAllowed honours https://no-color.org and dumb terminals.

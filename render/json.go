@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bufio"
@@ -7,9 +7,11 @@ import (
 	"io"
 
 	gojson "github.com/goccy/go-json"
+
+	"github.com/nohealthy/nohealthy/report"
 )
 
-// WriteJSON writes r as the JSON report of CONTRACT.md: two-space indent,
+// renderJSON writes r as the JSON report of CONTRACT.md: two-space indent,
 // one trailing newline, and every list key present as an array ([] rather
 // than null) so consumers can iterate without nil checks. r is not modified.
 //
@@ -18,10 +20,10 @@ import (
 // encoding the whole report in memory, so the report costs little memory
 // at the very end of a run, when the heap is at its largest. The bytes are
 // those a single indented encoding/json Encode would write.
-func WriteJSON(w io.Writer, r *Report) error {
+func renderJSON(w io.Writer, r *report.Report, _ Options) error {
 	c := normalized(r)
 	syms := c.Symptoms
-	c.Symptoms = []Symptom{}
+	c.Symptoms = []report.Symptom{}
 	var head bytes.Buffer
 	if err := newJSONEncoder(&head, "").Encode(c); err != nil {
 		return err
@@ -71,30 +73,30 @@ func newJSONEncoder(w io.Writer, prefix string) *gojson.Encoder {
 
 // normalized returns a deep-enough copy of r whose contract arrays are
 // non-nil. Only slices are replaced; the caller's report is untouched.
-func normalized(r *Report) *Report {
+func normalized(r *report.Report) *report.Report {
 	if r == nil {
-		r = &Report{SchemaVersion: SchemaVersion}
+		r = &report.Report{SchemaVersion: report.SchemaVersion}
 	}
 	c := *r
 	if c.SchemaVersion == 0 {
-		c.SchemaVersion = SchemaVersion
+		c.SchemaVersion = report.SchemaVersion
 	}
 	c.Input.Sources = nonNil(c.Input.Sources)
 	c.Input.Warnings = nonNil(c.Input.Warnings)
 
-	c.Symptoms = make([]Symptom, len(r.Symptoms))
+	c.Symptoms = make([]report.Symptom, len(r.Symptoms))
 	for i, s := range r.Symptoms {
 		s.Samples = nonNil(s.Samples)
 		c.Symptoms[i] = s
 	}
-	c.RootCauses = make([]RootCause, len(r.RootCauses))
+	c.RootCauses = make([]report.RootCause, len(r.RootCauses))
 	for i, rc := range r.RootCauses {
 		rc.Explains = nonNil(rc.Explains)
 		rc.Chain = nonNil(rc.Chain)
 		rc.Evidence = nonNil(rc.Evidence)
 		c.RootCauses[i] = rc
 	}
-	c.Findings = make([]Finding, len(r.Findings))
+	c.Findings = make([]report.Finding, len(r.Findings))
 	for i, f := range r.Findings {
 		f.ExplainedBy = nonNil(f.ExplainedBy)
 		f.Evidence = nonNil(f.Evidence)

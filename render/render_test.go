@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nohealthy/nohealthy/report"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -18,69 +20,69 @@ func strp(s string) *string { return &s }
 
 // sampleReport is a hand-built report of the classic "v1 is not deployed"
 // incident plus a second, symptom-less cause.
-func sampleReport() *Report {
-	return &Report{
-		SchemaVersion: SchemaVersion,
-		Tool:          Tool{Name: "nohealthy", Version: "test"},
-		Input: Input{
+func sampleReport() *report.Report {
+	return &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "nohealthy", Version: "test"},
+		Input: report.Input{
 			Sources:     []string{"incident.tar.zst"},
 			Objects:     1234,
 			LogLines:    56789,
 			CollectedAt: strp("2025-03-01T10:15:00Z"),
 			Warnings:    []string{"logs/shop/broken/app.log: line 12 longer than 1 MiB, cut"},
 		},
-		Symptoms: []Symptom{{
+		Symptoms: []report.Symptom{{
 			ID: "S1", Kind: "UH", Count: 412,
-			Where:    ObjectRef{Kind: "Pod", Namespace: "istio-system", Name: "istio-ingressgateway-7c9d8-abcde"},
+			Where:    report.ObjectRef{Kind: "Pod", Namespace: "istio-system", Name: "istio-ingressgateway-7c9d8-abcde"},
 			Upstream: "outbound|9080|v1|reviews.shop.svc.cluster.local",
 			First:    strp("2025-03-01T10:00:01Z"), Last: strp("2025-03-01T10:14:59Z"),
 			Samples: []string{`[2025-03-01T10:00:01.000Z] "GET /reviews/0 HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.0.0.1" "curl/8" "x" "reviews:9080" "-" outbound|9080|v1|reviews.shop.svc.cluster.local - 10.96.0.10:9080 10.0.0.1:5555 - -`},
 		}, {
 			ID: "S2", Kind: "haproxy-nosrv", Count: 3,
-			Where: ObjectRef{Kind: "Pod", Namespace: "edge", Name: "haproxy-0"},
+			Where: report.ObjectRef{Kind: "Pod", Namespace: "edge", Name: "haproxy-0"},
 			Samples: []string{"edge~ web/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"",
 				"line with ``` backticks"},
 		}},
-		RootCauses: []RootCause{{
+		RootCauses: []report.RootCause{{
 			ID: "R1", Rank: 1, Cause: "subset-no-pods", Severity: "critical",
-			Object: ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"},
+			Object: report.ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"},
 			Detail: "subset v1", Rule: "istio.subset-no-pods",
 			Summary:  "DestinationRule shop/reviews subset v1 selects version=v1, but no ready pod of reviews.shop carries that label.",
 			Explains: []string{"S1"},
 			Chain:    []string{"S1", "F1", "F2"},
-			Evidence: []Evidence{
+			Evidence: []report.Evidence{
 				{Kind: "Object", Ref: "DestinationRule shop/reviews", Text: "subset v1 labels {version: v1}"},
 				{Kind: "Object", Ref: "Pod shop/reviews-v2-5d9f-xyz", Text: "labels {app: reviews, version: v2} (ready)"},
 			},
 			Remediation: "Deploy reviews v1 or remove subset v1 from the routes.\nVerify: kubectl -n shop get pods -l app=reviews,version=v1",
 		}, {
 			ID: "R2", Rank: 2, Cause: "scaled-to-zero", Severity: "warning",
-			Object:   ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "ratings"},
+			Object:   report.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "ratings"},
 			Rule:     "core.scaled-to-zero",
 			Summary:  "Deployment shop/ratings has spec.replicas: 0.",
-			Evidence: []Evidence{{Kind: "Object", Ref: "Deployment shop/ratings", Text: "spec.replicas: 0"}},
+			Evidence: []report.Evidence{{Kind: "Object", Ref: "Deployment shop/ratings", Text: "spec.replicas: 0"}},
 		}},
-		Findings: []Finding{
+		Findings: []report.Finding{
 			{ID: "F1", Rule: "istio.subset-endpoints", Severity: "info",
-				Object:  ObjectRef{Kind: "Service", Namespace: "shop", Name: "reviews"},
+				Object:  report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "reviews"},
 				Summary: "Service shop/reviews has 2 ready endpoints, none labelled version=v1", ExplainedBy: []string{"F2"}},
 			{ID: "F2", Rule: "istio.subset-no-pods", Cause: "subset-no-pods", Severity: "critical",
-				Object: ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}, Detail: "subset v1",
+				Object: report.ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}, Detail: "subset v1",
 				Summary: "DestinationRule shop/reviews subset v1 matches no ready pod"},
 			{ID: "F3", Rule: "core.scaled-to-zero", Cause: "scaled-to-zero", Severity: "warning",
-				Object:  ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "ratings"},
+				Object:  report.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "ratings"},
 				Summary: "Deployment shop/ratings has spec.replicas: 0."},
 			{ID: "F4", Rule: "node.pressure", Severity: "info",
-				Object: ObjectRef{Kind: "Node", Name: "node-1"}, Summary: "Node node-1 reports MemoryPressure | high"},
+				Object: report.ObjectRef{Kind: "Node", Name: "node-1"}, Summary: "Node node-1 reports MemoryPressure | high"},
 		},
 	}
 }
 
-func healthyReport() *Report {
-	return &Report{
-		SchemaVersion: SchemaVersion,
-		Tool:          Tool{Name: "nohealthy", Version: "test"},
-		Input:         Input{Sources: []string{"dump/"}, Objects: 87, LogLines: 1500},
+func healthyReport() *report.Report {
+	return &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "nohealthy", Version: "test"},
+		Input:         report.Input{Sources: []string{"dump/"}, Objects: 87, LogLines: 1500},
 	}
 }
 
@@ -95,46 +97,87 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
+		t.Fatalf("%v (run go test ./render -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (go test ./report -update to accept)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+		t.Errorf("%s differs from golden file (go test ./render -update to accept)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }
 
+// TestGolden renders the sample reports through the registry, as
+// `analyze -o NAME` does.
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		r    *Report
+		r    *report.Report
 	}{{"incident", sampleReport()}, {"healthy", healthyReport()}} {
 		t.Run(tc.name, func(t *testing.T) {
-			var j, tab, col, md bytes.Buffer
-			if err := WriteJSON(&j, tc.r); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteTable(&tab, tc.r, TableOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteTable(&col, tc.r, TableOptions{Color: true}); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteMarkdown(&md, tc.r); err != nil {
-				t.Fatal(err)
-			}
-			golden(t, tc.name+".json", j.Bytes())
-			golden(t, tc.name+".table", tab.Bytes())
-			golden(t, tc.name+".color", col.Bytes())
-			golden(t, tc.name+".md", md.Bytes())
-			if bytes.Contains(tab.Bytes(), []byte("\x1b[")) {
-				t.Error("table without Color contains ANSI escapes")
+			for _, out := range []struct {
+				format, golden string
+				opts           Options
+			}{
+				{"json", "json", Options{}},
+				{"table", "table", Options{}},
+				{"table", "color", Options{Color: true}},
+				{"markdown", "md", Options{}},
+			} {
+				rd, ok := Lookup(out.format)
+				if !ok {
+					t.Fatalf("format %s not registered", out.format)
+				}
+				var b bytes.Buffer
+				if err := rd.Render(&b, tc.r, out.opts); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, tc.name+"."+out.golden, b.Bytes())
+				if !out.opts.Color && bytes.Contains(b.Bytes(), []byte("\x1b[")) {
+					t.Errorf("%s without Color contains ANSI escapes", out.format)
+				}
 			}
 		})
 	}
 }
 
+func TestRegistry(t *testing.T) {
+	if got := strings.Join(Names(), ","); got != "json,markdown,table" {
+		t.Errorf("Names() = %s", got)
+	}
+	md, ok := Lookup("md")
+	if !ok {
+		t.Fatal("alias md not found")
+	}
+	var a, b bytes.Buffer
+	markdown, _ := Lookup("markdown")
+	if err := md.Render(&a, sampleReport(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := markdown.Render(&b, sampleReport(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() || !strings.HasPrefix(a.String(), "# 503") {
+		t.Error("md is not the markdown format")
+	}
+	for _, bad := range []string{"", "yaml", "MD", "Table"} {
+		if _, ok := Lookup(bad); ok {
+			t.Errorf("Lookup(%q) found a format", bad)
+		}
+	}
+}
+
+// TestNilReport: every format renders a nil report as an empty one.
+func TestNilReport(t *testing.T) {
+	for _, name := range Names() {
+		rd, _ := Lookup(name)
+		var b bytes.Buffer
+		if err := rd.Render(&b, nil, Options{}); err != nil || b.Len() == 0 {
+			t.Errorf("%s: %v, %d bytes", name, err, b.Len())
+		}
+	}
+}
+
 func TestTableAnswerFirst(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteTable(&b, sampleReport(), TableOptions{}); err != nil {
+	if err := renderTable(&b, sampleReport(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.SplitN(b.String(), "\n", 3)
@@ -146,7 +189,7 @@ func TestTableAnswerFirst(t *testing.T) {
 	}
 
 	b.Reset()
-	if err := WriteTable(&b, healthyReport(), TableOptions{}); err != nil {
+	if err := renderTable(&b, healthyReport(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if first := strings.SplitN(b.String(), "\n", 2)[0]; first != "No root cause found: 87 objects, 1500 log lines read; no symptom of a 503." {
@@ -157,14 +200,14 @@ func TestTableAnswerFirst(t *testing.T) {
 // TestJSONArraysNeverNull guards the contract: list keys are [] not null,
 // even for a zero report and for entries built without slices.
 func TestJSONArraysNeverNull(t *testing.T) {
-	r := &Report{
-		Symptoms:   []Symptom{{ID: "S1", Kind: "UH"}},
-		RootCauses: []RootCause{{ID: "R1", Rank: 1, Cause: "no-workload"}},
-		Findings:   []Finding{{ID: "F1"}},
+	r := &report.Report{
+		Symptoms:   []report.Symptom{{ID: "S1", Kind: "UH"}},
+		RootCauses: []report.RootCause{{ID: "R1", Rank: 1, Cause: "no-workload"}},
+		Findings:   []report.Finding{{ID: "F1"}},
 	}
-	for _, in := range []*Report{nil, {}, r} {
+	for _, in := range []*report.Report{nil, {}, r} {
 		var b bytes.Buffer
-		if err := WriteJSON(&b, in); err != nil {
+		if err := renderJSON(&b, in, Options{}); err != nil {
 			t.Fatal(err)
 		}
 		if bytes.Contains(b.Bytes(), []byte("null")) && !bytes.Contains(b.Bytes(), []byte(`"collectedAt": null`)) {
@@ -188,17 +231,17 @@ func TestJSONArraysNeverNull(t *testing.T) {
 	}
 	// The caller's report must not be modified.
 	if r.RootCauses[0].Chain != nil || r.Symptoms[0].Samples != nil {
-		t.Error("WriteJSON modified its input")
+		t.Error("renderJSON modified its input")
 	}
 }
 
 func TestJSONRoundTrip(t *testing.T) {
 	var b bytes.Buffer
 	in := sampleReport()
-	if err := WriteJSON(&b, in); err != nil {
+	if err := renderJSON(&b, in, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	var out Report
+	var out report.Report
 	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
 		t.Fatal(err)
 	}
@@ -220,21 +263,21 @@ func TestMarkdownFenceSurvivesBackticks(t *testing.T) {
 	}
 }
 
-func BenchmarkWriteJSON(b *testing.B) {
+func BenchmarkRenderJSON(b *testing.B) {
 	r := sampleReport()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteJSON(io.Discard, r); err != nil {
+		if err := renderJSON(io.Discard, r, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkWriteTable(b *testing.B) {
+func BenchmarkRenderTable(b *testing.B) {
 	r := sampleReport()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteTable(io.Discard, r, TableOptions{}); err != nil {
+		if err := renderTable(io.Discard, r, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -243,32 +286,32 @@ func BenchmarkWriteTable(b *testing.B) {
 // bigReport is the shape of a large outage: n symptoms (every sidecar that
 // logged a 503), each with three sample lines, a handful of root causes
 // and a few hundred findings.
-func bigReport(n int) *Report {
+func bigReport(n int) *report.Report {
 	r := sampleReport()
-	r.Symptoms = make([]Symptom, n)
+	r.Symptoms = make([]report.Symptom, n)
 	line := `[2025-03-01T10:00:01.000Z] "GET /api/v1/items?id=42&x=<y> HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.0.0.1" "curl/8" "0f4e" "reviews:9080" "-" outbound|9080|v1|reviews.shop.svc.cluster.local - 10.96.0.10:9080 10.0.0.1:5555 - -`
 	for i := range r.Symptoms {
-		r.Symptoms[i] = Symptom{ID: "S" + strconv.Itoa(i+1), Kind: "UH", Count: int64(n - i),
-			Where:    ObjectRef{Kind: "Pod", Namespace: "ns-" + strconv.Itoa(i%40), Name: "app-" + strconv.Itoa(i) + "-5d9c7b8f4-abcde"},
+		r.Symptoms[i] = report.Symptom{ID: "S" + strconv.Itoa(i+1), Kind: "UH", Count: int64(n - i),
+			Where:    report.ObjectRef{Kind: "Pod", Namespace: "ns-" + strconv.Itoa(i%40), Name: "app-" + strconv.Itoa(i) + "-5d9c7b8f4-abcde"},
 			Upstream: "outbound|9080|v1|reviews-" + strconv.Itoa(i) + ".shop.svc.cluster.local",
 			First:    strp("2025-03-01T10:00:01Z"), Last: strp("2025-03-01T10:14:59Z"),
 			Samples: []string{line, line, line}}
 	}
 	for i := 0; i < 300; i++ {
-		r.Findings = append(r.Findings, Finding{ID: "F" + strconv.Itoa(i+5), Rule: "core.service-no-ready-backends", Severity: "info",
-			Object: ObjectRef{Kind: "Service", Namespace: "shop", Name: "svc-" + strconv.Itoa(i)}, Summary: "no ready endpoints",
-			ExplainedBy: []string{"F1"}, Evidence: []Evidence{{Kind: "Object", Ref: "Service shop/x", Text: "0 ready"}}})
+		r.Findings = append(r.Findings, report.Finding{ID: "F" + strconv.Itoa(i+5), Rule: "core.service-no-ready-backends", Severity: "info",
+			Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "svc-" + strconv.Itoa(i)}, Summary: "no ready endpoints",
+			ExplainedBy: []string{"F1"}, Evidence: []report.Evidence{{Kind: "Object", Ref: "Service shop/x", Text: "0 ready"}}})
 	}
 	return r
 }
 
-// BenchmarkWriteJSONLarge: 26,000 symptoms, the size of the medium-x10
+// BenchmarkRenderJSONLarge: 26,000 symptoms, the size of the medium-x10
 // bundle of `make bench`.
-func BenchmarkWriteJSONLarge(b *testing.B) {
+func BenchmarkRenderJSONLarge(b *testing.B) {
 	r := bigReport(26000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteJSON(io.Discard, r); err != nil {
+		if err := renderJSON(io.Discard, r, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
