@@ -2,12 +2,10 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -197,79 +195,10 @@ func TestTableAnswerFirst(t *testing.T) {
 	}
 }
 
-// TestJSONArraysNeverNull guards the contract: list keys are [] not null,
-// even for a zero report and for entries built without slices.
-func TestJSONArraysNeverNull(t *testing.T) {
-	r := &report.Report{
-		Symptoms:   []report.Symptom{{ID: "S1", Kind: "UH"}},
-		RootCauses: []report.RootCause{{ID: "R1", Rank: 1, Cause: "no-workload"}},
-		Findings:   []report.Finding{{ID: "F1"}},
-	}
-	for _, in := range []*report.Report{nil, {}, r} {
-		var b bytes.Buffer
-		if err := renderJSON(&b, in, Options{}); err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Contains(b.Bytes(), []byte("null")) && !bytes.Contains(b.Bytes(), []byte(`"collectedAt": null`)) {
-			t.Errorf("null array in:\n%s", b.String())
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b.Bytes(), &m); err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range []string{"symptoms", "rootCauses", "findings"} {
-			if _, ok := m[k].([]any); !ok {
-				t.Errorf("%s is %T, want array", k, m[k])
-			}
-		}
-		in := m["input"].(map[string]any)
-		for _, k := range []string{"sources", "warnings"} {
-			if _, ok := in[k].([]any); !ok {
-				t.Errorf("input.%s is %T, want array", k, in[k])
-			}
-		}
-	}
-	// The caller's report must not be modified.
-	if r.RootCauses[0].Chain != nil || r.Symptoms[0].Samples != nil {
-		t.Error("renderJSON modified its input")
-	}
-}
-
-func TestJSONRoundTrip(t *testing.T) {
-	var b bytes.Buffer
-	in := sampleReport()
-	if err := renderJSON(&b, in, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	var out report.Report
-	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
-		t.Fatal(err)
-	}
-	if out.RootCauses[0].Detail != "subset v1" || out.Symptoms[0].Count != 412 || out.Input.LogLines != 56789 {
-		t.Errorf("round trip lost data: %+v", out)
-	}
-	if !strings.Contains(b.String(), "<NOSRV>") {
-		t.Error("HTML escaping should be off: samples must stay readable")
-	}
-	if !strings.HasPrefix(b.String(), "{\n  \"schemaVersion\": 1,\n") {
-		t.Errorf("want 2-space indent, got %q", b.String()[:40])
-	}
-}
-
 func TestMarkdownFenceSurvivesBackticks(t *testing.T) {
 	got := fence([]string{"a ``` b"})
 	if !strings.HasPrefix(got, "````text\n") || !strings.HasSuffix(got, "\n````") {
 		t.Errorf("fence = %q", got)
-	}
-}
-
-func BenchmarkRenderJSON(b *testing.B) {
-	r := sampleReport()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := renderJSON(io.Discard, r, Options{}); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 
@@ -278,40 +207,6 @@ func BenchmarkRenderTable(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := renderTable(io.Discard, r, Options{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// bigReport is the shape of a large outage: n symptoms (every sidecar that
-// logged a 503), each with three sample lines, a handful of root causes
-// and a few hundred findings.
-func bigReport(n int) *report.Report {
-	r := sampleReport()
-	r.Symptoms = make([]report.Symptom, n)
-	line := `[2025-03-01T10:00:01.000Z] "GET /api/v1/items?id=42&x=<y> HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.0.0.1" "curl/8" "0f4e" "reviews:9080" "-" outbound|9080|v1|reviews.shop.svc.cluster.local - 10.96.0.10:9080 10.0.0.1:5555 - -`
-	for i := range r.Symptoms {
-		r.Symptoms[i] = report.Symptom{ID: "S" + strconv.Itoa(i+1), Kind: "UH", Count: int64(n - i),
-			Where:    report.ObjectRef{Kind: "Pod", Namespace: "ns-" + strconv.Itoa(i%40), Name: "app-" + strconv.Itoa(i) + "-5d9c7b8f4-abcde"},
-			Upstream: "outbound|9080|v1|reviews-" + strconv.Itoa(i) + ".shop.svc.cluster.local",
-			First:    strp("2025-03-01T10:00:01Z"), Last: strp("2025-03-01T10:14:59Z"),
-			Samples: []string{line, line, line}}
-	}
-	for i := 0; i < 300; i++ {
-		r.Findings = append(r.Findings, report.Finding{ID: "F" + strconv.Itoa(i+5), Rule: "core.service-no-ready-backends", Severity: "info",
-			Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "svc-" + strconv.Itoa(i)}, Summary: "no ready endpoints",
-			ExplainedBy: []string{"F1"}, Evidence: []report.Evidence{{Kind: "Object", Ref: "Service shop/x", Text: "0 ready"}}})
-	}
-	return r
-}
-
-// BenchmarkRenderJSONLarge: 26,000 symptoms, the size of the medium-x10
-// bundle of `make bench`.
-func BenchmarkRenderJSONLarge(b *testing.B) {
-	r := bigReport(26000)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := renderJSON(io.Discard, r, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
