@@ -8,18 +8,13 @@ import (
 	"github.com/nohealthy/nohealthy/report"
 )
 
-// refString renders a reference the way kubectl users read it:
-// "Kind ns/name", or "Kind name" for cluster-scoped objects. (A function,
-// not a String method, so report.go keeps ownership of the type's methods.)
-func refString(o report.ObjectRef) string {
-	switch {
-	case o.Kind == "" && o.Name == "":
+// refString renders a reference the way kubectl users read it ("Kind
+// ns/name", "Kind name" for cluster-scoped objects), "-" for none.
+func refString(o report.Ref) string {
+	if o.Kind == "" && o.Name == "" {
 		return "-"
-	case o.Namespace == "":
-		return strings.TrimSpace(o.Kind + " " + o.Name)
-	default:
-		return strings.TrimSpace(o.Kind + " " + o.Namespace + "/" + o.Name)
 	}
+	return strings.TrimSpace(o.String())
 }
 
 // index resolves the IDs used in chains (S1, F3, R1) to their entries.

@@ -198,14 +198,14 @@ func bigReport(n int) *report.Report {
 	line := `[2025-03-01T10:00:01.000Z] "GET /api/v1/items?id=42&x=<y> HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.0.0.1" "curl/8" "0f4e" "reviews:9080" "-" outbound|9080|v1|reviews.shop.svc.cluster.local - 10.96.0.10:9080 10.0.0.1:5555 - -`
 	for i := range r.Symptoms {
 		r.Symptoms[i] = report.Symptom{ID: "S" + strconv.Itoa(i+1), Kind: "UH", Count: int64(n - i),
-			Where:    report.ObjectRef{Kind: "Pod", Namespace: "ns-" + strconv.Itoa(i%40), Name: "app-" + strconv.Itoa(i) + "-5d9c7b8f4-abcde"},
+			Where:    report.Ref{Kind: "Pod", Namespace: "ns-" + strconv.Itoa(i%40), Name: "app-" + strconv.Itoa(i) + "-5d9c7b8f4-abcde"},
 			Upstream: "outbound|9080|v1|reviews-" + strconv.Itoa(i) + ".shop.svc.cluster.local",
 			First:    strp("2025-03-01T10:00:01Z"), Last: strp("2025-03-01T10:14:59Z"),
 			Samples: []string{line, line, line}}
 	}
 	for i := 0; i < 300; i++ {
 		r.Findings = append(r.Findings, report.Finding{ID: "F" + strconv.Itoa(i+5), Rule: "core.service-no-ready-backends", Severity: "info",
-			Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "svc-" + strconv.Itoa(i)}, Summary: "no ready endpoints",
+			Object: report.Ref{Kind: "Service", Namespace: "shop", Name: "svc-" + strconv.Itoa(i)}, Summary: "no ready endpoints",
 			ExplainedBy: []string{"F1"}, Evidence: []report.Evidence{{Kind: "Object", Ref: "Service shop/x", Text: "0 ready"}}})
 	}
 	return r

@@ -16,12 +16,12 @@ func TestHumanOutputListsTopSymptoms(t *testing.T) {
 	r := &report.Report{SchemaVersion: report.SchemaVersion}
 	for i := 1; i <= 30; i++ {
 		r.Symptoms = append(r.Symptoms, report.Symptom{ID: fmt.Sprintf("S%d", i), Kind: "UH", Count: int64(100 - i),
-			Where: report.ObjectRef{Kind: "Pod", Namespace: "istio-system", Name: fmt.Sprintf("gw-%d", i)}, Samples: []string{fmt.Sprintf("line of S%d", i)}})
+			Where: report.Ref{Kind: "Pod", Namespace: "istio-system", Name: fmt.Sprintf("gw-%d", i)}, Samples: []string{fmt.Sprintf("line of S%d", i)}})
 	}
 	r.RootCauses = []report.RootCause{{ID: "R1", Rank: 1, Cause: "subset-no-pods", Severity: "critical",
-		Object: report.ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}, Chain: []string{"S28", "F1"}, Explains: []string{"S28"}}}
+		Object: report.Ref{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}, Chain: []string{"S28", "F1"}, Explains: []string{"S28"}}}
 	r.Findings = []report.Finding{{ID: "F1", Rule: "subset-no-pods", Cause: "subset-no-pods", Severity: "critical",
-		Object: report.ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}}}
+		Object: report.Ref{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}}}
 
 	var tb, md, js bytes.Buffer
 	if err := renderTable(&tb, r, Options{MaxSymptoms: 5}); err != nil {

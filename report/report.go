@@ -33,30 +33,43 @@ type Input struct {
 	Warnings    []string `json:"warnings"`
 }
 
-// ObjectRef names a Kubernetes (or proxy) object.
-type ObjectRef struct {
-	Kind      string `json:"kind"`
-	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
+// The cel tags name the fields for rule expressions: facts carry these
+// same types (analyzers.Ref and analyzers.Evidence are aliases of them), so
+// what a rule names or cites reaches the report without a conversion.
+
+// Ref names a Kubernetes (or proxy) object.
+type Ref struct {
+	Kind      string `json:"kind" cel:"kind"`
+	Namespace string `json:"namespace" cel:"namespace"`
+	Name      string `json:"name" cel:"name"`
+}
+
+// String renders the reference as "Kind ns/name", or "Kind name" for a
+// cluster-scoped object.
+func (r Ref) String() string {
+	if r.Namespace == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
 }
 
 // Symptom is what a proxy or client saw.
 type Symptom struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"`
-	Count    int64     `json:"count"`
-	Where    ObjectRef `json:"where"`
-	Upstream string    `json:"upstream"`
-	First    *string   `json:"first"`
-	Last     *string   `json:"last"`
-	Samples  []string  `json:"samples"`
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Count    int64    `json:"count"`
+	Where    Ref      `json:"where"`
+	Upstream string   `json:"upstream"`
+	First    *string  `json:"first"`
+	Last     *string  `json:"last"`
+	Samples  []string `json:"samples"`
 }
 
 // Evidence is one fact shown to support a finding.
 type Evidence struct {
-	Kind string `json:"kind"` // Event | Object | LogLine | Condition | ContainerStatus | ProxyAdmin | Coverage
-	Ref  string `json:"ref"`
-	Text string `json:"text"`
+	Kind string `json:"kind" cel:"kind"` // Event | Object | LogLine | Condition | ContainerStatus | ProxyAdmin | Coverage
+	Ref  string `json:"ref" cel:"ref"`
+	Text string `json:"text" cel:"text"`
 }
 
 // RootCause is a finding whose rule carries a cause ID, ranked.
@@ -65,7 +78,7 @@ type RootCause struct {
 	Rank        int        `json:"rank"`
 	Cause       string     `json:"cause"`
 	Severity    string     `json:"severity"`
-	Object      ObjectRef  `json:"object"`
+	Object      Ref        `json:"object"`
 	Detail      string     `json:"detail"`
 	Rule        string     `json:"rule"`
 	Summary     string     `json:"summary"`
@@ -81,7 +94,7 @@ type Finding struct {
 	Rule        string     `json:"rule"`
 	Cause       string     `json:"cause"`
 	Severity    string     `json:"severity"`
-	Object      ObjectRef  `json:"object"`
+	Object      Ref        `json:"object"`
 	Detail      string     `json:"detail,omitempty"`
 	Summary     string     `json:"summary"`
 	ExplainedBy []string   `json:"explainedBy"`

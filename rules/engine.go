@@ -281,7 +281,7 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 		h := r.n.h
 		rc := report.RootCause{
 			ID: "R" + strconv.Itoa(i+1), Rank: i + 1, Cause: h.c.rule.Cause, Severity: h.c.rule.Severity,
-			Object: toObjectRef(h.object), Detail: h.detail, Rule: h.c.rule.ID, Summary: h.summary,
+			Object: h.object, Detail: h.detail, Rule: h.c.rule.ID, Summary: h.summary,
 			Explains: ids(r.syms), Chain: ids(r.chain), Evidence: nonNilEvidence(h.evidence), Remediation: h.remediation,
 		}
 		if len(rc.Chain) == 0 {
@@ -361,15 +361,11 @@ func ids(ns []*node) []string {
 	return out
 }
 
-func toObjectRef(r analyzers.Ref) report.ObjectRef {
-	return report.ObjectRef{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
-}
-
 func toFinding(n *node) report.Finding {
 	h := n.h
 	f := report.Finding{
 		ID: n.id, Rule: h.c.rule.ID, Cause: h.c.rule.Cause, Severity: h.c.rule.Severity,
-		Object: toObjectRef(h.object), Detail: h.detail, Summary: h.summary,
+		Object: h.object, Detail: h.detail, Summary: h.summary,
 		ExplainedBy: ids(n.explained), Evidence: nonNilEvidence(h.evidence), Explains: ids(n.explains),
 		Remediation: h.remediation,
 	}
@@ -406,9 +402,9 @@ func appendEvidence(a, b []report.Evidence) []report.Evidence {
 func toReportSymptom(sf *analyzers.SymptomFact) report.Symptom {
 	s := report.Symptom{ID: sf.ID, Kind: sf.Kind, Count: sf.Count, Upstream: sf.Upstream, Samples: sf.Samples}
 	if sf.Reporter.Name != "" {
-		s.Where = toObjectRef(sf.Reporter)
+		s.Where = sf.Reporter
 	} else {
-		s.Where = report.ObjectRef{Kind: "Log", Name: "unknown origin"}
+		s.Where = report.Ref{Kind: "Log", Name: "unknown origin"}
 	}
 	if sf.First != "" {
 		first, last := sf.First, sf.Last

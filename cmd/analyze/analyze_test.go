@@ -39,9 +39,9 @@ func fakeHooks(severity string) hooks {
 			r := &report.Report{}
 			if severity != "" {
 				r.RootCauses = []report.RootCause{{ID: "R1", Rank: 1, Cause: "no-workload", Severity: severity,
-					Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "ratings"}, Summary: "nothing carries app=ratings"}}
+					Object: report.Ref{Kind: "Service", Namespace: "shop", Name: "ratings"}, Summary: "nothing carries app=ratings"}}
 				r.Findings = []report.Finding{{ID: "F1", Cause: "no-workload", Severity: severity,
-					Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "ratings"}}}
+					Object: report.Ref{Kind: "Service", Namespace: "shop", Name: "ratings"}}}
 			}
 			return r
 		},
