@@ -436,7 +436,7 @@ type pendingSamples struct {
 // them compressed (BuildInput.Samples); otherwise it does nothing. The
 // loader calls it once the store is garbage: on a big incident the lines
 // are tens of MB that need not be live while the facts are derived. The
-// rules call it too, so facts are never evaluated without their lines.
+// rule engine only reads facts, so whoever builds them for it fills them.
 func (f *Facts) FillSamples() {
 	p := f.pending
 	if p == nil {

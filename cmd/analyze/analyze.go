@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -116,13 +115,11 @@ func runAnalyze(o *AnalyzeOptions) error {
 		load = analyzers.Load
 	}
 
-	// Warnings always go into the report; in table mode a person is
-	// watching stderr, so show them there as they happen too.
-	var warnings []string
+	// Warnings reach the report through the snapshot; in table mode a
+	// person is watching stderr, so show them there as they happen too.
 	showWarn := o.Output == "table" && !o.Quiet
 	progress := o.IO.ErrTTY && !o.Quiet
 	warn := func(msg string) {
-		warnings = append(warnings, msg)
 		if showWarn {
 			if progress {
 				fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
@@ -159,7 +156,9 @@ func runAnalyze(o *AnalyzeOptions) error {
 	if r == nil {
 		r = &report.Report{}
 	}
-	fillReport(r, snap, warnings, o.Version)
+	// The engine writes the whole report but the tool version, which
+	// only the binary knows.
+	r.Tool.Version = o.Version
 
 	if !o.Quiet {
 		opts := render.Options{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms}
@@ -200,50 +199,6 @@ func nameInput(err error, inputs []string) error {
 		return fmt.Errorf("%s: %w", inputs[0], err)
 	}
 	return err
-}
-
-// fillReport completes what only the command knows (tool version) and
-// what the engine may leave empty (the input summary), keeping whatever
-// the engine already set.
-func fillReport(r *report.Report, s *analyzers.Snapshot, warnings []string, version string) {
-	if r.SchemaVersion == 0 {
-		r.SchemaVersion = report.SchemaVersion
-	}
-	if r.Tool.Name == "" {
-		r.Tool.Name = "nohealthy"
-	}
-	r.Tool.Version = version
-	if s == nil {
-		return
-	}
-	if len(r.Input.Sources) == 0 {
-		r.Input.Sources = s.Sources
-	}
-	if r.Input.Objects == 0 {
-		r.Input.Objects = s.ObjectCount
-	}
-	if r.Input.LogLines == 0 {
-		r.Input.LogLines = s.LogLines
-	}
-	if r.Input.CollectedAt == nil && s.CollectedAt != nil {
-		t := s.CollectedAt.UTC().Format(time.RFC3339)
-		r.Input.CollectedAt = &t
-	}
-	r.Input.Warnings = dedupe(r.Input.Warnings, s.Warnings, warnings)
-}
-
-func dedupe(lists ...[]string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, l := range lists {
-		for _, s := range l {
-			if !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
 
 // reaches tells whether any finding or root cause is at least level
