@@ -4,11 +4,20 @@
 // of the project, so every other package can depend on it.
 package report
 
+import "slices"
+
 // SchemaVersion of the JSON report.
 const SchemaVersion = 1
 
+// ToolName is the producer named in every report.
+const ToolName = "nohealthy"
+
 // Report is the whole result of one analyze run. Field names and JSON keys
-// are the contract; change them only with a new SchemaVersion.
+// are the contract; change them only with a new SchemaVersion. Adding a
+// field is allowed without one (the contract names input.scope,
+// input.skipped and a root cause's changes): the JSON renderer writes it as
+// tagged, and a list field must encode as [] when empty, never null, which
+// a test in package render enforces for every slice of these types.
 type Report struct {
 	SchemaVersion int         `json:"schemaVersion"`
 	Tool          Tool        `json:"tool"`
@@ -33,11 +42,9 @@ type Input struct {
 	Warnings    []string `json:"warnings"`
 }
 
-// The cel tags name the fields for rule expressions: facts carry these
-// same types (analyzers.Ref and analyzers.Evidence are aliases of them), so
-// what a rule names or cites reaches the report without a conversion.
-
-// Ref names a Kubernetes (or proxy) object.
+// Ref names a Kubernetes (or proxy) object. Facts carry this same type
+// (analyzers.Ref is an alias) and rules read it through the cel tags, so
+// the object a rule names reaches the report without a conversion.
 type Ref struct {
 	Kind      string `json:"kind" cel:"kind"`
 	Namespace string `json:"namespace" cel:"namespace"`
@@ -65,7 +72,8 @@ type Symptom struct {
 	Samples  []string `json:"samples"`
 }
 
-// Evidence is one fact shown to support a finding.
+// Evidence is one fact shown to support a finding; like Ref, the type
+// facts carry (analyzers.Evidence) and rules build.
 type Evidence struct {
 	Kind string `json:"kind" cel:"kind"` // Event | Object | LogLine | Condition | ContainerStatus | ProxyAdmin | Coverage
 	Ref  string `json:"ref" cel:"ref"`
@@ -110,10 +118,5 @@ var Severities = []string{"info", "warning", "critical"}
 
 // SeverityLevel orders severities: info 0, warning 1, critical 2, unknown -1.
 func SeverityLevel(s string) int {
-	for i, v := range Severities {
-		if v == s {
-			return i
-		}
-	}
-	return -1
+	return slices.Index(Severities, s)
 }

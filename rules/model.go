@@ -29,7 +29,7 @@ func buildReport(s *analyzers.Snapshot, syms, hits []*node, roots []*rootCause, 
 
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "nohealthy"},
+		Tool:          report.Tool{Name: report.ToolName},
 		Input:         reportInput(s, ruleWarnings),
 		Symptoms:      make([]report.Symptom, len(syms)),
 		RootCauses:    make([]report.RootCause, len(roots)),
