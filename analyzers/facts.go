@@ -1,6 +1,9 @@
 package analyzers
 
-import "github.com/nohealthy/nohealthy/analyzers/logscan"
+import (
+	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/report"
+)
 
 // The fact types below are what rules see. Each rule iterates one domain
 // (a slice of Facts) and reads fields by their `cel` names. They are
@@ -20,29 +23,12 @@ import "github.com/nohealthy/nohealthy/analyzers/logscan"
 //	global:mesh                every Envoy symptom (the control plane feeds them all)
 //	global:dns                 every name-resolution symptom
 
-// Ref names an object.
-type Ref struct {
-	Kind      string `cel:"kind" json:"kind"`
-	Namespace string `cel:"namespace" json:"namespace,omitempty"`
-	Name      string `cel:"name" json:"name"`
-}
+// Ref names an object. It is the report's type, so the object a rule names
+// is the one the report shows.
+type Ref = report.Ref
 
-// IsZero reports an empty ref.
-func (r Ref) IsZero() bool { return r.Name == "" }
-
-func (r Ref) String() string {
-	if r.Namespace == "" {
-		return r.Kind + " " + r.Name
-	}
-	return r.Kind + " " + r.Namespace + "/" + r.Name
-}
-
-// Evidence is one piece of evidence a rule can cite.
-type Evidence struct {
-	Kind string `cel:"kind" json:"kind"` // Event | Object | LogLine | Condition | ContainerStatus | ProxyAdmin | Coverage
-	Ref  string `cel:"ref" json:"ref"`
-	Text string `cel:"text" json:"text"`
-}
+// Evidence is one piece of evidence a rule can cite; the report's type.
+type Evidence = report.Evidence
 
 // ServicePort is one port of a Service.
 type ServicePort struct {
@@ -450,7 +436,7 @@ type pendingSamples struct {
 // them compressed (BuildInput.Samples); otherwise it does nothing. The
 // loader calls it once the store is garbage: on a big incident the lines
 // are tens of MB that need not be live while the facts are derived. The
-// rules call it too, so facts are never evaluated without their lines.
+// rule engine only reads facts, so whoever builds them for it fills them.
 func (f *Facts) FillSamples() {
 	p := f.pending
 	if p == nil {

@@ -1,13 +1,23 @@
-// Package report holds the analysis result in the shape of the JSON
-// contract (../shared/CONTRACT.md, schemaVersion 1) and renders it as a
-// table for a terminal, as JSON, and as Markdown for a ticket.
+// Package report is the analysis result in the shape of the JSON contract
+// (CONTRACT.md, schemaVersion 1): the types the rule engine fills and the
+// renderers of package render write. It renders nothing and imports nothing
+// of the project, so every other package can depend on it.
 package report
+
+import "slices"
 
 // SchemaVersion of the JSON report.
 const SchemaVersion = 1
 
+// ToolName is the producer named in every report.
+const ToolName = "nohealthy"
+
 // Report is the whole result of one analyze run. Field names and JSON keys
-// are the contract; change them only with a new SchemaVersion.
+// are the contract; change them only with a new SchemaVersion. Adding a
+// field is allowed without one (the contract names input.scope,
+// input.skipped and a root cause's changes): the JSON renderer writes it as
+// tagged, and a list field must encode as [] when empty, never null, which
+// a test in package render enforces for every slice of these types.
 type Report struct {
 	SchemaVersion int         `json:"schemaVersion"`
 	Tool          Tool        `json:"tool"`
@@ -32,30 +42,42 @@ type Input struct {
 	Warnings    []string `json:"warnings"`
 }
 
-// ObjectRef names a Kubernetes (or proxy) object.
-type ObjectRef struct {
-	Kind      string `json:"kind"`
-	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
+// Ref names a Kubernetes (or proxy) object. Facts carry this same type
+// (analyzers.Ref is an alias) and rules read it through the cel tags, so
+// the object a rule names reaches the report without a conversion.
+type Ref struct {
+	Kind      string `json:"kind" cel:"kind"`
+	Namespace string `json:"namespace" cel:"namespace"`
+	Name      string `json:"name" cel:"name"`
+}
+
+// String renders the reference as "Kind ns/name", or "Kind name" for a
+// cluster-scoped object.
+func (r Ref) String() string {
+	if r.Namespace == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
 }
 
 // Symptom is what a proxy or client saw.
 type Symptom struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"`
-	Count    int64     `json:"count"`
-	Where    ObjectRef `json:"where"`
-	Upstream string    `json:"upstream"`
-	First    *string   `json:"first"`
-	Last     *string   `json:"last"`
-	Samples  []string  `json:"samples"`
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Count    int64    `json:"count"`
+	Where    Ref      `json:"where"`
+	Upstream string   `json:"upstream"`
+	First    *string  `json:"first"`
+	Last     *string  `json:"last"`
+	Samples  []string `json:"samples"`
 }
 
-// Evidence is one fact shown to support a finding.
+// Evidence is one fact shown to support a finding; like Ref, the type
+// facts carry (analyzers.Evidence) and rules build.
 type Evidence struct {
-	Kind string `json:"kind"` // Event | Object | LogLine | Condition | ContainerStatus | ProxyAdmin | Coverage
-	Ref  string `json:"ref"`
-	Text string `json:"text"`
+	Kind string `json:"kind" cel:"kind"` // Event | Object | LogLine | Condition | ContainerStatus | ProxyAdmin | Coverage
+	Ref  string `json:"ref" cel:"ref"`
+	Text string `json:"text" cel:"text"`
 }
 
 // RootCause is a finding whose rule carries a cause ID, ranked.
@@ -64,7 +86,7 @@ type RootCause struct {
 	Rank        int        `json:"rank"`
 	Cause       string     `json:"cause"`
 	Severity    string     `json:"severity"`
-	Object      ObjectRef  `json:"object"`
+	Object      Ref        `json:"object"`
 	Detail      string     `json:"detail"`
 	Rule        string     `json:"rule"`
 	Summary     string     `json:"summary"`
@@ -80,7 +102,7 @@ type Finding struct {
 	Rule        string     `json:"rule"`
 	Cause       string     `json:"cause"`
 	Severity    string     `json:"severity"`
-	Object      ObjectRef  `json:"object"`
+	Object      Ref        `json:"object"`
 	Detail      string     `json:"detail,omitempty"`
 	Summary     string     `json:"summary"`
 	ExplainedBy []string   `json:"explainedBy"`
@@ -96,10 +118,5 @@ var Severities = []string{"info", "warning", "critical"}
 
 // SeverityLevel orders severities: info 0, warning 1, critical 2, unknown -1.
 func SeverityLevel(s string) int {
-	for i, v := range Severities {
-		if v == s {
-			return i
-		}
-	}
-	return -1
+	return slices.Index(Severities, s)
 }

@@ -12,7 +12,7 @@ import (
 // benchStore builds a cluster of n Services, each backed by a Deployment
 // of 3 pods (every 100th Service broken: pods not ready), through the same
 // decoding path as a bundle.
-func benchStore(b *testing.B, n int) *analyzers.Store {
+func benchStore(b testing.TB, n int) *analyzers.Store {
 	s := analyzers.NewStore()
 	add := func(apiVersion, kind, ns, name, raw string) {
 		if _, err := s.Add(bundle.Object{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name, Raw: []byte(raw)}); err != nil {

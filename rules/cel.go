@@ -2,12 +2,14 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"reflect"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/containers"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
@@ -20,15 +22,50 @@ import (
 // precomputed facts, so a runaway comprehension is a bug in the rule.
 const costLimit = 1_000_000
 
-// nativeTypes are the fact types exposed to CEL, named analyzers.<Type>.
+// nestedTypes are the types rules reach through the fields of domain
+// items (FieldReference documents them).
+var nestedTypes = []reflect.Type{
+	reflect.TypeFor[analyzers.Ref](), reflect.TypeFor[analyzers.Evidence](),
+	reflect.TypeFor[analyzers.ServicePort](), reflect.TypeFor[analyzers.NearMiss](),
+}
+
+// nativeTypes are the fact types exposed to CEL. CEL names a Go struct
+// after the last element of its package path: analyzers.ServiceFact, and
+// report.Ref and report.Evidence for the two types facts share with the
+// report (see reportAlias).
 func nativeTypes() []any {
-	ts := []any{ext.ParseStructTags(true),
-		reflect.TypeOf(analyzers.Ref{}), reflect.TypeOf(analyzers.Evidence{}),
-		reflect.TypeOf(analyzers.ServicePort{}), reflect.TypeOf(analyzers.NearMiss{})}
+	ts := []any{ext.ParseStructTags(true)}
+	for _, t := range nestedTypes {
+		ts = append(ts, t)
+	}
 	for _, d := range domains {
 		ts = append(ts, d.typ)
 	}
 	return ts
+}
+
+// celName is the name CEL gives the native type t (see nativeTypes).
+func celName(t reflect.Type) string {
+	return path.Base(t.PkgPath()) + "." + t.Name()
+}
+
+// celRefType is the CEL type of a Ref, what a rule's object must be.
+var celRefType = cel.ObjectType(celName(reflect.TypeFor[analyzers.Ref]()))
+
+// reportAlias makes rule text resolve analyzers.X as report.X. Rule packs
+// build refs as analyzers.Ref{kind: ..., name: ...} (rules/README.md), and
+// Ref is the report's type, which CEL names report.Ref; the alias keeps
+// that documented name. Fact types are only ever the declared types of
+// domain variables, never named in rule text, so nothing else is shadowed.
+func reportAlias() cel.EnvOption {
+	return func(e *cel.Env) (*cel.Env, error) {
+		c, err := e.Container.Extend(containers.Alias("report", "analyzers"))
+		if err != nil {
+			return nil, err
+		}
+		e.Container = c
+		return e, nil
+	}
 }
 
 var (
@@ -43,7 +80,7 @@ var (
 func domainEnv(name string) (*cel.Env, error) {
 	envOnce.Do(func() {
 		base, err := cel.NewEnv(append([]cel.EnvOption{
-			ext.NativeTypes(nativeTypes()...),
+			ext.NativeTypes(nativeTypes()...), reportAlias(),
 			ext.Strings(), ext.Lists(), ext.Sets(),
 			cel.Variable("coverage", cel.MapType(cel.StringType, cel.StringType)),
 		}, library()...)...)
@@ -53,7 +90,7 @@ func domainEnv(name string) (*cel.Env, error) {
 		}
 		envs = map[string]*cel.Env{}
 		for n, d := range domains {
-			e, err := base.Extend(cel.Variable(d.varName, cel.ObjectType("analyzers."+d.typ.Name())))
+			e, err := base.Extend(cel.Variable(d.varName, cel.ObjectType(celName(d.typ))))
 			if err != nil {
 				envErr = fmt.Errorf("domain %s: %w", n, err)
 				return
@@ -88,7 +125,7 @@ func library() []cel.EnvOption {
 				}))),
 		// refText(ref) renders "Kind ns/name".
 		cel.Function("refText",
-			cel.Overload("refText_ref", []*cel.Type{cel.ObjectType("analyzers.Ref")}, cel.StringType,
+			cel.Overload("refText_ref", []*cel.Type{celRefType}, cel.StringType,
 				cel.UnaryBinding(func(v ref.Val) ref.Val {
 					r, ok := v.Value().(analyzers.Ref)
 					if !ok {
@@ -98,7 +135,7 @@ func library() []cel.EnvOption {
 				}))),
 		// refsText(list of refs) renders "Kind ns/a, Kind ns/b".
 		cel.Function("refsText",
-			cel.Overload("refsText_list", []*cel.Type{cel.ListType(cel.ObjectType("analyzers.Ref"))}, cel.StringType,
+			cel.Overload("refsText_list", []*cel.Type{cel.ListType(celRefType)}, cel.StringType,
 				cel.UnaryBinding(func(v ref.Val) ref.Val { return types.String(formatVal(v)) }))),
 	}
 }

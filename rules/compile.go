@@ -123,7 +123,7 @@ func compile(r *Rule) (*compiled, error) {
 		return nil, fmt.Errorf("when: %w", err)
 	}
 	if r.Object != "" {
-		if c.object, err = compileExpr(env, r.Object, cel.ObjectType("analyzers.Ref")); err != nil {
+		if c.object, err = compileExpr(env, r.Object, celRefType); err != nil {
 			return nil, fmt.Errorf("object: %w", err)
 		}
 	}
@@ -226,10 +226,10 @@ func toEvidence(v ref.Val) []report.Evidence {
 	var out []report.Evidence
 	add := func(x ref.Val) {
 		switch n := x.Value().(type) {
-		case analyzers.Evidence:
-			out = append(out, report.Evidence{Kind: n.Kind, Ref: n.Ref, Text: n.Text})
-		case *analyzers.Evidence:
-			out = append(out, report.Evidence{Kind: n.Kind, Ref: n.Ref, Text: n.Text})
+		case report.Evidence:
+			out = append(out, n)
+		case *report.Evidence:
+			out = append(out, *n)
 		default:
 			if s := formatVal(x); s != "" {
 				out = append(out, report.Evidence{Kind: "Fact", Text: s})

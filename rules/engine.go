@@ -2,18 +2,17 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
-	"sort"
-	"strconv"
 	"sync"
-	"time"
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/report"
 )
 
 // Engine holds the compiled, selected rules. It is safe for concurrent
-// Analyze calls: programs are immutable after compilation.
+// Analyze calls: programs are immutable after compilation, and Analyze
+// only reads the facts it is given.
 type Engine struct {
 	rules []*compiled
 }
@@ -72,13 +71,52 @@ func (e *Engine) Rules() []*Rule {
 	return out
 }
 
+// Analyze evaluates every rule over the snapshot's facts and returns the
+// report: findings linked into chains (symptom -> intermediate facts ->
+// root cause) and root causes ranked by the symptoms they explain. It
+// reads s and its facts and writes neither, so the facts must arrive
+// whole, sample lines included (Load fills them), and concurrent calls on
+// one snapshot are safe.
+//
+// The stages, each a function below:
+//
+//	evaluate  every rule on every item of its domain
+//	merge     one finding per rule, object and detail
+//	link      A explains B: A's rule names B's rule or symptom kind, and they share a key
+//	rank      root causes best first, with the chain each is shown with
+//	build     the model: numbered findings, symptoms, root causes, input
+func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
+	f := s.Facts
+	if f == nil {
+		f = &analyzers.Facts{}
+	}
+	syms := symptomNodes(f.Symptoms)
+	hits, ruleWarnings := e.merge(e.evaluate(f))
+	link(hits, syms)
+	roots := rank(hits)
+	return buildReport(s, syms, hits, roots, ruleWarnings)
+}
+
 // node is a finding (or a symptom) in the explanation graph.
 type node struct {
-	id        string
-	h         *hit // nil for symptoms
+	id        string // F1.. once numbered (buildReport); the fact's S1.. for a symptom
+	h         *hit   // nil for symptoms
 	sym       *analyzers.SymptomFact
 	explains  []*node
 	explained []*node
+}
+
+// symptomNodes makes a node of each symptom fact, in fact order, so rules
+// can explain symptoms. One backing array: a big incident has tens of
+// thousands of symptoms.
+func symptomNodes(facts []*analyzers.SymptomFact) []*node {
+	nodes := make([]node, len(facts))
+	out := make([]*node, len(facts))
+	for i, sf := range facts {
+		nodes[i] = node{id: sf.ID, sym: sf}
+		out[i] = &nodes[i]
+	}
+	return out
 }
 
 // result is one rule's verdict on one item: a hit, or an error.
@@ -126,58 +164,25 @@ func (e *Engine) evaluate(f *analyzers.Facts) [][]result {
 	return out
 }
 
-// Analyze evaluates every rule over the snapshot's facts, links findings
-// into chains (symptom -> intermediate facts -> root cause) and ranks the
-// root causes by the symptoms they explain.
-func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
-	f := s.Facts
-	if f == nil {
-		f = &analyzers.Facts{}
-	}
-	f.FillSamples()
-	rep := &report.Report{
-		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "nohealthy"},
-		Input: report.Input{Sources: s.Sources, Objects: s.ObjectCount, LogLines: s.LogLines,
-			Warnings: append([]string{}, s.Warnings...)},
-		Symptoms: []report.Symptom{}, RootCauses: []report.RootCause{}, Findings: []report.Finding{},
-	}
-	if s.CollectedAt != nil {
-		t := s.CollectedAt.UTC().Format(time.RFC3339)
-		rep.Input.CollectedAt = &t
-	}
-	if rep.Input.Sources == nil {
-		rep.Input.Sources = []string{}
-	}
-
-	// Symptoms are nodes too, so rules can explain them.
-	// Sized up front: a big incident has tens of thousands, and growing
-	// the slices by appending left copies of megabytes behind.
-	symNodes := make([]*node, len(f.Symptoms))
-	nodes := make([]node, len(f.Symptoms))
-	rep.Symptoms = make([]report.Symptom, len(f.Symptoms))
-	for i, sf := range f.Symptoms {
-		nodes[i] = node{id: sf.ID, sym: sf}
-		symNodes[i] = &nodes[i]
-		rep.Symptoms[i] = toReportSymptom(sf)
-	}
-
-	// Evaluate and merge hits with the same rule, object and detail.
-	var hits []*node
+// merge makes the findings of the evaluation: the hits of one rule on the
+// same object with the same detail are one finding, their keys united and
+// their evidence appended without duplicates (capped). Findings come in
+// rule order, then in the order of their first hit, and each rule error
+// becomes a warning "rule ID: error" in the same order, so a run is as
+// deterministic as the evaluation.
+func (e *Engine) merge(results [][]result) (hits []*node, warnings []string) {
 	merged := map[string]*node{}
-	for i, res := range e.evaluate(f) {
+	for i, res := range results {
 		c := e.rules[i]
 		for _, r := range res {
 			if r.err != nil {
-				rep.Input.Warnings = append(rep.Input.Warnings, fmt.Sprintf("rule %s: %v", c.rule.ID, r.err))
+				warnings = append(warnings, fmt.Sprintf("rule %s: %v", c.rule.ID, r.err))
 				continue
 			}
 			h := r.h
 			k := c.rule.ID + "|" + h.object.String() + "|" + h.detail
 			if n, ok := merged[k]; ok {
-				for kk := range h.keys {
-					n.h.keys[kk] = true
-				}
+				maps.Copy(n.h.keys, h.keys)
 				n.h.evidence = appendEvidence(n.h.evidence, h.evidence)
 				continue
 			}
@@ -186,236 +191,25 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 			hits = append(hits, n)
 		}
 	}
-
-	// Link: A explains B when B's rule id or symptom kind is in A's
-	// explains list and the two share a key.
-	byRule := map[string][]*node{}
-	for _, n := range hits {
-		byRule[n.h.c.rule.ID] = append(byRule[n.h.c.rule.ID], n)
-	}
-	byKind := map[string][]*node{}
-	for _, n := range symNodes {
-		byKind[n.sym.Kind] = append(byKind[n.sym.Kind], n)
-	}
-	for _, a := range hits {
-		for _, target := range a.h.c.rule.Explains {
-			for _, b := range append(byRule[target], byKind[target]...) {
-				if b == a || !sharesKey(a, b) {
-					continue
-				}
-				a.explains = append(a.explains, b)
-				b.explained = append(b.explained, a)
-			}
-		}
-	}
-
-	// Score root causes by the symptoms they explain, directly or through
-	// intermediate findings.
-	type scored struct {
-		n        *node
-		syms     []*node
-		lines    int64
-		biggest  int64
-		chain    []*node
-		priority int
-	}
-	var roots []*scored
-	for _, n := range hits {
-		if n.h.c.rule.Cause == "" {
-			continue
-		}
-		syms, paths := reachSymptoms(n)
-		sc := &scored{n: n, syms: syms, priority: n.h.c.rule.Priority}
-		for _, sn := range syms {
-			sc.lines += sn.sym.Count
-			sc.biggest = max(sc.biggest, sn.sym.Count)
-		}
-		if len(syms) > 0 {
-			sc.chain = paths[syms[0]]
-		} else {
-			sc.chain = firstIntermediatePath(n)
-		}
-		roots = append(roots, sc)
-	}
-	sort.SliceStable(roots, func(i, j int) bool {
-		a, b := roots[i], roots[j]
-		if (len(a.syms) > 0) != (len(b.syms) > 0) {
-			return len(a.syms) > 0
-		}
-		if a.lines != b.lines {
-			return a.lines > b.lines
-		}
-		if a.biggest != b.biggest { // the largest single stream of failures
-			return a.biggest > b.biggest
-		}
-		if a.priority != b.priority {
-			return a.priority > b.priority
-		}
-		la, lb := report.SeverityLevel(a.n.h.c.rule.Severity), report.SeverityLevel(b.n.h.c.rule.Severity)
-		if la != lb {
-			return la > lb
-		}
-		if len(a.n.h.evidence) != len(b.n.h.evidence) {
-			return len(a.n.h.evidence) > len(b.n.h.evidence)
-		}
-		return a.n.h.object.String() < b.n.h.object.String()
-	})
-
-	// Number findings: root causes first in rank order, then the rest.
-	ordered := make([]*node, 0, len(hits))
-	for _, r := range roots {
-		ordered = append(ordered, r.n)
-	}
-	for _, n := range hits {
-		if n.h.c.rule.Cause == "" {
-			ordered = append(ordered, n)
-		}
-	}
-	for i, n := range ordered {
-		n.id = "F" + strconv.Itoa(i+1)
-	}
-	for _, n := range ordered {
-		rep.Findings = append(rep.Findings, toFinding(n))
-	}
-	for i, r := range roots {
-		h := r.n.h
-		rc := report.RootCause{
-			ID: "R" + strconv.Itoa(i+1), Rank: i + 1, Cause: h.c.rule.Cause, Severity: h.c.rule.Severity,
-			Object: toObjectRef(h.object), Detail: h.detail, Rule: h.c.rule.ID, Summary: h.summary,
-			Explains: ids(r.syms), Chain: ids(r.chain), Evidence: nonNilEvidence(h.evidence), Remediation: h.remediation,
-		}
-		if len(rc.Chain) == 0 {
-			rc.Chain = []string{r.n.id}
-		}
-		rep.RootCauses = append(rep.RootCauses, rc)
-	}
-	return rep
-}
-
-func sharesKey(a, b *node) bool {
-	if b.sym != nil {
-		for _, k := range b.sym.Keys {
-			if a.h.keys[k] {
-				return true
-			}
-		}
-		return false
-	}
-	for k := range b.h.keys {
-		if a.h.keys[k] {
-			return true
-		}
-	}
-	return false
-}
-
-// reachSymptoms walks what n explains, breadth first, and returns the
-// symptoms reached (most lines first) with the chain symptom -> ... -> n.
-func reachSymptoms(n *node) ([]*node, map[*node][]*node) {
-	parent := map[*node]*node{n: nil}
-	queue := []*node{n}
-	var syms []*node
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		for _, nx := range cur.explains {
-			if _, seen := parent[nx]; seen {
-				continue
-			}
-			parent[nx] = cur
-			if nx.sym != nil {
-				syms = append(syms, nx)
-			} else {
-				queue = append(queue, nx)
-			}
-		}
-	}
-	sort.SliceStable(syms, func(i, j int) bool { return syms[i].sym.Count > syms[j].sym.Count })
-	paths := map[*node][]*node{}
-	for _, s := range syms {
-		var chain []*node
-		for x := s; x != nil; x = parent[x] {
-			chain = append(chain, x)
-		}
-		paths[s] = chain
-	}
-	return syms, paths
-}
-
-// firstIntermediatePath is the chain of a root cause that explains no
-// symptom: the intermediate fact it explains (a 503 waiting to happen), then itself.
-func firstIntermediatePath(n *node) []*node {
-	for _, x := range n.explains {
-		if x.h != nil {
-			return []*node{x, n}
-		}
-	}
-	return []*node{n}
-}
-
-func ids(ns []*node) []string {
-	out := make([]string, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, n.id)
-	}
-	return out
-}
-
-func toObjectRef(r analyzers.Ref) report.ObjectRef {
-	return report.ObjectRef{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
-}
-
-func toFinding(n *node) report.Finding {
-	h := n.h
-	f := report.Finding{
-		ID: n.id, Rule: h.c.rule.ID, Cause: h.c.rule.Cause, Severity: h.c.rule.Severity,
-		Object: toObjectRef(h.object), Detail: h.detail, Summary: h.summary,
-		ExplainedBy: ids(n.explained), Evidence: nonNilEvidence(h.evidence), Explains: ids(n.explains),
-		Remediation: h.remediation,
-	}
-	return f
-}
-
-func nonNilEvidence(e []report.Evidence) []report.Evidence {
-	if e == nil {
-		return []report.Evidence{}
-	}
-	return e
+	return hits, warnings
 }
 
 // appendEvidence adds b to a without duplicates, capped so a rule that
 // matches thousands of items stays readable.
 func appendEvidence(a, b []report.Evidence) []report.Evidence {
 	const maxEvidence = 12
-	seen := map[string]bool{}
+	seen := map[report.Evidence]bool{}
 	for _, e := range a {
-		seen[e.Kind+"|"+e.Ref+"|"+e.Text] = true
+		seen[e] = true
 	}
 	for _, e := range b {
 		if len(a) >= maxEvidence {
 			break
 		}
-		if k := e.Kind + "|" + e.Ref + "|" + e.Text; !seen[k] {
-			seen[k] = true
+		if !seen[e] {
+			seen[e] = true
 			a = append(a, e)
 		}
 	}
 	return a
-}
-
-func toReportSymptom(sf *analyzers.SymptomFact) report.Symptom {
-	s := report.Symptom{ID: sf.ID, Kind: sf.Kind, Count: sf.Count, Upstream: sf.Upstream, Samples: sf.Samples}
-	if sf.Reporter.Name != "" {
-		s.Where = toObjectRef(sf.Reporter)
-	} else {
-		s.Where = report.ObjectRef{Kind: "Log", Name: "unknown origin"}
-	}
-	if sf.First != "" {
-		first, last := sf.First, sf.Last
-		s.First, s.Last = &first, &last
-	}
-	if s.Samples == nil {
-		s.Samples = []string{}
-	}
-	return s
 }

@@ -5,8 +5,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-
-	"github.com/nohealthy/nohealthy/analyzers"
 )
 
 // FieldReference renders, for every domain, the variable it binds and the
@@ -25,8 +23,7 @@ func FieldReference() string {
 		sb.WriteString("\n")
 	}
 	sb.WriteString("### Nested types\n\n")
-	for _, t := range []reflect.Type{reflect.TypeOf(refType{}).Field(0).Type, reflect.TypeOf(refType{}).Field(1).Type,
-		reflect.TypeOf(refType{}).Field(2).Type, reflect.TypeOf(refType{}).Field(3).Type} {
+	for _, t := range nestedTypes {
 		var fs []string
 		for _, f := range celFields(t) {
 			fs = append(fs, "`"+f[0]+"` "+f[1])
@@ -65,12 +62,4 @@ func celTypeName(t reflect.Type) string {
 		return celTypeName(t.Elem())
 	}
 	return t.Name()
-}
-
-// refType lists the nested fact types documented in FieldReference.
-type refType struct {
-	Ref         analyzers.Ref
-	Evidence    analyzers.Evidence
-	ServicePort analyzers.ServicePort
-	NearMiss    analyzers.NearMiss
 }

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
 )
 
@@ -41,7 +41,7 @@ type AnalyzeOptions struct {
 }
 
 func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`: table, json or markdown")
+	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`: "+formatList())
 	addSelectionFlags(fs, &o.RuleDirs, &o.Only, &o.Disable)
 	fs.StringArrayVar(&o.Logs, "log", nil, "analyze a proxy log: `FILE` (origin unknown) or NS/POD/CONTAINER=FILE (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "critical", "exit 1 when a finding reaches this `severity`: info, warning, critical or none")
@@ -68,10 +68,9 @@ func failLevel(s string) (int, error) {
 }
 
 func runAnalyze(o *AnalyzeOptions) error {
-	switch o.Output {
-	case "table", "json", "markdown", "md":
-	default:
-		return usageErrorf("invalid --output %q: want table, json or markdown", o.Output)
+	renderer, ok := render.Lookup(o.Output)
+	if !ok {
+		return usageErrorf("invalid --output %q: want %s", o.Output, formatList())
 	}
 	if o.MaxSymptoms < 0 {
 		return usageErrorf("invalid --max-symptoms %d: want 0 (all) or more", o.MaxSymptoms)
@@ -116,13 +115,11 @@ func runAnalyze(o *AnalyzeOptions) error {
 		load = analyzers.Load
 	}
 
-	// Warnings always go into the report; in table mode a person is
-	// watching stderr, so show them there as they happen too.
-	var warnings []string
+	// Warnings reach the report through the snapshot; in table mode a
+	// person is watching stderr, so show them there as they happen too.
 	showWarn := o.Output == "table" && !o.Quiet
 	progress := o.IO.ErrTTY && !o.Quiet
 	warn := func(msg string) {
-		warnings = append(warnings, msg)
 		if showWarn {
 			if progress {
 				fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
@@ -159,19 +156,13 @@ func runAnalyze(o *AnalyzeOptions) error {
 	if r == nil {
 		r = &report.Report{}
 	}
-	fillReport(r, snap, warnings, o.Version)
+	// The engine writes the whole report but the tool version, which
+	// only the binary knows.
+	r.Tool.Version = o.Version
 
 	if !o.Quiet {
-		var err error
-		switch o.Output {
-		case "json":
-			err = report.WriteJSON(o.IO.Out, r)
-		case "markdown", "md":
-			err = report.WriteMarkdownLimited(o.IO.Out, r, o.MaxSymptoms)
-		default:
-			err = report.WriteTable(o.IO.Out, r, report.TableOptions{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms})
-		}
-		if err != nil {
+		opts := render.Options{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms}
+		if err := renderer.Render(o.IO.Out, r, opts); err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
 		}
 	}
@@ -179,6 +170,15 @@ func runAnalyze(o *AnalyzeOptions) error {
 		return silentExit(exitFailing)
 	}
 	return nil
+}
+
+// formatList names the output formats for help and errors: "a, b or c".
+func formatList() string {
+	names := render.Names()
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // colorAllowed honours https://no-color.org and dumb terminals.
@@ -199,50 +199,6 @@ func nameInput(err error, inputs []string) error {
 		return fmt.Errorf("%s: %w", inputs[0], err)
 	}
 	return err
-}
-
-// fillReport completes what only the command knows (tool version) and
-// what the engine may leave empty (the input summary), keeping whatever
-// the engine already set.
-func fillReport(r *report.Report, s *analyzers.Snapshot, warnings []string, version string) {
-	if r.SchemaVersion == 0 {
-		r.SchemaVersion = report.SchemaVersion
-	}
-	if r.Tool.Name == "" {
-		r.Tool.Name = "nohealthy"
-	}
-	r.Tool.Version = version
-	if s == nil {
-		return
-	}
-	if len(r.Input.Sources) == 0 {
-		r.Input.Sources = s.Sources
-	}
-	if r.Input.Objects == 0 {
-		r.Input.Objects = s.ObjectCount
-	}
-	if r.Input.LogLines == 0 {
-		r.Input.LogLines = s.LogLines
-	}
-	if r.Input.CollectedAt == nil && s.CollectedAt != nil {
-		t := s.CollectedAt.UTC().Format(time.RFC3339)
-		r.Input.CollectedAt = &t
-	}
-	r.Input.Warnings = dedupe(r.Input.Warnings, s.Warnings, warnings)
-}
-
-func dedupe(lists ...[]string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, l := range lists {
-		for _, s := range l {
-			if !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
 
 // reaches tells whether any finding or root cause is at least level

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/report"
+	"github.com/nohealthy/nohealthy/rules"
 )
 
 type result struct {
@@ -25,23 +26,32 @@ func run(t *testing.T, h hooks, tty bool, args ...string) result {
 	return result{code, out.String(), errOut.String()}
 }
 
-// fakeHooks stand in for the loader and engine: the snapshot carries one
-// warning, and the report one root cause of the given severity.
+// fakeHooks stand in for the loader and the rules: the snapshot carries
+// one warning, as the loader reports it and keeps it, and the report of
+// an engine without rules gets one root cause of the given severity.
 func fakeHooks(severity string) hooks {
 	return hooks{
 		load: func(in []string, opts analyzers.LoadOptions) (*analyzers.Snapshot, error) {
+			const warning = "objs.yaml: document 3: no kind, skipped"
 			if opts.Warn != nil {
-				opts.Warn("objs.yaml: document 3: no kind, skipped")
+				opts.Warn(warning)
 			}
-			return &analyzers.Snapshot{Sources: in, ObjectCount: 12, LogLines: 34}, nil
+			return &analyzers.Snapshot{Sources: in, ObjectCount: 12, LogLines: 34, Warnings: []string{warning}}, nil
 		},
-		analyze: func(*analyzers.Snapshot) *report.Report {
-			r := &report.Report{}
+		analyze: func(snap *analyzers.Snapshot) *report.Report {
+			if snap == nil {
+				snap = &analyzers.Snapshot{}
+			}
+			e, err := rules.NewEngine(nil, rules.Selection{})
+			if err != nil {
+				panic(err)
+			}
+			r := e.Analyze(snap)
 			if severity != "" {
 				r.RootCauses = []report.RootCause{{ID: "R1", Rank: 1, Cause: "no-workload", Severity: severity,
-					Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "ratings"}, Summary: "nothing carries app=ratings"}}
+					Object: report.Ref{Kind: "Service", Namespace: "shop", Name: "ratings"}, Summary: "nothing carries app=ratings"}}
 				r.Findings = []report.Finding{{ID: "F1", Cause: "no-workload", Severity: severity,
-					Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "ratings"}}}
+					Object: report.Ref{Kind: "Service", Namespace: "shop", Name: "ratings"}}}
 			}
 			return r
 		},
@@ -162,7 +172,7 @@ func TestJSONOutput(t *testing.T) {
 		t.Errorf("input not filled: %+v", rep.Input)
 	}
 	if len(rep.Input.Warnings) != 1 {
-		t.Errorf("warning not in report: %+v", rep.Input.Warnings)
+		t.Errorf("want the load warning once in the report: %q", rep.Input.Warnings)
 	}
 	if r.stderr != "" {
 		t.Errorf("json mode must keep stderr clean, got %q", r.stderr)

@@ -76,7 +76,7 @@ func findingsKey(t *testing.T, r *report.Report) string {
 	type rc struct {
 		Rank                int
 		Cause, Detail, Rule string
-		Object              report.ObjectRef
+		Object              report.Ref
 		Explains, Chain     []string
 		EvidenceCount       int
 	}

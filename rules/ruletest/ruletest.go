@@ -35,15 +35,15 @@ type Expected struct {
 
 // ExpectedCause is one expected root cause.
 type ExpectedCause struct {
-	Cause  string           `json:"cause"`
-	Object report.ObjectRef `json:"object"`
+	Cause  string     `json:"cause"`
+	Object report.Ref `json:"object"`
 	// Detail must match when given (e.g. "subset v1").
 	Detail string `json:"detail,omitempty"`
 }
 
 func (e ExpectedCause) String() string { return causeString(e.Cause, e.Object, e.Detail) }
 
-func causeString(cause string, o report.ObjectRef, detail string) string {
+func causeString(cause string, o report.Ref, detail string) string {
 	s := cause + " " + o.Kind + " "
 	if o.Namespace != "" {
 		s += o.Namespace + "/"

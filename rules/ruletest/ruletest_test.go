@@ -11,12 +11,12 @@ import (
 )
 
 func rc(rank int, cause, kind, ns, name, detail string) report.RootCause {
-	return report.RootCause{Rank: rank, Cause: cause, Object: report.ObjectRef{Kind: kind, Namespace: ns, Name: name}, Detail: detail}
+	return report.RootCause{Rank: rank, Cause: cause, Object: report.Ref{Kind: kind, Namespace: ns, Name: name}, Detail: detail}
 }
 
 func TestCheck(t *testing.T) {
-	dr := ExpectedCause{Cause: "subset-no-pods", Object: report.ObjectRef{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}, Detail: "subset v1"}
-	svc := ExpectedCause{Cause: "no-workload", Object: report.ObjectRef{Kind: "Service", Namespace: "shop", Name: "ratings"}}
+	dr := ExpectedCause{Cause: "subset-no-pods", Object: report.Ref{Kind: "DestinationRule", Namespace: "shop", Name: "reviews"}, Detail: "subset v1"}
+	svc := ExpectedCause{Cause: "no-workload", Object: report.Ref{Kind: "Service", Namespace: "shop", Name: "ratings"}}
 	good := rc(1, "subset-no-pods", "DestinationRule", "shop", "reviews", "subset v1")
 	other := rc(2, "no-workload", "Service", "shop", "ratings", "")
 	crash := rc(1, "crash-loop", "Deployment", "shop", "reviews-v1", "")

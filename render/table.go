@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -9,57 +9,9 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/nohealthy/nohealthy/report"
 )
-
-// TableOptions tune WriteTable.
-type TableOptions struct {
-	// Color adds ANSI colors. Set it only when the writer is a terminal:
-	// escape codes in a pipe or a ticket are noise.
-	Color bool
-	// MaxSamples caps the sample log lines printed per symptom (0 = 1).
-	MaxSamples int
-	// MaxSymptoms caps the symptoms listed (0 = all): an outage seen by
-	// thousands of sidecars yields tens of thousands of them, and a person
-	// reads the top. Those in a root cause's chain are always listed.
-	MaxSymptoms int
-}
-
-// shownSymptoms is what a human rendering lists: the symptoms in a root
-// cause's chain, then the others in report order (most lines first), up
-// to max in all (0 = all); hidden counts the rest.
-func shownSymptoms(r *Report, max int) (shown []Symptom, hidden int) {
-	if max <= 0 || len(r.Symptoms) <= max {
-		return r.Symptoms, 0
-	}
-	inChain := map[string]bool{}
-	for _, rc := range r.RootCauses {
-		for _, id := range rc.Chain {
-			inChain[id] = true
-		}
-	}
-	room := max
-	for _, s := range r.Symptoms {
-		if inChain[s.ID] {
-			room--
-		}
-	}
-	for _, s := range r.Symptoms {
-		switch {
-		case inChain[s.ID]:
-			shown = append(shown, s)
-		case room > 0:
-			shown = append(shown, s)
-			room--
-		}
-	}
-	return shown, len(r.Symptoms) - len(shown)
-}
-
-// hiddenSymptomsNote tells how to see the symptoms a rendering left out.
-func hiddenSymptomsNote(hidden int) string {
-	return fmt.Sprintf("%s not listed (fewer lines each): --max-symptoms 0 lists all; -o json always has all.",
-		plural(int64(hidden), "more symptom", "more symptoms"))
-}
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -92,13 +44,13 @@ func (p painter) severity(sev string) string {
 	return sev
 }
 
-// WriteTable writes the report for a person at a terminal: the answer
+// renderTable writes the report for a person at a terminal: the answer
 // first (headline + summary of root cause #1), then each root cause with
 // its chain, evidence and remediation, then the symptoms table and input
 // warnings.
-func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
+func renderTable(w io.Writer, r *report.Report, opts Options) error {
 	if r == nil {
-		r = &Report{}
+		r = &report.Report{}
 	}
 	ew := &errWriter{w: w}
 	p := painter(opts.Color)
@@ -185,7 +137,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	return ew.err
 }
 
-func evidenceText(e Evidence) string {
+func evidenceText(e report.Evidence) string {
 	switch {
 	case e.Ref != "" && e.Text != "":
 		return e.Ref + ": " + e.Text
@@ -196,7 +148,7 @@ func evidenceText(e Evidence) string {
 }
 
 // otherFindings counts findings the table does not show in any chain.
-func otherFindings(r *Report) int {
+func otherFindings(r *report.Report) int {
 	shown := map[string]bool{}
 	for _, rc := range r.RootCauses {
 		for _, id := range rc.Chain {
@@ -212,7 +164,7 @@ func otherFindings(r *Report) int {
 	return n
 }
 
-func inputLine(r *Report) string {
+func inputLine(r *report.Report) string {
 	in := r.Input
 	s := fmt.Sprintf("Read %s: %s, %s", plural(int64(len(in.Sources)), "input", "inputs"),
 		plural(int64(in.Objects), "object", "objects"), plural(in.LogLines, "log line", "log lines"))
@@ -225,7 +177,7 @@ func inputLine(r *Report) string {
 	return s + "."
 }
 
-func symptomTable(w io.Writer, syms []Symptom, ix *index) error {
+func symptomTable(w io.Writer, syms []report.Symptom, ix *index) error {
 	t := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
@@ -255,26 +207,4 @@ func symptomTable(w io.Writer, syms []Symptom, ix *index) error {
 		}
 	}
 	return t.Render()
-}
-
-// errWriter keeps the first write error so rendering code stays linear.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(b)
-	e.err = err
-	return n, err
-}
-
-func (e *errWriter) printf(format string, a ...any) {
-	if e.err != nil {
-		return
-	}
-	_, e.err = fmt.Fprintf(e.w, format, a...)
 }

@@ -1,24 +1,20 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/nohealthy/nohealthy/report"
 )
 
-// WriteMarkdown writes the report for pasting into a ticket or chat:
+// renderMarkdown writes the report for pasting into a ticket or chat:
 // the verdict first, then one section per root cause, the symptoms as a
 // table with their sample log lines fenced, and what was read.
-func WriteMarkdown(w io.Writer, r *Report) error {
-	return WriteMarkdownLimited(w, r, 0)
-}
-
-// WriteMarkdownLimited is WriteMarkdown listing at most maxSymptoms
-// symptoms (0 = all; see TableOptions.MaxSymptoms).
-func WriteMarkdownLimited(w io.Writer, r *Report, maxSymptoms int) error {
+func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
 	if r == nil {
-		r = &Report{}
+		r = &report.Report{}
 	}
 	ew := &errWriter{w: w}
 	ix := newIndex(r)
@@ -74,7 +70,7 @@ func WriteMarkdownLimited(w io.Writer, r *Report, maxSymptoms int) error {
 	}
 
 	if len(r.Symptoms) > 0 {
-		syms, hidden := shownSymptoms(r, maxSymptoms)
+		syms, hidden := shownSymptoms(r, opts.MaxSymptoms)
 		ew.printf("\n## Symptoms\n\n| ID | Kind | Count | Where | Upstream | First | Last | Explained by |\n|---|---|---:|---|---|---|---|---|\n")
 		for _, s := range syms {
 			var by []string
@@ -96,7 +92,7 @@ func WriteMarkdownLimited(w io.Writer, r *Report, maxSymptoms int) error {
 		}
 	}
 
-	var others []Finding
+	var others []report.Finding
 	shown := map[string]bool{}
 	for _, rc := range r.RootCauses {
 		for _, id := range rc.Chain {

@@ -1,36 +1,34 @@
-package report
+package render
 
 import (
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/nohealthy/nohealthy/report"
 )
 
-// refString renders a reference the way kubectl users read it:
-// "Kind ns/name", or "Kind name" for cluster-scoped objects. (A function,
-// not a String method, so report.go keeps ownership of the type's methods.)
-func refString(o ObjectRef) string {
-	switch {
-	case o.Kind == "" && o.Name == "":
+// refString renders a reference the way kubectl users read it ("Kind
+// ns/name", "Kind name" for cluster-scoped objects), "-" for none.
+func refString(o report.Ref) string {
+	if o.Kind == "" && o.Name == "" {
 		return "-"
-	case o.Namespace == "":
-		return strings.TrimSpace(o.Kind + " " + o.Name)
-	default:
-		return strings.TrimSpace(o.Kind + " " + o.Namespace + "/" + o.Name)
 	}
+	return strings.TrimSpace(o.String())
 }
 
 // index resolves the IDs used in chains (S1, F3, R1) to their entries.
 type index struct {
-	symptoms map[string]*Symptom
-	findings map[string]*Finding
+	symptoms map[string]*report.Symptom
+	findings map[string]*report.Finding
 	// rootOf maps a symptom ID to the ranks of the root causes explaining it.
 	rootOf map[string][]int
 }
 
-func newIndex(r *Report) *index {
+func newIndex(r *report.Report) *index {
 	ix := &index{
-		symptoms: map[string]*Symptom{},
-		findings: map[string]*Finding{},
+		symptoms: map[string]*report.Symptom{},
+		findings: map[string]*report.Finding{},
 		rootOf:   map[string][]int{},
 	}
 	for i := range r.Symptoms {
@@ -49,7 +47,7 @@ func newIndex(r *Report) *index {
 
 // headline is the one line a support engineer reads first:
 // "subset-no-pods — DestinationRule shop/reviews (subset v1)".
-func headline(rc RootCause) string {
+func headline(rc report.RootCause) string {
 	s := rc.Cause + " — " + refString(rc.Object)
 	if rc.Detail != "" {
 		s += " (" + rc.Detail + ")"
@@ -58,7 +56,7 @@ func headline(rc RootCause) string {
 }
 
 // symptomText describes a symptom in one line for chains.
-func symptomText(s *Symptom) string {
+func symptomText(s *report.Symptom) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s ×%d", s.Kind, s.Count)
 	if w := refString(s.Where); w != "-" {
@@ -80,7 +78,7 @@ type chainStep struct {
 // does not end in the root cause itself (or is empty because no symptom was
 // seen), the root cause's own summary closes it so the reader always sees
 // where the chain leads.
-func (ix *index) chainSteps(rc RootCause) []chainStep {
+func (ix *index) chainSteps(rc report.RootCause) []chainStep {
 	var steps []chainStep
 	endsAtCause := false
 	for i, id := range rc.Chain {
@@ -122,7 +120,7 @@ func plural(n int64, one, many string) string {
 }
 
 // noRootCauseLine is the healthy (or unexplained) verdict.
-func noRootCauseLine(r *Report) string {
+func noRootCauseLine(r *report.Report) string {
 	read := fmt.Sprintf("%s, %s read", plural(int64(r.Input.Objects), "object", "objects"),
 		plural(r.Input.LogLines, "log line", "log lines"))
 	if len(r.Symptoms) == 0 {
@@ -135,7 +133,7 @@ func noRootCauseLine(r *Report) string {
 const noSymptomNote = "(no symptom observed in the logs: found in the objects alone — a 503 waiting to happen)"
 
 // hasSymptom reports whether rc's chain starts from an observed symptom.
-func (ix *index) hasSymptom(rc RootCause) bool {
+func (ix *index) hasSymptom(rc report.RootCause) bool {
 	for _, id := range rc.Chain {
 		if ix.symptoms[id] != nil {
 			return true
@@ -146,7 +144,7 @@ func (ix *index) hasSymptom(rc RootCause) bool {
 
 // isRootCauseFinding reports whether f is the finding behind one of the
 // root causes (same cause and object), already shown in its section.
-func isRootCauseFinding(r *Report, f Finding) bool {
+func isRootCauseFinding(r *report.Report, f report.Finding) bool {
 	if f.Cause == "" {
 		return false
 	}
@@ -156,4 +154,63 @@ func isRootCauseFinding(r *Report, f Finding) bool {
 		}
 	}
 	return false
+}
+
+// shownSymptoms is what a human rendering lists: the symptoms in a root
+// cause's chain, then the others in report order (most lines first), up
+// to max in all (0 = all); hidden counts the rest.
+func shownSymptoms(r *report.Report, max int) (shown []report.Symptom, hidden int) {
+	if max <= 0 || len(r.Symptoms) <= max {
+		return r.Symptoms, 0
+	}
+	inChain := map[string]bool{}
+	for _, rc := range r.RootCauses {
+		for _, id := range rc.Chain {
+			inChain[id] = true
+		}
+	}
+	room := max
+	for _, s := range r.Symptoms {
+		if inChain[s.ID] {
+			room--
+		}
+	}
+	for _, s := range r.Symptoms {
+		switch {
+		case inChain[s.ID]:
+			shown = append(shown, s)
+		case room > 0:
+			shown = append(shown, s)
+			room--
+		}
+	}
+	return shown, len(r.Symptoms) - len(shown)
+}
+
+// hiddenSymptomsNote tells how to see the symptoms a rendering left out.
+func hiddenSymptomsNote(hidden int) string {
+	return fmt.Sprintf("%s not listed (fewer lines each): --max-symptoms 0 lists all; -o json always has all.",
+		plural(int64(hidden), "more symptom", "more symptoms"))
+}
+
+// errWriter keeps the first write error so rendering code stays linear.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, a ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, a...)
 }
