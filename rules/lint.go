@@ -8,24 +8,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nohealthy/nohealthy/causes"
 	"github.com/nohealthy/nohealthy/report"
 )
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-
-// knownCauses are the IDs of ../shared/CAUSES.md, the taxonomy contract.
-var knownCauses = map[string]bool{
-	"no-workload": true, "selector-mismatch": true, "scaled-to-zero": true, "readiness-probe-failing": true,
-	"crash-loop": true, "image-pull-failure": true, "unschedulable": true, "node-not-ready": true,
-	"port-mismatch": true, "endpoints-missing": true, "all-endpoints-terminating": true, "subset-no-pods": true,
-	"subset-undefined": true, "destination-host-unknown": true, "route-missing": true, "gateway-no-pods": true,
-	"mtls-mismatch": true, "outlier-ejected": true, "active-health-check-failing": true,
-	"circuit-breaker-overflow": true, "network-policy-blocked": true, "dns-failure": true,
-	"control-plane-down": true, "sidecar-not-ready": true, "ztunnel-connection-reset": true,
-}
-
-// IsCause reports whether id is a root-cause ID of the taxonomy.
-func IsCause(id string) bool { return knownCauses[id] }
 
 // symptomKinds are the kinds a rule may explain besides other rules' ids.
 var symptomKinds = map[string]bool{
@@ -120,8 +107,10 @@ func LintRules(rules []*Rule) []LintProblem {
 		if r.Title == "" {
 			bad("missing title")
 		}
-		if r.Cause != "" && !knownCauses[r.Cause] {
-			bad("cause %q is not an ID of CAUSES.md", r.Cause)
+		if r.Cause != "" {
+			if err := causes.Check(r.Cause); err != nil {
+				bad("%v", err)
+			}
 		}
 		if report.SeverityLevel(r.Severity) < 0 {
 			bad("severity %q: want info, warning or critical", r.Severity)
