@@ -8,22 +8,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nohealthy/nohealthy/analyzers/logscan"
 	"github.com/nohealthy/nohealthy/causes"
 	"github.com/nohealthy/nohealthy/report"
 )
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-
-// symptomKinds are the kinds a rule may explain besides other rules' ids.
-var symptomKinds = map[string]bool{
-	"UH": true, "UF": true, "UO": true, "NR": true, "NC": true, "URX": true, "UC": true, "UT": true,
-	"UR": true, "LR": true, "DF": true, "UAEX": true, "UPE": true, "DO": true, "UDO": true,
-	"nginx-no-live-upstreams": true, "nginx-connect-refused": true, "nginx-connect-failed": true,
-	"nginx-upstream-timeout": true, "nginx-resolve-failed": true, "ingress-503": true, "ingress-502": true,
-	"ingress-no-endpoints": true, "haproxy-nosrv": true, "haproxy-server-down": true,
-	"ztunnel-no-healthy-upstream": true, "ztunnel-reset": true, "ztunnel-timeout": true, "ztunnel-dns": true,
-	"ztunnel-policy-denied": true,
-}
 
 var builtinIDs struct {
 	once sync.Once
@@ -122,8 +112,8 @@ func LintRules(rules []*Rule) []LintProblem {
 			bad("missing remediation text")
 		}
 		for _, x := range r.Explains {
-			if !symptomKinds[x] && ids[x] == "" && !builtinIDs.ids[x] {
-				bad("explains %q: neither a symptom kind nor a rule id", x)
+			if _, kind := logscan.LookupKind(x); !kind && ids[x] == "" && !builtinIDs.ids[x] {
+				bad("explains %q: neither a symptom kind (docs/logs.md) nor a rule id", x)
 			}
 		}
 		if _, err := compile(r); err != nil {

@@ -102,6 +102,7 @@ func TestLintFindsProblems(t *testing.T) {
 		"unknown domain": {strings.Replace(goodRule, "for: services", "for: planets", 1), "unknown domain"},
 		"typo field":     {strings.Replace(goodRule, "when:", "wehn:", 1), "unknown field"},
 		"bad explains":   {strings.Replace(goodRule, "service-no-ready-backends", "XYZ", 1), "explains"},
+		"policy flag":    {strings.Replace(goodRule, "service-no-ready-backends", "UAEX", 1), "docs/logs.md"},
 		"bad template":   {strings.Replace(goodRule, "{{svc.name}}", "{{svc.name +}}", 1), "summary"},
 	}
 	for name, tc := range cases {
@@ -132,7 +133,7 @@ func TestLintFindsProblems(t *testing.T) {
 	})
 	t.Run("clean", func(t *testing.T) {
 		dir := t.TempDir()
-		writeRule(t, dir, "a.yaml", goodRule)
+		writeRule(t, dir, "a.yaml", strings.Replace(goodRule, "[service-no-ready-backends]", "[service-no-ready-backends, UH, LH, ztunnel-error, haproxy-nosrv]", 1))
 		if probs, _ := Lint(dir); len(probs) != 0 {
 			t.Fatalf("got %v", probs)
 		}
