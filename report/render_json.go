@@ -9,7 +9,7 @@ import (
 	gojson "github.com/goccy/go-json"
 )
 
-// WriteJSON writes r as the JSON report of CONTRACT.md: two-space indent,
+// WriteJSON writes r as the JSON report of docs/contract.md: two-space indent,
 // one trailing newline, and every list key present as an array ([] rather
 // than null) so consumers can iterate without nil checks. r is not modified.
 //

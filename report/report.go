@@ -1,5 +1,5 @@
 // Package report holds the analysis result in the shape of the JSON
-// contract (../shared/CONTRACT.md, schemaVersion 1) and renders it as a
+// contract (docs/contract.md, schemaVersion 1) and renders it as a
 // table for a terminal, as JSON, and as Markdown for a ticket.
 package report
 
