@@ -35,7 +35,7 @@ object.kind), the typical evidence and a remediation hint. -o json gives every
 field for tools.`,
 		Example: `  analyze causes
   analyze causes subset-no-pods crash-loop
-  analyze causes -o json | jq -r '.causes[] | select(.names | index("Service")) | .id'`,
+  analyze causes -o json | jq -r '.causes[] | select(any(.names[]; . == "Service")) | .id'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.IDs = args
