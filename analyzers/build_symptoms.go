@@ -41,16 +41,16 @@ func parseEnvoyCluster(name string) (envoyCluster, bool) {
 	return envoyCluster{direction: direction, port: n, subset: subset, host: host}, true
 }
 
-// connectFailureKinds are symptoms of a connection to the backend failing
-// (refused, reset, timed out) rather than of no backend being known.
-var connectFailureKinds = map[string]bool{
-	"UF": true, "UC": true, "UR": true, "LR": true, "UT": true, "URX": true,
-	logscan.KindNginxConnectRefused: true, logscan.KindNginxConnectFailed: true,
-	logscan.KindNginxUpstreamTimeout: true, logscan.KindIngress502: true,
-	logscan.KindZtunnelReset: true, logscan.KindZtunnelTimeout: true,
-}
-
-var dnsKinds = map[string]bool{"DF": true, logscan.KindNginxResolveFailed: true, logscan.KindZtunnelDNS: true}
+// connectFailureKinds and dnsKinds are the symptom kinds logscan's
+// registry marks ConnectFailure (a connection to a known backend failed,
+// rather than no backend being known) and DNS.
+var connectFailureKinds, dnsKinds = func() (connect, dns map[string]bool) {
+	connect, dns = map[string]bool{}, map[string]bool{}
+	for _, k := range logscan.Kinds() {
+		connect[k.ID], dns[k.ID] = k.ConnectFailure, k.DNS
+	}
+	return connect, dns
+}()
 
 // symptomsPerWorker: fewer groups than this per core are not worth a goroutine.
 var symptomsPerWorker = 2000
@@ -88,8 +88,7 @@ func (b *builder) buildSymptoms(syms []*logscan.Symptom) {
 				sf.ConnectFailures += s.Count
 			}
 		}
-		switch s.Format {
-		case logscan.FormatEnvoyText, logscan.FormatEnvoyJSON:
+		if s.Format.Spec().Mesh {
 			b.cluster.EnvoySymptoms += s.Count
 		}
 		if dnsKinds[s.Kind] {
@@ -158,8 +157,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 	if svc == nil && f.Upstream != "" && f.FQDN == "" {
 		keys.add("upstream:", f.Upstream)
 	}
-	switch s.Format {
-	case logscan.FormatEnvoyText, logscan.FormatEnvoyJSON:
+	if s.Format.Spec().Mesh {
 		keys.add("global:mesh")
 	}
 	if dnsKinds[s.Kind] {

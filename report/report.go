@@ -1,5 +1,5 @@
 // Package report is the analysis result in the shape of the JSON contract
-// (CONTRACT.md, schemaVersion 1): the types the rule engine fills and the
+// (docs/contract.md, schemaVersion 1): the types the rule engine fills and the
 // renderers of package render write. It renders nothing and imports nothing
 // of the project, so every other package can depend on it.
 package report

@@ -8,35 +8,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/causes"
 	"github.com/nohealthy/nohealthy/report"
 )
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-
-// knownCauses are the IDs of ../shared/CAUSES.md, the taxonomy contract.
-var knownCauses = map[string]bool{
-	"no-workload": true, "selector-mismatch": true, "scaled-to-zero": true, "readiness-probe-failing": true,
-	"crash-loop": true, "image-pull-failure": true, "unschedulable": true, "node-not-ready": true,
-	"port-mismatch": true, "endpoints-missing": true, "all-endpoints-terminating": true, "subset-no-pods": true,
-	"subset-undefined": true, "destination-host-unknown": true, "route-missing": true, "gateway-no-pods": true,
-	"mtls-mismatch": true, "outlier-ejected": true, "active-health-check-failing": true,
-	"circuit-breaker-overflow": true, "network-policy-blocked": true, "dns-failure": true,
-	"control-plane-down": true, "sidecar-not-ready": true, "ztunnel-connection-reset": true,
-}
-
-// IsCause reports whether id is a root-cause ID of the taxonomy.
-func IsCause(id string) bool { return knownCauses[id] }
-
-// symptomKinds are the kinds a rule may explain besides other rules' ids.
-var symptomKinds = map[string]bool{
-	"UH": true, "UF": true, "UO": true, "NR": true, "NC": true, "URX": true, "UC": true, "UT": true,
-	"UR": true, "LR": true, "DF": true, "UAEX": true, "UPE": true, "DO": true, "UDO": true,
-	"nginx-no-live-upstreams": true, "nginx-connect-refused": true, "nginx-connect-failed": true,
-	"nginx-upstream-timeout": true, "nginx-resolve-failed": true, "ingress-503": true, "ingress-502": true,
-	"ingress-no-endpoints": true, "haproxy-nosrv": true, "haproxy-server-down": true,
-	"ztunnel-no-healthy-upstream": true, "ztunnel-reset": true, "ztunnel-timeout": true, "ztunnel-dns": true,
-	"ztunnel-policy-denied": true,
-}
 
 var builtinIDs struct {
 	once sync.Once
@@ -120,8 +97,10 @@ func LintRules(rules []*Rule) []LintProblem {
 		if r.Title == "" {
 			bad("missing title")
 		}
-		if r.Cause != "" && !knownCauses[r.Cause] {
-			bad("cause %q is not an ID of CAUSES.md", r.Cause)
+		if r.Cause != "" {
+			if err := causes.Check(r.Cause); err != nil {
+				bad("%v", err)
+			}
 		}
 		if report.SeverityLevel(r.Severity) < 0 {
 			bad("severity %q: want info, warning or critical", r.Severity)
@@ -133,8 +112,8 @@ func LintRules(rules []*Rule) []LintProblem {
 			bad("missing remediation text")
 		}
 		for _, x := range r.Explains {
-			if !symptomKinds[x] && ids[x] == "" && !builtinIDs.ids[x] {
-				bad("explains %q: neither a symptom kind nor a rule id", x)
+			if _, kind := logscan.LookupKind(x); !kind && ids[x] == "" && !builtinIDs.ids[x] {
+				bad("explains %q: neither a symptom kind (docs/logs.md) nor a rule id", x)
 			}
 		}
 		if _, err := compile(r); err != nil {

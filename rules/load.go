@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/nohealthy/nohealthy/causes"
 )
 
 //go:embed builtin/*.yaml
@@ -62,6 +64,15 @@ func loadFS(fsys fs.FS, root, name string) (*Pack, error) {
 		rules, err := ParseRules(filepath.Join(name, f), data)
 		if err != nil {
 			return nil, err
+		}
+		for _, r := range rules {
+			// A cause outside the catalog would reach the report as an
+			// ID no tool or reader knows.
+			if r.Cause != "" {
+				if err := causes.Check(r.Cause); err != nil {
+					return nil, fmt.Errorf("%s: rule %s: %w", r.File, r.ID, err)
+				}
+			}
 		}
 		p.Rules = append(p.Rules, rules...)
 	}

@@ -5,7 +5,7 @@ package rules
 //
 //	id: readiness-probe-failing
 //	title: Pods run but fail their readiness probe
-//	cause: readiness-probe-failing        # a CAUSES.md ID; empty for an intermediate fact
+//	cause: readiness-probe-failing        # an ID of docs/causes.md; empty for an intermediate fact
 //	severity: critical                    # info | warning | critical
 //	priority: 60                          # tie-break between causes explaining the same symptoms
 //	for: workloads                        # the domain iterated; binds the variable `wl`

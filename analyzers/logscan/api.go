@@ -7,40 +7,13 @@ package logscan
 
 import "time"
 
-// Format is a detected log format.
+// Format is a detected log format, e.g. "envoy-text".
 type Format string
 
-// Formats detected per file.
-const (
-	FormatUnknown       Format = ""
-	FormatEnvoyText     Format = "envoy-text"               // Istio/Envoy default text access log (every Istio generation)
-	FormatEnvoyJSON     Format = "envoy-json"               // Istio/Envoy JSON access log
-	FormatZtunnel       Format = "ztunnel"                  // ztunnel text or JSON
-	FormatNginxError    Format = "nginx-error"              // nginx error log
-	FormatIngressAccess Format = "ingress-nginx"            // ingress-nginx access log (log-format-upstream)
-	FormatHAProxy       Format = "haproxy"                  // HAProxy httplog
-	FormatIngressCtrl   Format = "ingress-nginx-controller" // klog lines of the controller ("does not have any active Endpoint")
-)
-
-// Symptom kinds that are not Envoy response flags. Envoy flags are used
-// verbatim as kinds ("UH", "UF", "NR", "NC", "URX", "UO", "UC", "UT", "DF", ...).
-const (
-	KindNginxNoLiveUpstreams = "nginx-no-live-upstreams" // "no live upstreams while connecting to upstream"
-	KindNginxConnectRefused  = "nginx-connect-refused"   // connect() failed (111: Connection refused)
-	KindNginxConnectFailed   = "nginx-connect-failed"    // connect() failed, other errno (113 no route, ...)
-	KindNginxUpstreamTimeout = "nginx-upstream-timeout"  // upstream timed out (110: ...)
-	KindNginxResolveFailed   = "nginx-resolve-failed"    // "could not be resolved"
-	KindIngress503           = "ingress-503"             // ingress-nginx access line 503 with no upstream contacted
-	KindIngress502           = "ingress-502"             // ingress-nginx access line 502/504 after upstream tries
-	KindIngressNoEndpoints   = "ingress-no-endpoints"    // controller: Service "ns/name" does not have any active Endpoint.
-	KindHAProxyNoServer      = "haproxy-nosrv"           // <NOSRV> 503 SC--
-	KindHAProxyServerDown    = "haproxy-server-down"     // "Server b/s is DOWN" / "backend b has no server available!"
-	KindZtunnelNoHealthy     = "ztunnel-no-healthy-upstream"
-	KindZtunnelReset         = "ztunnel-reset"         // connection reset by peer / io error / receive/send errors
-	KindZtunnelTimeout       = "ztunnel-timeout"       // "connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008"
-	KindZtunnelDNS           = "ztunnel-dns"           // dns errors
-	KindZtunnelPolicyDenied  = "ztunnel-policy-denied" // connection closed due to policy rejection
-)
+// FormatUnknown is the format of a log no parser recognised. The formats
+// logscan reads are in the registry (registry.go); each is declared in
+// its parser's file.
+const FormatUnknown Format = ""
 
 // Origin says where a log came from. Any field may be empty (a loose log).
 type Origin struct {

@@ -5,11 +5,15 @@ import (
 	"math/bits"
 )
 
+// FormatEnvoyText is Istio/Envoy's default text access log (every Istio generation).
+const FormatEnvoyText Format = "envoy-text"
+
 // Envoy / Istio text access log.
 //
-// Layouts after `[START_TIME] "REQUEST" CODE FLAGS` (see
-// /work/shared/facts/istio_envoy_access_log_formats.md), indices counted
-// from the field after FLAGS:
+// Layouts after `[START_TIME] "REQUEST" CODE FLAGS` (Istio's
+// EnvoyTextLogFormat, in pilot/pkg/model/telemetry_logging.go now and in
+// older releases' listener.go; Envoy's default format in its
+// access_log/usage.rst), indices counted from the field after FLAGS:
 //
 //	1.9+   details term_details "UTFR" bytes_rx ...           (bytes_rx at 3)
 //	1.8    "UTFR" bytes_rx ...                                (bytes_rx at 1)
@@ -156,7 +160,7 @@ func (s *fileScan) emitFlags(h *hit, mask uint32) {
 	for mask != 0 {
 		b := bits.TrailingZeros32(mask)
 		mask &^= 1 << b
-		h.kind = flagTable[b].code
+		h.kind = flagTable[b]
 		s.record(h)
 	}
 }

@@ -2,50 +2,46 @@ package logscan
 
 // Envoy %RESPONSE_FLAGS% handling.
 //
-// The table mirrors /work/shared/facts/envoy_response_flags.tsv (Envoy
-// substitution_formatter.rst and stream_info/utility.h). Symptom says whether
-// the flag explains a failed upstream request and therefore becomes a symptom
-// group. Flags that describe the downstream (DC, DPE, DR), local policy
-// (RL, UAEX, RLSE, FI, DI, IH) or are informational (RFCF, DT, ...) are
-// recognised so the flag field validates, but produce no symptom.
-
-type flagInfo struct {
-	code    string
-	symptom bool
-}
+// flagTable lists every flag of Envoy's substitution_formatter.rst and
+// stream_info/utility.h (testdata/envoy_response_flags.tsv is the copy
+// the tests check it against), so the flag field of a line validates
+// whatever it holds. A flag is a symptom exactly when the symptom-kind
+// registry (kindTable) lists it: the others describe the downstream (DC,
+// DPE, DR), local policy (RL, UAEX, RLSE, FI, DI, IH) or are informational
+// (RFCF, DT, ...) and produce no symptom.
 
 // flagTable: index = bit in a flag mask. Order follows the TSV.
-var flagTable = [...]flagInfo{
-	{"UH", true},     // NoHealthyUpstream, 503
-	{"UF", true},     // UpstreamConnectionFailure, 503
-	{"UO", true},     // UpstreamOverflow (circuit breaking), 503
-	{"NR", true},     // NoRouteFound, 404 / no filter chain
-	{"URX", true},    // UpstreamRetryLimitExceeded
-	{"NC", true},     // NoClusterFound
-	{"DT", false},    // DurationTimeout (max connection duration): not a failure of the upstream
-	{"DC", false},    // DownstreamConnectionTermination: the client went away
-	{"LH", true},     // FailedLocalHealthCheck, 503 (inbound sidecar, local app unhealthy)
-	{"UT", true},     // UpstreamRequestTimeout, 504
-	{"LR", true},     // LocalReset, 503
-	{"UR", true},     // UpstreamRemoteReset, 503
-	{"UC", true},     // UpstreamConnectionTermination, 503
-	{"DI", false},    // DelayInjected (fault injection)
-	{"FI", false},    // FaultInjected
-	{"RL", false},    // RateLimited
-	{"UAEX", false},  // ext-authz denied: policy, not upstream health
-	{"RLSE", false},  // rate-limit service error
-	{"IH", false},    // invalid request headers (downstream)
-	{"SI", false},    // stream idle timeout (either side)
-	{"DPE", false},   // downstream protocol error
-	{"UPE", true},    // UpstreamProtocolError, 502
-	{"UMSDR", false}, // upstream max stream duration reached (configured limit)
-	{"RFCF", false},  // served from cache
-	{"NFCF", false},  // no filter config found
-	{"OM", false},    // overload manager
-	{"DF", true},     // DnsResolutionFailed
-	{"DO", true},     // DropOverload, 503
-	{"DR", false},    // downstream remote reset
-	{"UDO", true},    // UnconditionalDropOverload, 503
+var flagTable = [...]string{
+	"UH",    // NoHealthyUpstream, 503
+	"UF",    // UpstreamConnectionFailure, 503
+	"UO",    // UpstreamOverflow (circuit breaking), 503
+	"NR",    // NoRouteFound, 404 / no filter chain
+	"URX",   // UpstreamRetryLimitExceeded
+	"NC",    // NoClusterFound
+	"DT",    // DurationTimeout (max connection duration): not a failure of the upstream
+	"DC",    // DownstreamConnectionTermination: the client went away
+	"LH",    // FailedLocalHealthCheck, 503 (inbound sidecar, local app unhealthy)
+	"UT",    // UpstreamRequestTimeout, 504
+	"LR",    // LocalReset, 503
+	"UR",    // UpstreamRemoteReset, 503
+	"UC",    // UpstreamConnectionTermination, 503
+	"DI",    // DelayInjected (fault injection)
+	"FI",    // FaultInjected
+	"RL",    // RateLimited
+	"UAEX",  // ext-authz denied: policy, not upstream health
+	"RLSE",  // rate-limit service error
+	"IH",    // invalid request headers (downstream)
+	"SI",    // stream idle timeout (either side)
+	"DPE",   // downstream protocol error
+	"UPE",   // UpstreamProtocolError, 502
+	"UMSDR", // upstream max stream duration reached (configured limit)
+	"RFCF",  // served from cache
+	"NFCF",  // no filter config found
+	"OM",    // overload manager
+	"DF",    // DnsResolutionFailed
+	"DO",    // DropOverload, 503
+	"DR",    // downstream remote reset
+	"UDO",   // UnconditionalDropOverload, 503
 }
 
 // flagBit returns the bit index of a known flag, or -1.
@@ -115,10 +111,11 @@ func flagBit(tok []byte) int {
 	return -1
 }
 
+// symptomMask has the bits of the flags that are symptom kinds.
 var symptomMask = func() uint32 {
 	var m uint32
-	for i, f := range flagTable {
-		if f.symptom {
+	for i, code := range flagTable {
+		if _, ok := kindIndex[code]; ok {
 			m |= 1 << i
 		}
 	}

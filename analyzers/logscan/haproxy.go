@@ -2,6 +2,15 @@ package logscan
 
 import "bytes"
 
+// FormatHAProxy is HAProxy's httplog and its health-check messages.
+const FormatHAProxy Format = "haproxy"
+
+// Symptom kinds of HAProxy lines.
+const (
+	KindHAProxyNoServer   = "haproxy-nosrv"       // <NOSRV> 503 SC--
+	KindHAProxyServerDown = "haproxy-server-down" // "Server b/s is DOWN" / "backend b has no server available!"
+)
+
 // HAProxy httplog (doc/configuration.txt §8.2.3):
 //
 //	[syslog prefix] client:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend backend/server TR/Tw/Tc/Tr/Ta

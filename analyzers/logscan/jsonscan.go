@@ -6,6 +6,9 @@ import (
 	"github.com/nohealthy/nohealthy/internal/jsonskip"
 )
 
+// FormatEnvoyJSON is Istio/Envoy's JSON access log.
+const FormatEnvoyJSON Format = "envoy-json"
+
 // A minimal, allocation-free scanner over the top-level members of one JSON
 // object. Access logs need only a handful of keys, so decoding every line
 // with encoding/json would cost allocations and time for nothing. Nested

@@ -4,6 +4,25 @@ import (
 	"bytes"
 )
 
+// Formats of nginx and ingress-nginx.
+const (
+	FormatNginxError    Format = "nginx-error"              // nginx error log
+	FormatIngressAccess Format = "ingress-nginx"            // ingress-nginx access log (log-format-upstream), nginx combined
+	FormatIngressCtrl   Format = "ingress-nginx-controller" // klog lines of the controller ("does not have any active Endpoint")
+)
+
+// Symptom kinds of nginx and ingress-nginx lines.
+const (
+	KindNginxNoLiveUpstreams = "nginx-no-live-upstreams" // "no live upstreams while connecting to upstream"
+	KindNginxConnectRefused  = "nginx-connect-refused"   // connect() failed (111: Connection refused)
+	KindNginxConnectFailed   = "nginx-connect-failed"    // connect() failed, other errno (113 no route, ...)
+	KindNginxUpstreamTimeout = "nginx-upstream-timeout"  // upstream timed out (110: ...)
+	KindNginxResolveFailed   = "nginx-resolve-failed"    // "could not be resolved"
+	KindIngress503           = "ingress-503"             // ingress-nginx access line 503 with no upstream contacted
+	KindIngress502           = "ingress-502"             // ingress-nginx access line 502/504 after upstream tries
+	KindIngressNoEndpoints   = "ingress-no-endpoints"    // controller: Service "ns/name" does not have any active Endpoint.
+)
+
 // nginx error log:
 //
 //	YYYY/MM/DD HH:MM:SS [level] pid#tid: *cid message, client: ..., upstream: "...", host: "..."

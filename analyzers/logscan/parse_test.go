@@ -69,8 +69,8 @@ func runCases(t *testing.T, cases []lineCase) {
 	}
 }
 
-// Lines below are verbatim from /work/shared/facts/sample_access_logs.txt
-// (copied to testdata/), with the cited sources there.
+// Lines below are verbatim from testdata/sample_access_logs.txt, which
+// cites the public source of each.
 func TestEnvoyText(t *testing.T) {
 	runCases(t, []lineCase{
 		{"F19 UH ingress no START_TIME (eitansuez)",

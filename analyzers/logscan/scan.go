@@ -2,10 +2,8 @@ package logscan
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -34,7 +32,9 @@ const OverflowUpstream = "(other: group limit reached)"
 // Options tune an Aggregator.
 type Options struct {
 	MaxLineBytes int // default DefaultMaxLineBytes
-	Workers      int // goroutines used by ScanAll; default GOMAXPROCS
+	// Deprecated: Workers has no effect; callers run Scan, ScanBytes
+	// and Stream on as many goroutines as they choose.
+	Workers int
 }
 
 // Aggregator collects the symptoms of many files. Scan may run concurrently
@@ -61,9 +61,6 @@ type Aggregator struct {
 func NewAggregator(opts Options) *Aggregator {
 	if opts.MaxLineBytes <= 0 {
 		opts.MaxLineBytes = DefaultMaxLineBytes
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	return &Aggregator{opts: opts, groups: make(map[groupKey]*Symptom), strs: make(map[string]string)}
 }
@@ -144,50 +141,6 @@ func symptomLess(x, y *Symptom) bool {
 		return x.Authority < y.Authority
 	}
 	return x.Format < y.Format
-}
-
-// Input is one log for ScanAll.
-type Input struct {
-	Origin Origin
-	Name   string
-	Open   func() (io.ReadCloser, error)
-}
-
-// ScanAll scans inputs with Options.Workers goroutines. Stats are returned in
-// input order; errors of individual files are joined (the other files are
-// still scanned).
-func (a *Aggregator) ScanAll(inputs []Input) ([]FileStats, error) {
-	stats := make([]FileStats, len(inputs))
-	errs := make([]error, len(inputs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	workers := min(a.opts.Workers, len(inputs))
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				in := inputs[i]
-				if in.Open == nil {
-					errs[i] = fmt.Errorf("logscan: %s: no Open function", in.Name)
-					continue
-				}
-				rc, err := in.Open()
-				if err != nil {
-					errs[i] = fmt.Errorf("logscan: open %s: %w", in.Name, err)
-					continue
-				}
-				stats[i], errs[i] = a.Scan(in.Origin, in.Name, rc)
-				if cerr := rc.Close(); cerr != nil && errs[i] == nil {
-					errs[i] = fmt.Errorf("logscan: close %s: %w", in.Name, cerr)
-				}
-			}
-		})
-	}
-	for i := range inputs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return stats, errors.Join(errs...)
 }
 
 // Scan reads one log, detects its format (per line, so mixed container logs
@@ -364,19 +317,6 @@ func mergeInto(cur, g *Symptom) {
 	}
 }
 
-// formats lists the parsers in the order they are tried on a line whose
-// format is not yet known. Stricter shapes come first.
-var formats = [...]Format{FormatEnvoyText, FormatEnvoyJSON, FormatZtunnel, FormatNginxError, FormatIngressCtrl, FormatIngressAccess, FormatHAProxy}
-
-func formatIndex(f Format) int {
-	for i, g := range formats {
-		if g == f {
-			return i
-		}
-	}
-	return -1
-}
-
 // fileScan is the private, lock-free state of one Scan.
 type fileScan struct {
 	origin       Origin
@@ -384,17 +324,16 @@ type fileScan struct {
 	groups       map[string]*Symptom
 	samples      sampleStore
 	keyBuf       []byte
-	partial      []byte // the first bytes of a line split between inputs to feed
-	partialBytes int    // the bytes of that line fed so far
-	join         []byte // CRI partial-line assembly buffer
-	raw          []byte // the current line as read (for samples)
-	cur          int    // index into formats of the current format, -1 if none
-	parsed       [len(formats)]int64
-	first        int // index of the first detected format, -1 if none
+	partial      []byte            // the first bytes of a line split between inputs to feed
+	partialBytes int               // the bytes of that line fed so far
+	join         []byte            // CRI partial-line assembly buffer
+	raw          []byte            // the current line as read (for samples)
+	cur          int               // index into formatTable of the current format, -1 if none
+	parsed       [maxFormats]int64 // lines parsed per formatTable entry
+	first        int               // index of the first detected format, -1 if none
 	stats        FileStats
 	words        bool // lines carry a "pod container " prefix
 	noSide       bool // detection only: parse but do not record
-	lastFmt      Format
 }
 
 func newFileScan(origin Origin, maxLine int) *fileScan {
@@ -413,7 +352,7 @@ func (s *fileScan) fileStats() FileStats {
 		}
 	}
 	if best >= 0 {
-		st.Format = formats[best]
+		st.Format = formatTable[best].Format
 	}
 	return st
 }
@@ -568,10 +507,10 @@ func (s *fileScan) handleLogical(raw, l []byte) {
 	}
 }
 
-// detect tries every parser but skip (already tried) on l and makes the
-// first that accepts it the current format.
+// detect tries every format of formatTable but skip (already tried) on l
+// and makes the first that accepts it the current format.
 func (s *fileScan) detect(l []byte, skip int) bool {
-	for i := range formats {
+	for i := range formatTable {
 		if i != skip && s.parse(i, l) {
 			s.cur = i
 			if s.first < 0 {
@@ -583,30 +522,15 @@ func (s *fileScan) detect(l []byte, skip int) bool {
 	return false
 }
 
+// parse reads l as a line of formatTable[i].
 func (s *fileScan) parse(i int, l []byte) bool {
-	var ok bool
-	switch formats[i] {
-	case FormatEnvoyText:
-		ok = s.envoyText(l)
-	case FormatEnvoyJSON:
-		ok = s.jsonLine(l, FormatEnvoyJSON) == FormatEnvoyJSON
-	case FormatZtunnel:
-		ok = s.ztunnelText(l) || s.jsonLine(l, FormatZtunnel) == FormatZtunnel
-	case FormatNginxError:
-		ok = s.nginxError(l)
-	case FormatIngressCtrl:
-		ok = s.klog(l)
-	case FormatIngressAccess:
-		ok = s.ingressAccess(l)
-	case FormatHAProxy:
-		ok = s.haproxy(l)
+	f := &formatTable[i]
+	if !f.parse(s, l) {
+		return false
 	}
-	if ok {
-		s.parsed[i]++
-		s.stats.Parsed++
-		s.lastFmt = formats[i]
-	}
-	return ok
+	s.parsed[i]++
+	s.stats.Parsed++
+	return true
 }
 
 // hit is one failure observation, pointing into the current line.

@@ -6,9 +6,18 @@ import (
 	"github.com/nohealthy/nohealthy/internal/jsonskip"
 )
 
-// KindZtunnelError is a ztunnel access line with an error= text that matches
-// none of the more specific ztunnel kinds.
-const KindZtunnelError = "ztunnel-error"
+// FormatZtunnel is ztunnel's access log (Istio ambient), text or JSON.
+const FormatZtunnel Format = "ztunnel"
+
+// Symptom kinds of ztunnel lines, by their error= text (ztunnel src/proxy.rs Error strings).
+const (
+	KindZtunnelNoHealthy    = "ztunnel-no-healthy-upstream"
+	KindZtunnelReset        = "ztunnel-reset"         // connection reset by peer / io error / receive/send errors
+	KindZtunnelTimeout      = "ztunnel-timeout"       // "connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008"
+	KindZtunnelDNS          = "ztunnel-dns"           // dns errors
+	KindZtunnelPolicyDenied = "ztunnel-policy-denied" // connection closed due to policy rejection
+	KindZtunnelError        = "ztunnel-error"         // any other error= text
+)
 
 // ztunnel (Istio ambient) access logs, text form:
 //

@@ -230,7 +230,7 @@ func TestHelpTeaches(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("help exit %d", r.code)
 	}
-	for _, want := range []string{".tar.zst", "cluster-info dump", "-o yaml", "--log", "Exit status", "CAUSES.md", "analyze test"} {
+	for _, want := range []string{".tar.zst", "cluster-info dump", "-o yaml", "--log", "Exit status", "docs/causes.md", "analyze causes", "analyze test"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}

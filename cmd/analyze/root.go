@@ -17,7 +17,7 @@ import (
 	"github.com/nohealthy/nohealthy/rules/ruletest"
 )
 
-// Exit codes of CONTRACT.md.
+// Exit codes of docs/contract.md.
 const (
 	exitOK      = 0 // no finding reaches --fail-on (or: all test cases pass, no lint problem)
 	exitFailing = 1 // a finding reaches --fail-on (or: a test case fails, a lint problem)
@@ -71,9 +71,10 @@ INPUT is any of (several merge into one view):
   - loose kubectl output (.json/.yaml): kubectl get endpointslices,virtualservices,destinationrules -A -o yaml > objs.yaml
   - loose logs under DIR/logs/<ns>/<pod>/<container>.log, or any log file with --log
 
-Cause IDs (subset-no-pods, selector-mismatch, ...) are documented in
-CAUSES.md of the nohealthy repository; "analyze rules" lists which rule
-reports which cause, and rules/README.md explains how to write your own.
+Cause IDs (subset-no-pods, selector-mismatch, ...): "analyze causes" lists
+them, docs/causes.md of the nohealthy repository documents them; "analyze
+rules" lists which rule reports which cause, and rules/README.md explains how
+to write your own.
 
 Exit status:
   0  no finding reaches --fail-on (default critical)
@@ -141,7 +142,7 @@ func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
 	opts.addFlags(cmd.Flags())
 
 	testCmd := newTestCmd(streams, h.analyzer)
-	cmd.AddCommand(testCmd, newLintCmd(streams), newRulesCmd(streams), newVersionCmd(streams))
+	cmd.AddCommand(testCmd, newLintCmd(streams), newRulesCmd(streams), newCausesCmd(streams), newVersionCmd(streams))
 	cmd.CompletionOptions.DisableDefaultCmd = true
 	return cmd
 }

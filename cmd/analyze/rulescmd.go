@@ -20,7 +20,7 @@ func newRulesCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules [--rules DIR] [--only ID] [--disable ID]",
 		Short: "List the active rules",
-		Long:  "List the rules analyze would run with these flags: id, cause, severity and title.\nCause IDs are documented in CAUSES.md.",
+		Long:  "List the rules analyze would run with these flags: id, cause, severity and title.\nThe causes they report: \"analyze causes\", or docs/causes.md of the nohealthy repository.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRules(o)

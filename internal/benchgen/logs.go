@@ -9,8 +9,8 @@ import (
 	"github.com/nohealthy/nohealthy/internal/kubenames"
 )
 
-// Access-log lines in Istio's 1.9+ TEXT format (22 fields, see
-// /work/shared/facts/istio_envoy_access_log_formats.md):
+// Access-log lines in Istio's 1.9+ TEXT format (22 fields: Istio's
+// EnvoyTextLogFormat, pilot/pkg/model/telemetry_logging.go):
 //
 //	[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS%
 //	%RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" %BYTES_RECEIVED%

@@ -6,12 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/nohealthy/nohealthy/causes"
 )
 
 const committed = "../../testdata/bundles"
@@ -109,31 +110,23 @@ func TestFilesParse(t *testing.T) {
 	}
 }
 
-// causeIDs reads the root-cause IDs from the shared taxonomy.
-func causeIDs(t *testing.T) map[string]bool {
-	b, err := os.ReadFile("../../../shared/CAUSES.md")
-	if err != nil {
-		t.Skipf("CAUSES.md not available: %v", err)
-	}
+// uncoveredCauses are causes of the catalog no corpus case shows yet,
+// with the reason; TestExpectedCauses fails when one gains a case.
+var uncoveredCauses = map[string]string{
+	"backend-ref-not-permitted": "no Gateway API case until the facts read routes and ReferenceGrants",
+}
+
+// causeIDs are the root-cause IDs of the catalog (causes/catalog.yaml).
+func causeIDs() map[string]bool {
 	ids := map[string]bool{}
-	in := false
-	re := regexp.MustCompile("^\\| `([a-z0-9-]+)` \\|")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "## ") {
-			in = strings.Contains(l, "Root causes")
-		}
-		if m := re.FindStringSubmatch(l); in && m != nil {
-			ids[m[1]] = true
-		}
-	}
-	if len(ids) == 0 {
-		t.Fatal("no cause IDs found in CAUSES.md")
+	for _, c := range causes.All() {
+		ids[c.ID] = true
 	}
 	return ids
 }
 
 func TestExpectedCauses(t *testing.T) {
-	ids := causeIDs(t)
+	ids := causeIDs()
 	covered := map[string]bool{}
 	healthy := 0
 	tree := readTree(t, committed)
@@ -154,7 +147,9 @@ func TestExpectedCauses(t *testing.T) {
 		}
 		for _, rc := range e.RootCauses {
 			if !ids[rc.Cause] {
-				t.Errorf("%s: cause %q is not in CAUSES.md", p, rc.Cause)
+				t.Errorf("%s: cause %q is not in the catalog", p, rc.Cause)
+			} else if c, _ := causes.Lookup(rc.Cause); !c.NamesKind(rc.Object.Kind) {
+				t.Errorf("%s: cause %s names %v, not %s", p, rc.Cause, c.Names, rc.Object.Kind)
 			}
 			covered[rc.Cause] = true
 			if rc.Object.Kind == "" || rc.Object.Name == "" {
@@ -166,7 +161,7 @@ func TestExpectedCauses(t *testing.T) {
 		}
 		for _, a := range e.Absent {
 			if !ids[a] {
-				t.Errorf("%s: absent cause %q is not in CAUSES.md", p, a)
+				t.Errorf("%s: absent cause %q is not in the catalog", p, a)
 			}
 			for _, rc := range e.RootCauses {
 				if rc.Cause == a {
@@ -177,8 +172,12 @@ func TestExpectedCauses(t *testing.T) {
 	}
 	var missing []string
 	for id := range ids {
-		if !covered[id] {
+		why, gap := uncoveredCauses[id]
+		if !covered[id] && !gap {
 			missing = append(missing, id)
+		}
+		if covered[id] && gap {
+			t.Errorf("cause %s has a case now: drop it from uncoveredCauses (%s)", id, why)
 		}
 	}
 	sort.Strings(missing)

@@ -1,7 +1,7 @@
 // Package dumpconv turns an unpacked nohealthy bundle into the layout of
 // `kubectl cluster-info dump --output-directory=DIR`, so that corpus tests
 // can check that analyze reaches the same verdict from both inputs
-// (CONTRACT.md inputs 1 and 2).
+// (docs/contract.md inputs 1 and 2).
 //
 // What kubectl writes, and so what this writes:
 //
@@ -17,7 +17,7 @@
 //
 // Lists are typed and their items carry no kind/apiVersion, printed with
 // kubectl's four-space indentation. A cluster-info dump has nothing else, so
-// everything else in the bundle is added in forms CONTRACT.md also accepts
+// everything else in the bundle is added in forms docs/contract.md also accepts
 // anywhere in such a tree:
 //
 //   - every other kind (EndpointSlices, StatefulSets, Istio resources,

@@ -15,6 +15,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/nohealthy/nohealthy/causes"
 	"github.com/nohealthy/nohealthy/report"
 )
 
@@ -82,6 +83,21 @@ func ReadExpected(path string) (Expected, error) {
 	for i, rc := range e.RootCauses {
 		if rc.Cause == "" || rc.Object.Kind == "" || rc.Object.Name == "" {
 			return e, fmt.Errorf("%s: rootCauses[%d]: cause, object.kind and object.name are required", path, i)
+		}
+		// A case expecting what the catalog rules out could never pass
+		// against rules that follow the catalog.
+		c, ok := causes.Lookup(rc.Cause)
+		if !ok {
+			return e, fmt.Errorf("%s: rootCauses[%d]: %w", path, i, causes.Check(rc.Cause))
+		}
+		if !c.NamesKind(rc.Object.Kind) {
+			return e, fmt.Errorf("%s: rootCauses[%d]: cause %s names a %s, not a %s (docs/causes.md)",
+				path, i, rc.Cause, strings.Join(c.Names, " or "), rc.Object.Kind)
+		}
+	}
+	for i, a := range e.Absent {
+		if err := causes.Check(a); err != nil {
+			return e, fmt.Errorf("%s: absent[%d]: %w", path, i, err)
 		}
 	}
 	return e, nil

@@ -128,6 +128,16 @@ func TestDiscoverErrors(t *testing.T) {
 	if _, err := Discover(root); err == nil || !strings.Contains(err.Error(), "required") {
 		t.Errorf("incomplete cause: %v", err)
 	}
+	for body, want := range map[string]string{
+		"rootCauses: [{cause: crashloop, object: {kind: Deployment, namespace: a, name: b}}]\n": `cause "crashloop" is not an ID of docs/causes.md (closest: crash-loop;`,
+		"rootCauses: [{cause: crash-loop, object: {kind: Service, namespace: a, name: b}}]\n":   "rootCauses[0]: cause crash-loop names a Deployment or",
+		"rootCauses: []\nabsent: [crash-loop, no-workloads]\n":                                  `absent[1]: cause "no-workloads"`,
+	} {
+		write(t, filepath.Join(root, "c/expected.yaml"), body)
+		if _, err := Discover(root); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "expected.yaml") {
+			t.Errorf("%s: got %v, want the file and %q", body, err, want)
+		}
+	}
 	if _, err := Discover(filepath.Join(root, "nope")); err == nil {
 		t.Error("missing path must fail")
 	}
