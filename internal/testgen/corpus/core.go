@@ -4,7 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
-	"github.com/nohealthy/nohealthy/internal/kubenames"
+	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 	"hash/fnv"
 	"sort"
 	"strings"

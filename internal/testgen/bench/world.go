@@ -3,7 +3,7 @@ package main
 import (
 	"crypto/sha1"
 	"fmt"
-	"github.com/nohealthy/nohealthy/internal/kubenames"
+	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -144,7 +144,7 @@ var svcWords = []string{"reviews", "ratings", "details", "productpage", "catalog
 	"coupons", "wishlist", "history", "audit", "metrics-api", "users", "tokens", "webhooks",
 	"exporter", "importer", "reports", "billing", "payments", "fraud", "risk", "kyc"}
 
-// ---- deterministic helpers (compact equivalents of corpusgen's) ----
+// ---- deterministic helpers (compact equivalents of the corpus generator's) ----
 
 func hashN(parts ...string) uint64 {
 	h := fnv.New64a()

@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-const committed = "../../testdata/bundles"
+const committed = "../../../testdata/bundles"
 
 func TestCorpusUpToDate(t *testing.T) {
 	dir := t.TempDir()
@@ -26,7 +26,7 @@ func TestCorpusUpToDate(t *testing.T) {
 	for p, b := range want {
 		g, ok := got[p]
 		if !ok {
-			t.Errorf("%s: missing from testdata/bundles (run go run ./internal/corpusgen -out testdata/bundles)", p)
+			t.Errorf("%s: missing from testdata/bundles (run go run ./internal/testgen/corpus -out testdata/bundles)", p)
 			continue
 		}
 		if !bytes.Equal(b, g) {
@@ -111,7 +111,7 @@ func TestFilesParse(t *testing.T) {
 
 // causeIDs reads the root-cause IDs from the shared taxonomy.
 func causeIDs(t *testing.T) map[string]bool {
-	b, err := os.ReadFile("../../../shared/CAUSES.md")
+	b, err := os.ReadFile("../../../../shared/CAUSES.md")
 	if err != nil {
 		t.Skipf("CAUSES.md not available: %v", err)
 	}
