@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/sha1"
 	"fmt"
 	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 	"hash/fnv"
@@ -159,14 +158,7 @@ func uid(parts ...string) string { return kubenames.UID(parts...) }
 
 func suffix(seed string, n int) string { return kubenames.Suffix(seed, n) }
 
-func hexid(seed string, n int) string {
-	var b strings.Builder
-	for i := 0; b.Len() < n; i++ {
-		s := sha1.Sum([]byte(seed + "#" + strconv.Itoa(i)))
-		fmt.Fprintf(&b, "%x", s)
-	}
-	return b.String()[:n]
-}
+func hexid(seed string, n int) string { return kubenames.HexID(seed, n) }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
