@@ -10,8 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -371,12 +371,7 @@ func (r *run) collectResource(t Target) {
 		r.podsOK = true
 		r.mu.Unlock()
 	}
-	nss := make([]string, 0, len(byNS))
-	for ns := range byNS {
-		nss = append(nss, ns)
-	}
-	sort.Strings(nss)
-	for _, ns := range nss {
+	for _, ns := range slices.Sorted(maps.Keys(byNS)) {
 		data, e := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": byNS[ns]})
 		if e == nil {
 			e = r.sink.WriteFile(bundle.ResourcePath(ns, t.Name()), data)

@@ -6,9 +6,11 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -237,7 +239,7 @@ spec:
 	}
 	files := unpack(t, out)
 	if files[bundle.LogPath("leaky", "api", "api", false)] == nil {
-		t.Fatalf("the planted log was not collected: %v", keys(files))
+		t.Fatalf("the planted log was not collected: %v", slices.Sorted(maps.Keys(files)))
 	}
 	if files[bundle.ResourcePath("istio-system", "configmaps")] == nil {
 		t.Fatalf("the mesh ConfigMap was not collected")
@@ -288,14 +290,6 @@ spec:
 	if len(unpack(t, out)) != len(files) {
 		t.Errorf("--redact-only changed the number of entries")
 	}
-}
-
-func keys(m map[string][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 func b64(s string) string {

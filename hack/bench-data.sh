@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the benchmark inputs with internal/benchgen, only if missing:
+# Builds the benchmark inputs with internal/testgen/bench, only if missing:
 #   $BENCH_DIR/<ver>/<size>.tar.zst (+ .expected.yaml)   for each size in BENCH_SIZES
 #   $BENCH_DIR/<ver>/<x10>-x10.tar.zst                   same objects, 10x the log lines (RSS growth check)
 #   $BENCH_DIR/<ver>/<dump>.dump/                        the <dump> incident as a kubectl cluster-info dump tree
-# <ver> hashes the generator sources (and the bundle writer and its log
-# frames), so a changed generator builds a fresh set; older sets are
-# deleted unless BENCH_KEEP_OLD=1.
+# <ver> hashes every source the output depends on (the generator, the
+# kubenames helpers it draws names, IDs and randomness from, the bundle
+# writer and its log frames), so a change to any of them builds a fresh set;
+# older sets (directories holding the .benchgen marker) are deleted unless
+# BENCH_KEEP_OLD=1.
 #
 # Knobs: BENCH_DIR (default /tmp/nohealthy-bench), BENCH_SIZES (default
 # "small medium large"), BENCH_X10 (default medium when listed, else the
@@ -23,7 +25,7 @@ BENCH_X10=${BENCH_X10:-$x10default}
 BENCH_DUMP=${BENCH_DUMP:-$largest}
 GO=${GO:-go}
 
-ver=$(cat $(ls internal/benchgen/*.go | grep -v '_test\.go$') bundle/writer.go bundle/frames.go | sha256sum | cut -c1-12)
+ver=$(cat $(ls internal/testgen/bench/*.go internal/testgen/kubenames/*.go | grep -v '_test\.go$') bundle/writer.go bundle/frames.go | sha256sum | cut -c1-12)
 dir=$BENCH_DIR/$ver
 mkdir -p "$dir"
 if [ "${BENCH_KEEP_OLD:-0}" != 1 ]; then
@@ -38,8 +40,8 @@ if [ "${BENCH_KEEP_OLD:-0}" != 1 ]; then
 fi
 touch "$dir/.benchgen"
 
-gen=$dir/benchgen
-[ -x "$gen" ] || $GO build -o "$gen" ./internal/benchgen
+gen=$dir/bench
+[ -x "$gen" ] || $GO build -o "$gen" ./internal/testgen/bench
 
 timed() { # label, command...: runs it niced, records wall/CPU/RSS in $dir/gen-times.txt
 	local label=$1 t e u s m

@@ -89,7 +89,7 @@ measure() {
 		cat "$work/stderr" >&2
 		planted=error wl=(0) cl=(0)
 	else
-		planted=$("$dir/benchgen" check "$expected" "$work/$name.json")
+		planted=$("$dir/bench" check "$expected" "$work/$name.json")
 	fi
 	row "$name" "$bytes" "$(median "${fl[@]}")" "$(median "${wl[@]}")" "$(median "${cl[@]}")" $((rss / 1024)) "$planted"
 }
@@ -164,7 +164,7 @@ if [ -n "$dumpname" ]; then
 	cmp "$r" 3.0 '<=' && v=PASS || v=FAIL
 	verdict $v "cluster-info dump tree: analyze <= 3 x grep -rc ' UH ': ${W[$dumpname]}s / ${F[$dumpname]}s = ${r}x"
 fi
-[ -s "$dir/gen-times.txt" ] && { echo; echo "generator (benchgen) times, when the inputs were built:"; cat "$dir/gen-times.txt"; }
+[ -s "$dir/gen-times.txt" ] && { echo; echo "generator (internal/testgen/bench) times, when the inputs were built:"; cat "$dir/gen-times.txt"; }
 
 # ---- Go micro-benchmarks ----
 if [ "${BENCH_MICRO:-1}" != 0 ]; then

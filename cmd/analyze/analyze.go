@@ -9,6 +9,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/internal/bytesize"
 	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
 )
@@ -29,9 +30,9 @@ type AnalyzeOptions struct {
 	// MaxSymptoms caps the symptoms the table and markdown list (0 = all).
 	MaxSymptoms int
 
-	MaxExpandedBytes byteSize
-	MaxLineBytes     byteSize
-	MaxObjectBytes   byteSize
+	MaxExpandedBytes bytesize.Size
+	MaxLineBytes     bytesize.Size
+	MaxObjectBytes   bytesize.Size
 	MaxEntries       int
 
 	// load and analyze replace analyzers.Load and the rule engine in

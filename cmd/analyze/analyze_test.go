@@ -78,7 +78,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no input", nil, "no INPUT given"},
 		{"bad output", []string{"-o", "yaml", in}, `invalid --output "yaml"`},
 		{"bad fail-on", []string{"--fail-on", "fatal", in}, `invalid --fail-on "fatal"`},
-		{"bad size", []string{"--max-expanded-bytes", "lots", in}, `invalid size "lots"`},
+		{"bad size", []string{"--max-expanded-bytes", "lots", in}, `invalid argument "lots" for "--max-expanded-bytes" flag: want a byte count`},
 		{"bad log", []string{"--log", "ns/pod=x.log", in}, "NAMESPACE/POD/CONTAINER=FILE"},
 		{"unknown subcommand flag", []string{"test", "--nope"}, "unknown flag: --nope"},
 		{"test without corpus", []string{"test"}, "no CORPUS given"},
@@ -234,25 +234,6 @@ func TestHelpTeaches(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}
-	}
-}
-
-func TestByteSize(t *testing.T) {
-	for in, want := range map[string]int64{
-		"64Gi": 64 << 30, "10G": 10e9, "512Mi": 512 << 20, "1024": 1024, "1.5Ki": 1536, "2KB": 2000, "3k": 3000,
-	} {
-		got, err := parseByteSize(in)
-		if err != nil || got != want {
-			t.Errorf("parseByteSize(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "-1G", "G", "1X", "NaN", "1e30Pi"} {
-		if _, err := parseByteSize(in); err == nil {
-			t.Errorf("parseByteSize(%q) should fail", in)
-		}
-	}
-	if s := formatByteSize(64 << 30); s != "64Gi" {
-		t.Errorf("format = %s", s)
 	}
 }
 

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/collect"
+	"github.com/nohealthy/nohealthy/internal/bytesize"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -40,7 +38,7 @@ type Options struct {
 	ExcludeNamespaces []string
 	Since             time.Duration
 	Tail              int64
-	MaxLogBytes       int64
+	MaxLogBytes       bytesize.Limit
 	NoLogs            bool
 	NoProxyAdmin      bool
 	MaxProxies        int
@@ -54,7 +52,7 @@ type Options struct {
 
 	// IsTerminal decides "auto" progress; defaults to checking ErrOut.
 	IsTerminal func(w io.Writer) bool
-	// Now is the clock for the default output name.
+	// Now is the clock for the default output name and the manifest times.
 	Now func() time.Time
 
 	namespaceSet bool // -n given
@@ -101,7 +99,12 @@ bundle's manifest. A collector that is forbidden or fails is recorded in
 the bundle and does not stop the run.
 
 Namespaces: all by default (or -A); -n NS or --namespaces a,b to limit.`,
-		Args:          cobra.NoArgs,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unexpected argument %q: gather takes only flags (name the bundle with -o FILE)", args[0])}
+			}
+			return nil
+		},
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -111,6 +114,7 @@ Namespaces: all by default (or -A); -n NS or --namespaces a,b to limit.`,
 	}
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.Version = version
 	f := cmd.Flags()
 	o.Config.AddFlags(f)
@@ -120,7 +124,7 @@ Namespaces: all by default (or -A); -n NS or --namespaces a,b to limit.`,
 	f.StringSliceVar(&o.ExcludeNamespaces, "exclude-namespaces", nil, "skip these namespaces (comma-separated)")
 	f.DurationVar(&o.Since, "since", o.Since, "only logs newer than this (0 = all)")
 	f.Int64Var(&o.Tail, "tail", o.Tail, "last lines of each container log (0 = all)")
-	f.Int64Var(&o.MaxLogBytes, "max-log-bytes", o.MaxLogBytes, "bytes per container log (0 = no limit)")
+	f.Var(&o.MaxLogBytes, "max-log-bytes", "bytes per container log: 10Mi, 5000000, ... (0 = no limit)")
 	f.BoolVar(&o.NoLogs, "no-logs", false, "collect no container logs")
 	f.BoolVar(&o.NoProxyAdmin, "no-proxy-admin", false, "do not port-forward to Envoy admin or istiod debug ports")
 	f.IntVar(&o.MaxProxies, "max-proxies", o.MaxProxies, "proxies whose Envoy admin data is fetched (gateways first)")
@@ -136,16 +140,15 @@ Namespaces: all by default (or -A); -n NS or --namespaces a,b to limit.`,
 func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams) int {
 	cmd := NewCommand(streams)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	c, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
 	fmt.Fprintf(streams.ErrOut, "gather: %v\n", err)
 	var ue usageError
 	switch {
-	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown flag"), strings.HasPrefix(err.Error(), "invalid argument"),
-		strings.Contains(err.Error(), "flag needs an argument"), strings.HasPrefix(err.Error(), "unknown shorthand"),
-		strings.HasPrefix(err.Error(), "accepts "), strings.HasPrefix(err.Error(), "unknown command"):
+	case errors.As(err, &ue):
+		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		return exitUsage
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return exitInterrupted
@@ -153,13 +156,13 @@ func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams
 	return exitFailed
 }
 
+// usageError marks a mistake in the command line: exit 2.
 type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
 
 // Run gathers (or re-redacts with --redact-only).
 func (o *Options) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if o.RedactOnly != "" {
 		return o.runRedactOnly()
 	}
@@ -172,6 +175,11 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if o.Concurrency < 1 || o.PageSize < 1 || o.Retries < 1 {
 		return usageError{errors.New("--concurrency, --page-size and --retries must be at least 1")}
+	}
+	switch o.Progress {
+	case "auto", "live", "plain", "none":
+	default:
+		return usageError{fmt.Errorf("invalid --progress %q: want auto, live, plain or none", o.Progress)}
 	}
 
 	rc, err := o.Config.ToRESTConfig()
@@ -187,111 +195,48 @@ func (o *Options) Run(ctx context.Context) error {
 	if c, ok := raw.Contexts[ctxName]; ok && c.Cluster != "" {
 		cluster = c.Cluster
 	}
-
 	retry := collect.DefaultRetryPolicy
 	retry.Attempts = o.Retries
-	if rc.Timeout > 0 {
+	if rc.Timeout > 0 { // --request-timeout
 		retry.Timeout = rc.Timeout
-	}
-
-	info, err := collect.Probe(ctx, rc, retry)
-	if err != nil {
-		return err
 	}
 	out := o.Output
 	if out == "" {
-		out = defaultOutput(cluster, o.Now())
+		out = collect.DefaultBundleName(cluster, o.Now())
 	}
-	red := collect.DefaultRedactor()
-	m := bundle.Manifest{
-		Tool:           "nohealthy gather",
-		ToolVersion:    version,
-		CreatedAt:      o.Now().UTC(),
-		ClusterVersion: info.Version,
-		Context:        ctxName,
-		Namespaces:     namespaces,
-		Redactions:     red.Manifest(),
-		Options: map[string]string{
-			"since":             o.Since.String(),
-			"tail":              strconv.FormatInt(o.Tail, 10),
-			"maxLogBytes":       strconv.FormatInt(o.MaxLogBytes, 10),
-			"noLogs":            strconv.FormatBool(o.NoLogs),
-			"noProxyAdmin":      strconv.FormatBool(o.NoProxyAdmin),
-			"maxProxies":        strconv.Itoa(o.MaxProxies),
-			"excludeNamespaces": strings.Join(o.ExcludeNamespaces, ","),
-			"pageSize":          strconv.FormatInt(o.PageSize, 10),
-			"concurrency":       strconv.Itoa(o.Concurrency),
-		},
-	}
-	w, err := bundle.Create(out, m)
-	if err != nil {
-		return err
-	}
-	// Whatever happens below (error, Ctrl-C, panic), nothing is published
-	// unless Close succeeds: the temp file is removed.
-	published := false
-	defer func() {
-		if !published {
-			w.Abort()
-		}
-	}()
 
-	prog := o.progress()
 	start := time.Now()
-	res, err := collect.Run(ctx, collect.Config{
+	res, err := collect.Gather(ctx, out, collect.BundleMeta{ToolVersion: version, Context: ctxName, CreatedAt: o.Now()}, collect.Config{
 		REST:              rc,
 		Namespaces:        namespaces,
 		ExcludeNamespaces: o.ExcludeNamespaces,
 		Since:             o.Since,
 		Tail:              o.Tail,
-		MaxLogBytes:       o.MaxLogBytes,
+		MaxLogBytes:       int64(o.MaxLogBytes),
 		NoLogs:            o.NoLogs,
 		NoProxy:           o.NoProxyAdmin,
 		MaxProxies:        o.MaxProxies,
 		PageSize:          o.PageSize,
 		Concurrency:       o.Concurrency,
 		Retry:             retry,
-		Redactor:          red,
-		Progress:          prog,
-	}, w)
-	prog.Finish()
+		Progress:          o.progress(),
+	})
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted; no bundle written: %w", context.Cause(ctx))
-		}
-		return fmt.Errorf("%w; no bundle written", err)
-	}
-	if err := w.Close(); err != nil {
 		return err
 	}
-	published = true
-	if ctx.Err() != nil { // a late Ctrl-C after publishing changes nothing
+	if ctx.Err() != nil { // a Ctrl-C after the bundle was published changes nothing
 		return nil
 	}
-	var forbidden, failed []string
-	for _, c := range res.Collectors {
-		name := c.Name
-		if c.Namespace != "" {
-			name += "(" + c.Namespace + ")"
-		}
-		switch c.Status {
-		case bundle.StatusForbidden:
-			forbidden = append(forbidden, name)
-		case bundle.StatusFailed:
-			failed = append(failed, name)
-		}
-	}
-	st, _ := os.Stat(out)
-	size := int64(0)
-	if st != nil {
+	var size int64
+	if st, err := os.Stat(out); err == nil {
 		size = st.Size()
 	}
 	fmt.Fprintf(o.Streams.ErrOut, "gather: %d objects, %d logs, %d proxy files in %s\n", res.Objects, res.Logs, res.ProxyFiles, time.Since(start).Round(time.Millisecond))
-	if len(forbidden) > 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "gather: forbidden (recorded in the bundle): %s\n", strings.Join(forbidden, ", "))
+	if names := res.Names(bundle.StatusForbidden); len(names) > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "gather: forbidden (recorded in the bundle): %s\n", strings.Join(names, ", "))
 	}
-	if len(failed) > 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "gather: failed (recorded in the bundle): %s\n", strings.Join(failed, ", "))
+	if names := res.Names(bundle.StatusFailed); len(names) > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "gather: failed (recorded in the bundle): %s\n", strings.Join(names, ", "))
 	}
 	fmt.Fprintf(o.Streams.Out, "%s (%d bytes)\n", out, size)
 	return nil
@@ -306,106 +251,24 @@ func (o *Options) progress() *collect.Progress {
 	case "plain":
 		return collect.NewProgress(o.Streams.ErrOut, false)
 	}
+	// auto: live on a terminal, plain lines otherwise.
 	live := o.IsTerminal != nil && o.IsTerminal(o.Streams.ErrOut)
 	return collect.NewProgress(o.Streams.ErrOut, live)
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-func defaultOutput(cluster string, now time.Time) string {
-	c := strings.Trim(unsafeName.ReplaceAllString(cluster, "-"), "-.")
-	if c == "" {
-		c = "cluster"
-	}
-	if len(c) > 60 {
-		c = c[:60]
-	}
-	return fmt.Sprintf("nohealthy-%s-%s.tar.zst", c, now.UTC().Format("20060102T150405Z"))
-}
-
-// runRedactOnly rewrites an existing bundle with the current redaction rules.
+// runRedactOnly rewrites the --redact-only bundle with the current
+// redaction rules, in place or to -o.
 func (o *Options) runRedactOnly() error {
-	in := o.RedactOnly
 	out := o.Output
 	if out == "" {
-		out = in
+		out = o.RedactOnly
 	}
-	red := collect.DefaultRedactor()
-	var (
-		manifest bundle.Manifest
-		index    bundle.Index
-		w        *bundle.Writer
-		entries  int
-	)
-	type pending struct {
-		name string
-		data []byte
-	}
-	// The manifest is the first entry; entries before the writer exists
-	// (there should be none) are buffered.
-	var early []pending
-	err := bundle.Walk(in, bundle.Limits{}, func(p string, err error) {
-		fmt.Fprintf(o.Streams.ErrOut, "gather: %s: %v\n", p, err)
-	}, func(e *bundle.Entry) error {
-		data, err := io.ReadAll(e.Body)
-		if err != nil {
-			return err
-		}
-		switch e.Type {
-		case bundle.EntryManifest:
-			if err := json.Unmarshal(data, &manifest); err != nil {
-				return fmt.Errorf("manifest: %w", err)
-			}
-			manifest.Redactions = red.Manifest()
-			if manifest.Options == nil {
-				manifest.Options = map[string]string{}
-			}
-			manifest.Options["redactedAgainAt"] = o.Now().UTC().Format(time.RFC3339)
-			w, err = bundle.Create(out, manifest)
-			if err != nil {
-				return err
-			}
-			for _, p := range early {
-				if err := w.WriteFile(p.name, p.data); err != nil {
-					return err
-				}
-			}
-			early = nil
-			return nil
-		case bundle.EntryIndex:
-			return json.Unmarshal(data, &index)
-		case bundle.EntryObjects, bundle.EntryProxyAdmin:
-			if strings.HasSuffix(e.Path, ".json") {
-				data = red.JSON(data)
-			} else {
-				data = red.Bytes(data)
-			}
-		default:
-			data = red.Bytes(data)
-		}
-		entries++
-		if w == nil {
-			early = append(early, pending{e.Path, data})
-			return nil
-		}
-		return w.WriteFile(e.Path, data)
-	})
-	if err == nil && w == nil {
-		err = fmt.Errorf("%s: no manifest.json: not a gather bundle", in)
-	}
+	warn := func(entry string, err error) { fmt.Fprintf(o.Streams.ErrOut, "gather: %s: %v\n", entry, err) }
+	n, err := collect.RedactBundle(o.RedactOnly, out, nil, o.Now(), warn)
 	if err != nil {
-		if w != nil {
-			w.Abort()
-		}
 		return fmt.Errorf("redact-only: %w", err)
 	}
-	for _, c := range index.Collectors {
-		w.AddCollector(c)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("redact-only: %w", err)
-	}
-	fmt.Fprintf(o.Streams.ErrOut, "gather: re-redacted %d entries of %s\n", entries, in)
+	fmt.Fprintf(o.Streams.ErrOut, "gather: re-redacted %d entries of %s\n", n, o.RedactOnly)
 	fmt.Fprintln(o.Streams.Out, out)
 	return nil
 }

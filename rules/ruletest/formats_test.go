@@ -11,7 +11,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
-	"github.com/nohealthy/nohealthy/internal/dumpconv"
+	"github.com/nohealthy/nohealthy/internal/testgen/dumpconv"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 )

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nohealthy/nohealthy/internal/kubenames"
+	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 )
 
 // M is a JSON object; encoding/json sorts its keys like kubectl's printer.

@@ -3,7 +3,7 @@
 // writer, so demos and tests exercise the streaming .tar.zst path exactly
 // as a bundle made by gather would.
 //
-//	go run ./internal/packbundle DIR OUT.tar.zst
+//	go run ./internal/testgen/packbundle DIR OUT.tar.zst
 //
 // A manifest.json in DIR is reused (its createdAt keeps the output
 // reproducible); index.json is regenerated; an index's collector statuses

@@ -125,7 +125,7 @@ func TestDeterministic(t *testing.T) {
 
 // TestProfileAnalyze profiles analyzers.Load + the rule engine on a bundle:
 //
-//	BENCHGEN_PROFILE=/tmp/b/large.tar.zst go test -run TestProfileAnalyze -v ./internal/benchgen
+//	BENCHGEN_PROFILE=/tmp/b/large.tar.zst go test -run TestProfileAnalyze -v ./internal/testgen/bench
 //	go tool pprof -top /tmp/b/large.tar.zst.cpu.pprof
 //
 // It writes INPUT.cpu.pprof, INPUT.mem.pprof (allocations) and

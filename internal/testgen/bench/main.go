@@ -1,12 +1,12 @@
-// Command benchgen writes large, realistic support bundles for benchmarking
+// Command bench writes large, realistic support bundles for benchmarking
 // analyze: tens of thousands of kubectl-shaped objects and millions of Istio
 // access-log lines, streamed straight into bundle.Writer (memory does not
 // grow with the log volume), with three planted root causes among healthy
 // objects and their expected findings in the corpus format.
 //
-//	go run ./internal/benchgen -size large -out /tmp/b/large.tar.zst [-dump-dir /tmp/b/large.dump]
-//	go run ./internal/benchgen -size custom -pods 2000 -services 400 -vs 200 -events 5000 -log-lines 1000000 -namespaces 10 -out x.tar.zst
-//	go run ./internal/benchgen check EXPECTED.yaml REPORT.json   # did analyze -o json rank the planted causes?
+//	go run ./internal/testgen/bench -size large -out /tmp/b/large.tar.zst [-dump-dir /tmp/b/large.dump]
+//	go run ./internal/testgen/bench -size custom -pods 2000 -services 400 -vs 200 -events 5000 -log-lines 1000000 -namespaces 10 -out x.tar.zst
+//	go run ./internal/testgen/bench check EXPECTED.yaml REPORT.json   # did analyze -o json rank the planted causes?
 //
 // Next to FILE.tar.zst it writes FILE.expected.yaml (and DIR.expected.yaml
 // for -dump-dir). Output is deterministic for a given -seed.
@@ -27,7 +27,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "check" {
 		os.Exit(check(os.Args[2:]))
 	}
-	fs := flag.NewFlagSet("benchgen", flag.ExitOnError)
+	fs := flag.NewFlagSet("bench", flag.ExitOnError)
 	size := fs.String("size", "small", "preset: tiny, small, medium, large or custom (custom: give the counts)")
 	pods := fs.Int("pods", 0, "pods (system pods included)")
 	svcs := fs.Int("services", 0, "application Services (each with an EndpointSlice)")
@@ -42,12 +42,12 @@ func main() {
 	workers := fs.Int("workers", 0, "generator goroutines (0 = GOMAXPROCS)")
 	fs.Parse(os.Args[1:])
 	if *out == "" {
-		fmt.Fprintln(os.Stderr, "benchgen: -out is required")
+		fmt.Fprintln(os.Stderr, "bench: -out is required")
 		os.Exit(2)
 	}
 	cfg, ok := Sizes[*size]
 	if !ok && *size != "custom" {
-		fmt.Fprintf(os.Stderr, "benchgen: unknown -size %q\n", *size)
+		fmt.Fprintf(os.Stderr, "bench: unknown -size %q\n", *size)
 		os.Exit(2)
 	}
 	fs.Visit(func(f *flag.Flag) {
@@ -72,7 +72,7 @@ func main() {
 		name = fmt.Sprintf("%s-x%d", name, cfg.LogFactor)
 	}
 	if err := run(cfg, name, *out, *dump, *workers); err != nil {
-		fmt.Fprintln(os.Stderr, "benchgen:", err)
+		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
@@ -91,7 +91,7 @@ func run(cfg Config, name, out, dump string, workers int) error {
 		return err
 	}
 	c := w.cfg
-	desc := fmt.Sprintf("benchgen %s: %d namespaces, %d pods, %d Services, %d VS+DR, %d events, %d access-log lines; "+
+	desc := fmt.Sprintf("bench %s: %d namespaces, %d pods, %d Services, %d VS+DR, %d events, %d access-log lines; "+
 		"planted: DestinationRule subset v1 without pods, a Deployment failing readiness, a Service selector typo.",
 		name, c.Namespaces, w.allPods(), c.Services, c.VS, c.Events, st.LogLines)
 	exp := w.expectedYAML(st.UH, desc)
@@ -103,7 +103,7 @@ func run(cfg Config, name, out, dump string, workers int) error {
 			return err
 		}
 	}
-	fmt.Fprintf(os.Stderr, "benchgen: %s: %d objects, %d log files, %d lines, %.0f MB uncompressed (objects %.0f MB, logs %.0f MB); objects %.1fs, logs %.1fs, total %.1fs\n",
+	fmt.Fprintf(os.Stderr, "bench: %s: %d objects, %d log files, %d lines, %.0f MB uncompressed (objects %.0f MB, logs %.0f MB); objects %.1fs, logs %.1fs, total %.1fs\n",
 		out, st.Objects, st.LogFiles, st.LogLines, float64(st.ObjectBytes+st.LogB)/1e6, float64(st.ObjectBytes)/1e6, float64(st.LogB)/1e6,
 		st.ObjectsT.Seconds(), st.LogsT.Seconds(), st.Tt.Seconds())
 	return nil
@@ -115,17 +115,17 @@ func run(cfg Config, name, out, dump string, workers int) error {
 // cannot be read.
 func check(args []string) int {
 	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchgen check EXPECTED.yaml REPORT.json")
+		fmt.Fprintln(os.Stderr, "usage: bench check EXPECTED.yaml REPORT.json")
 		return 2
 	}
 	exp, err := ruletest.ReadExpected(args[0])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchgen check:", err)
+		fmt.Fprintln(os.Stderr, "bench check:", err)
 		return 2
 	}
 	data, err := os.ReadFile(args[1])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchgen check:", err)
+		fmt.Fprintln(os.Stderr, "bench check:", err)
 		return 2
 	}
 	var r report.Report

@@ -1,8 +1,8 @@
-// Command corpusgen writes the incident corpus: one unpacked support bundle
+// Command corpus writes the incident corpus: one unpacked support bundle
 // per case under testdata/bundles/<NN-name>/bundle plus expected.yaml, the
 // regression suite rule authors run analyze against.
 //
-//	go run ./internal/corpusgen -out testdata/bundles
+//	go run ./internal/testgen/corpus -out testdata/bundles
 //
 // Output is deterministic: names, UIDs, IPs and timestamps derive from the
 // case name, so re-running produces identical bytes.
@@ -19,7 +19,7 @@ func main() {
 	only := flag.String("case", "", "write only this case")
 	flag.Parse()
 	if err := generate(*out, *only); err != nil {
-		fmt.Fprintln(os.Stderr, "corpusgen:", err)
+		fmt.Fprintln(os.Stderr, "corpus:", err)
 		os.Exit(1)
 	}
 }

@@ -220,9 +220,9 @@ func Generate(w *world, out, dumpDir, sizeName string, workers int, progress io.
 	}
 	cfg := w.cfg
 	bw, err := bundle.Create(out, bundle.Manifest{
-		Tool: "nohealthy", ToolVersion: "benchgen", CreatedAt: cfg.Now, ClusterVersion: "v1.31.4-eks-2d5f260",
+		Tool: "nohealthy", ToolVersion: "testgen/bench", CreatedAt: cfg.Now, ClusterVersion: "v1.31.4-eks-2d5f260",
 		Context: "bench-" + sizeName,
-		Options: map[string]string{"since": "1h", "tail": "-1", "generator": "internal/benchgen",
+		Options: map[string]string{"since": "1h", "tail": "-1", "generator": "internal/testgen/bench",
 			"size": sizeName, "pods": fmt.Sprint(cfg.Pods), "services": fmt.Sprint(cfg.Services), "logLines": fmt.Sprint(cfg.LogLines * int64(cfg.LogFactor))},
 	})
 	if err != nil {
@@ -357,7 +357,7 @@ func Generate(w *world, out, dumpDir, sizeName string, workers int, progress io.
 	st.Objects = int(objCount.Load())
 	st.ObjectsT = time.Since(t0)
 	if progress != nil {
-		fmt.Fprintf(progress, "benchgen: %d objects (%.0f MB) in %.1fs\n", st.Objects, float64(st.ObjectBytes)/1e6, st.ObjectsT.Seconds())
+		fmt.Fprintf(progress, "bench: %d objects (%.0f MB) in %.1fs\n", st.Objects, float64(st.ObjectBytes)/1e6, st.ObjectsT.Seconds())
 	}
 
 	// 2. access logs: gateways, then sidecars.

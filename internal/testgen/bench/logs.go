@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/nohealthy/nohealthy/internal/kubenames"
+	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 )
 
 // Access-log lines in Istio's 1.9+ TEXT format (22 fields: Istio's

@@ -6,6 +6,7 @@ package kubenames
 import (
 	"crypto/sha1"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -54,4 +55,15 @@ func (r *Rand) N(n int) int {
 		return 0
 	}
 	return int(r.U64() % uint64(n))
+}
+
+// HexID is n lowercase hex digits derived from seed (container IDs, image
+// digests, machine IDs): SHA-1 of "seed#0", "seed#1", ... concatenated and
+// cut to n, so the same seed always gives the same ID.
+func HexID(seed string, n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "%x", sha1.Sum([]byte(seed+"#"+strconv.Itoa(i))))
+	}
+	return b.String()[:n]
 }

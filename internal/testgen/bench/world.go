@@ -1,9 +1,8 @@
 package main
 
 import (
-	"crypto/sha1"
 	"fmt"
-	"github.com/nohealthy/nohealthy/internal/kubenames"
+	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -144,7 +143,7 @@ var svcWords = []string{"reviews", "ratings", "details", "productpage", "catalog
 	"coupons", "wishlist", "history", "audit", "metrics-api", "users", "tokens", "webhooks",
 	"exporter", "importer", "reports", "billing", "payments", "fraud", "risk", "kyc"}
 
-// ---- deterministic helpers (compact equivalents of corpusgen's) ----
+// ---- deterministic helpers (compact equivalents of the corpus generator's) ----
 
 func hashN(parts ...string) uint64 {
 	h := fnv.New64a()
@@ -159,14 +158,7 @@ func uid(parts ...string) string { return kubenames.UID(parts...) }
 
 func suffix(seed string, n int) string { return kubenames.Suffix(seed, n) }
 
-func hexid(seed string, n int) string {
-	var b strings.Builder
-	for i := 0; b.Len() < n; i++ {
-		s := sha1.Sum([]byte(seed + "#" + strconv.Itoa(i)))
-		fmt.Fprintf(&b, "%x", s)
-	}
-	return b.String()[:n]
-}
+func hexid(seed string, n int) string { return kubenames.HexID(seed, n) }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
-	"github.com/nohealthy/nohealthy/internal/kubenames"
+	"github.com/nohealthy/nohealthy/internal/testgen/kubenames"
 	"hash/fnv"
-	"sort"
 	"strings"
 	"time"
 )
@@ -146,14 +144,7 @@ func uid(parts ...string) string { return kubenames.UID(parts...) }
 
 func suffix(seed string, n int) string { return kubenames.Suffix(seed, n) }
 
-func hexid(seed string, n int) string {
-	var b strings.Builder
-	for i := 0; b.Len() < n; i++ {
-		s := sha1.Sum([]byte(fmt.Sprint(seed, "#", i)))
-		fmt.Fprintf(&b, "%x", s)
-	}
-	return b.String()[:n]
-}
+func hexid(seed string, n int) string { return kubenames.HexID(seed, n) }
 
 // Rand is the generators' deterministic random source.
 type Rand struct{ kubenames.Rand }
@@ -183,15 +174,6 @@ func (r *Rand) Hex(n int) string {
 }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
-
-func sortedKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
 
 func labelsM(l map[string]string) M {
 	m := M{}

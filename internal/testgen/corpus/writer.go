@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,12 +122,7 @@ func (c *Case) Write(dir string) error {
 			continue
 		}
 		nss := byKind[kind]
-		var keys []string
-		for ns := range nss {
-			keys = append(keys, ns)
-		}
-		sort.Strings(keys)
-		for _, ns := range keys {
+		for _, ns := range slices.Sorted(maps.Keys(nss)) {
 			objs := nss[ns]
 			cs.Count += len(objs)
 			ext := ".json"
@@ -183,12 +179,7 @@ func (c *Case) Write(dir string) error {
 	if err := os.RemoveAll(root); err != nil {
 		return err
 	}
-	var paths []string
-	for p := range files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}

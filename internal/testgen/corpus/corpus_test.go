@@ -15,7 +15,7 @@ import (
 	"github.com/nohealthy/nohealthy/causes"
 )
 
-const committed = "../../testdata/bundles"
+const committed = "../../../testdata/bundles"
 
 func TestCorpusUpToDate(t *testing.T) {
 	dir := t.TempDir()
@@ -27,7 +27,7 @@ func TestCorpusUpToDate(t *testing.T) {
 	for p, b := range want {
 		g, ok := got[p]
 		if !ok {
-			t.Errorf("%s: missing from testdata/bundles (run go run ./internal/corpusgen -out testdata/bundles)", p)
+			t.Errorf("%s: missing from testdata/bundles (run go run ./internal/testgen/corpus -out testdata/bundles)", p)
 			continue
 		}
 		if !bytes.Equal(b, g) {

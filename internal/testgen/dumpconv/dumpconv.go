@@ -37,9 +37,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -133,7 +135,7 @@ func ToClusterInfoDump(bundleDir, outDir string) error {
 	done := map[gk]bool{{"", "Node"}: true}
 
 	// The seven per-namespace files, for every namespace seen.
-	for _, ns := range sortedKeys(namespaces) {
+	for _, ns := range slices.Sorted(maps.Keys(namespaces)) {
 		for _, k := range nsKinds {
 			g := gk{k.group, k.kind}
 			done[g] = true
@@ -163,7 +165,7 @@ func ToClusterInfoDump(bundleDir, outDir string) error {
 			base += "." + g.group // e.g. two Gateway kinds: Istio and Gateway API
 		}
 		usedNames[base] = true
-		for _, ns := range sortedKeys(objects[g]) {
+		for _, ns := range slices.Sorted(maps.Keys(objects[g])) {
 			dir := outDir
 			if ns != "" {
 				dir = filepath.Join(outDir, ns)
@@ -211,20 +213,11 @@ func safeName(s string) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // writeTypedList writes a typed list as kubectl prints it: kind and
 // apiVersion first, items stripped of their own kind and apiVersion.
 func writeTypedList(file, listKind, apiVersion string, items map[string][]byte) error {
 	var raws []json.RawMessage
-	for _, name := range sortedKeys(items) {
+	for _, name := range slices.Sorted(maps.Keys(items)) {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(items[name], &m); err != nil {
 			return fmt.Errorf("dumpconv: %s: %w", name, err)
@@ -252,7 +245,7 @@ func writeTypedList(file, listKind, apiVersion string, items map[string][]byte) 
 // writeList writes a `kubectl get -o json` List: items keep kind/apiVersion.
 func writeList(file string, items map[string][]byte) error {
 	var raws []json.RawMessage
-	for _, name := range sortedKeys(items) {
+	for _, name := range slices.Sorted(maps.Keys(items)) {
 		raws = append(raws, items[name])
 	}
 	list := struct {
@@ -335,7 +328,7 @@ func writeLogs(outDir string, pods map[string]map[string][]byte, logs []logRef) 
 		for _, n := range names {
 			seen[n] = true
 		}
-		for _, c := range sortedKeys(current[k]) {
+		for _, c := range slices.Sorted(maps.Keys(current[k])) {
 			if !seen[c] {
 				names = append(names, c)
 			}
