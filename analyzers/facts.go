@@ -422,6 +422,10 @@ type Facts struct {
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string
 
+	// Timeline is when the objects changed, read after ranking for the
+	// root causes' changes (ChangesBefore). nil when not recorded.
+	Timeline *Timeline
+
 	// pending are the Symptoms' sample lines, still compressed, until
 	// FillSamples.
 	pending *pendingSamples

@@ -66,8 +66,29 @@ func trimZero(s string) string {
 	return s
 }
 
-// changeLine is one change in one line of text: "3 s before — Pod shop/x:
-// Ready → False (ContainersNotReady) at 2025-...".
-func changeLine(c report.Change) string {
-	return fmt.Sprintf("%s before — %s: %s (%s)", ago(c.SecondsBefore), refString(c.Object), c.What, c.Time)
+// writeChangesTable writes a root cause's changes in the table format,
+// one line each, closest first.
+func writeChangesTable(ew *errWriter, ix *index, rc report.RootCause, p painter) {
+	if len(rc.Changes) == 0 {
+		return
+	}
+	ew.printf("\n  %s\n", p.paint(ansiBold, ix.changesHeading(rc)+":"))
+	width := 0
+	for _, c := range rc.Changes {
+		width = max(width, len(ago(c.SecondsBefore)))
+	}
+	for _, c := range rc.Changes {
+		ew.printf("    • %*s before  %s: %s %s\n", width, ago(c.SecondsBefore), refString(c.Object), c.What, p.paint(ansiDim, "("+c.Time+")"))
+	}
+}
+
+// writeChangesMarkdown writes a root cause's changes as a Markdown table.
+func writeChangesMarkdown(ew *errWriter, ix *index, rc report.RootCause) {
+	if len(rc.Changes) == 0 {
+		return
+	}
+	ew.printf("\n**%s:**\n\n| Before | Object | Change | Time |\n|---:|---|---|---|\n", ix.changesHeading(rc))
+	for _, c := range rc.Changes {
+		ew.printf("| %s | %s | %s | %s |\n", ago(c.SecondsBefore), mdCode(refString(c.Object)), mdCell(c.What), c.Time)
+	}
 }

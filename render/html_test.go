@@ -265,3 +265,19 @@ func TestAgo(t *testing.T) {
 		}
 	}
 }
+
+// TestChangesGolden: table and markdown show each root cause's changes
+// under "Changed just before", closest first.
+func TestChangesGolden(t *testing.T) {
+	for _, out := range []struct{ format, golden string }{{"table", "table"}, {"markdown", "md"}} {
+		rd, _ := Lookup(out.format)
+		var b bytes.Buffer
+		if err := rd.Render(&b, timelineReport(), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "timeline."+out.golden, b.Bytes())
+		if !strings.Contains(b.String(), "Changed just before S1 (first seen 2025-03-01T10:00:01Z)") {
+			t.Errorf("%s: no changes section for R1", out.format)
+		}
+	}
+}
