@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,6 +19,12 @@ const DefaultMaxChanges = 10
 // not push the rollout itself, or a configuration change, out of the list.
 // Pod changes fill the places nothing else takes.
 const maxPodChanges = 4
+
+// changeHorizon is how far back changes are looked for: what changed a
+// month before a symptom does not explain it. When nothing changed in the
+// horizon, the last change before it is given, so the reader learns how
+// long things had been still.
+const changeHorizon = 24 * 60 * 60
 
 // maxReporters bounds the symptoms whose reporting pods and workloads
 // count as involved: a cause seen by thousands of sidecars is about its
@@ -110,7 +117,8 @@ func (f *Facts) buildTimelineIndex() *timelineIndex {
 // the pods' nodes, the reporting pods and their workloads, the mesh
 // configuration of the namespaces involved and the mesh-wide
 // PeerAuthentications of the Istio root namespace, and the events of all
-// of these. nil when no symptom carries a time or nothing changed before.
+// of these, within changeHorizon. nil when no symptom carries a time or
+// nothing changed before.
 func (cf *ChangeFinder) ChangesBefore(q ChangeQuery) []report.Change {
 	t := cf.f.Timeline
 	if t == nil {
@@ -168,9 +176,11 @@ func (cf *ChangeFinder) ChangesBefore(q ChangeQuery) []report.Change {
 			pick(i)
 		}
 	}
-	for _, i := range ix.configNS[t.rootNS] {
-		if t.objs[i].ref.Kind == "PeerAuthentication" {
-			pick(i)
+	if len(namespaces) > 0 { // workloads are involved: mesh-wide policy applies to them
+		for _, i := range ix.configNS[t.rootNS] {
+			if t.objs[i].ref.Kind == "PeerAuthentication" {
+				pick(i)
+			}
 		}
 	}
 
@@ -211,6 +221,11 @@ func (cf *ChangeFinder) ChangesBefore(q ChangeQuery) []report.Change {
 		return cmp.Or(cmp.Compare(b.at, a.at), cmp.Compare(a.ref.Kind, b.ref.Kind),
 			cmp.Compare(a.ref.Namespace, b.ref.Namespace), cmp.Compare(a.ref.Name, b.ref.Name))
 	})
+	if len(cands) > 0 {
+		// cands is closest first: cut at the horizon, keeping one.
+		cut := 1 + sort.Search(len(cands)-1, func(i int) bool { return cands[i+1].at < refUnix-changeHorizon })
+		cands = cands[:cut]
+	}
 	var out []report.Change
 	pods := 0
 	var skipped []candidate
@@ -389,7 +404,7 @@ func describe(t *Timeline, c tlChange) (typ, what string) {
 			what += ": " + msg
 		}
 		if c.n > 1 {
-			what += fmt.Sprintf(" (×%d, %s to %s)", c.n, unixTime(c.at).Format(time.RFC3339), unixTime(c.until).Format(time.RFC3339))
+			what += fmt.Sprintf(" (×%d until %s)", c.n, unixTime(c.until).Format(time.RFC3339))
 		}
 		if scalingReasons[c.a] {
 			return ChangeScaled, what

@@ -117,17 +117,25 @@ func TestChangesBefore(t *testing.T) {
 	want := []string{
 		"3 created PeerAuthentication istio-system/default: created by kubectl-client-side-apply: mtls STRICT",
 		"20 restart Pod shop/reviews-7c9d-x2x9z: container reviews restarted: OOMKilled (exit 137)",
-		"30 event Pod shop/reviews-7c9d-x2x9z: BackOff: Back-off restarting failed container reviews (×9, 2025-03-01T09:59:30Z to 2025-03-01T10:02:00Z)",
+		"30 event Pod shop/reviews-7c9d-x2x9z: BackOff: Back-off restarting failed container reviews (×9 until 2025-03-01T10:02:00Z)",
 		"40 readiness Pod shop/reviews-7c9d-x2x9z: Ready → False (ContainersNotReady)",
 		"64 created Pod shop/reviews-7c9d-x2x9z: created",
 		"65 scaled Deployment shop/reviews: ScalingReplicaSet: Scaled up replica set reviews-7c9d from 0 to 1",
 		"65 rollout ReplicaSet shop/reviews-7c9d: created: revision 3 of Deployment reviews",
 		"70 updated Deployment shop/reviews: updated by kubectl-edit (Update)",
-		"172800 node-condition Node node-1: Ready → True (KubeletReady)",
-		"2592000 created Deployment shop/reviews: created by kubectl-client-side-apply",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestChangesBeforeHorizon: nothing older than a day is cited, but for
+// the last change before it, when nothing changed in the day.
+func TestChangesBeforeHorizon(t *testing.T) {
+	s := &SymptomFact{ID: "S1", Kind: "UH", Count: 1, First: incidentAt.Format(time.RFC3339)}
+	got := changeLines(t, ChangeQuery{Objects: []Ref{{Kind: "Node", Name: "node-1"}}, Symptoms: []*SymptomFact{s}})
+	if want := "172800 node-condition Node node-1: Ready → True (KubeletReady)"; strings.Join(got, "\n") != want {
+		t.Errorf("changes %q, want only %q", got, want)
 	}
 }
 

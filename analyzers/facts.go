@@ -377,6 +377,9 @@ type SymptomFact struct {
 	// First/Last are RFC3339 or "".
 	First string `cel:"first"`
 	Last  string `cel:"last"`
+	// rate is how the lines spread over time (ReportRate); nil when they
+	// carry no time.
+	rate *logscan.Rate
 }
 
 // ClusterFact holds cluster-wide facts (one item).

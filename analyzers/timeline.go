@@ -7,6 +7,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nohealthy/nohealthy/report"
 )
 
 // The timeline is what the objects record of when they changed: creation,
@@ -312,3 +314,18 @@ func daemonSetConditions(ds *appsv1.DaemonSet) []workloadCondition {
 
 // unixTime is the time of a recorded change.
 func unixTime(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+// ReportRate is the symptom's rate as the report writes it: the buckets
+// from the first with a line to the last. nil when its lines carry no
+// time.
+func (s *SymptomFact) ReportRate() *report.Rate {
+	start, counts := s.rate.Span()
+	if counts == nil {
+		return nil
+	}
+	r := &report.Rate{Start: unixTime(start).Format(time.RFC3339), StepSeconds: s.rate.Step(), Counts: make([]int64, len(counts))}
+	for i, c := range counts {
+		r.Counts[i] = int64(c)
+	}
+	return r
+}
