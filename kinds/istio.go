@@ -1,4 +1,4 @@
-package analyzers
+package kinds
 
 // Istio resources are read into these small structs instead of importing
 // istio.io/client-go: the analyzer needs a handful of fields, and reading
