@@ -2,21 +2,24 @@ package load
 
 import (
 	"bytes"
+	"io"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/go-json-experiment/json/jsontext"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/nohealthy/nohealthy/internal/jsonskip"
+	"github.com/nohealthy/nohealthy/bundle"
 )
 
 // A big cluster's bundle holds hundreds of thousands of core/v1 Events,
 // most of them Normal ones (Pulled, Created, Started, Scheduled) that no
 // rule cites and slimming drops. Deciding that needs four strings of each;
-// running the JSON decoder for them cost a copy of every event (the decoder
-// copies its input) and a struct, hundreds of MB of garbage on the large
-// bench bundle. eventHead reads those strings in place.
+// decoding every event into a struct only to drop it was hundreds of MB of
+// garbage on the large bench bundle. eventHead reads those strings in
+// place, with the JSON decoder's tokenizer.
 
 // droppedHead is what the store needs of a dropped event: its identity.
 // It implements metav1.Object and GetObjectKind as a decoded Event would.
@@ -32,25 +35,53 @@ func keepEvent(typ, reason string) bool {
 }
 
 // eventHead reads kind, apiVersion, type, reason and metadata's name,
-// namespace and resourceVersion of one event's JSON without decoding it.
-// ok is false when the document is not a plain object with those as
-// unescaped strings (or null/absent), or a key repeats: the caller then
-// decodes it in full. The strings point into raw.
+// namespace and resourceVersion of one event's JSON without decoding it,
+// with the tokenizer of the JSON decoder. ok is false when raw is not one
+// valid JSON object with those as unescaped strings (or null/absent), or a
+// key of those repeats: the caller then decodes it in full. The strings
+// point into raw.
 func eventHead(raw []byte) (kind, apiVersion, typ, reason, name, namespace, rv string, ok bool) {
+	r := headReaders.Get().(*headReader)
+	defer r.release()
+	r.buf = *bytes.NewBuffer(raw) // the decoder reads it in place
+	r.dec.Reset(&r.buf, bundle.JSONOptions)
 	sawMeta := false
-	ok = stringFields(raw, []stringField{{"kind", &kind}, {"apiVersion", &apiVersion}, {"type", &typ}, {"reason", &reason}},
-		func(k, v []byte) (matched, ok bool) {
-			if !bytes.Equal(k, []byte("metadata")) {
+	ok = r.stringFields(raw, []stringField{{"kind", &kind}, {"apiVersion", &apiVersion}, {"type", &typ}, {"reason", &reason}},
+		func(k []byte) (matched, ok bool) {
+			if string(k) != "metadata" {
 				return false, true
 			}
 			if sawMeta {
 				return true, false
 			}
 			sawMeta = true
-			return true, string(v) == "null" ||
-				stringFields(v, []stringField{{"name", &name}, {"namespace", &namespace}, {"resourceVersion", &rv}}, nil)
+			if r.dec.PeekKind() == 'n' {
+				return true, r.dec.SkipValue() == nil
+			}
+			return true, r.stringFields(raw, []stringField{{"name", &name}, {"namespace", &namespace}, {"resourceVersion", &rv}}, nil)
 		})
+	if ok {
+		_, err := r.dec.ReadToken()
+		ok = err == io.EOF // nothing after the object
+	}
 	return
+}
+
+// headReader is a decoder eventHead reuses: there is one event head to
+// read per event, hundreds of thousands on a big bundle.
+type headReader struct {
+	dec jsontext.Decoder
+	buf bytes.Buffer
+}
+
+var headReaders = sync.Pool{New: func() any { return new(headReader) }}
+
+// release returns r to the pool, no longer pointing at what it read (an
+// entry buffer the loader means to free).
+func (r *headReader) release() {
+	r.buf = bytes.Buffer{}
+	r.dec.Reset(&r.buf)
+	headReaders.Put(r)
 }
 
 // stringField names a key whose plain string value is wanted, and where.
@@ -59,35 +90,63 @@ type stringField struct {
 	dst *string
 }
 
-// stringFields reads the keys of the JSON object b matching fields
-// (exactly, as the decoder does) into their destinations; other keys
-// go to nested when it is set (it reports whether it took the key and
-// whether its value was acceptable), else are skipped. It fails when a
-// wanted key repeats or its value is not a plain string or null.
-func stringFields(b []byte, fields []stringField, nested func(k, v []byte) (matched, ok bool)) bool {
+// stringFields reads the object that is the next value of r's decoder,
+// which reads raw, putting the values of the keys matching fields
+// (exactly, as the decoder does) into their destinations. Other keys go to
+// nested when it is set (it reports whether it took the key, and read its
+// value, and whether the value was acceptable), else are skipped. It
+// fails when a wanted key repeats, a key is escaped, or a wanted value is
+// not a plain string or null.
+func (r *headReader) stringFields(raw []byte, fields []stringField, nested func(k []byte) (matched, ok bool)) bool {
+	dec := &r.dec
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
 	var seen uint32
-	return walkObject(b, func(k, v []byte) bool {
-		for i, f := range fields {
-			if bytes.Equal(k, []byte(f.key)) {
-				if seen&(1<<i) != 0 {
+	for dec.PeekKind() != '}' {
+		k, err := dec.ReadValue() // the name, quoted
+		if err != nil || bytes.IndexByte(k, '\\') >= 0 {
+			return false
+		}
+		k = k[1 : len(k)-1]
+		i := len(fields) - 1
+		for i >= 0 && string(k) != fields[i].key {
+			i--
+		}
+		switch {
+		case i >= 0:
+			if seen&(1<<i) != 0 {
+				return false
+			}
+			seen |= 1 << i
+			v, err := dec.ReadValue()
+			if err != nil {
+				return false
+			}
+			end := int(dec.InputOffset())
+			if !plainString(raw[end-len(v):end], fields[i].dst) {
+				return false
+			}
+			continue
+		case nested != nil:
+			if matched, ok := nested(k); matched {
+				if !ok {
 					return false
 				}
-				seen |= 1 << i
-				return plainString(v, f.dst)
+				continue
 			}
 		}
-		if nested != nil {
-			if matched, ok := nested(k, v); matched {
-				return ok
-			}
+		if dec.SkipValue() != nil {
+			return false
 		}
-		return true
-	})
+	}
+	_, err := dec.ReadToken()
+	return err == nil
 }
 
 // plainString sets *dst to the JSON string v when it has no escapes and is
 // valid UTF-8, which the decoder would mangle ("" for null), and reports
-// whether it could.
+// whether it could. *dst then points into v.
 func plainString(v []byte, dst *string) bool {
 	if string(v) == "null" {
 		return true
@@ -96,53 +155,11 @@ func plainString(v []byte, dst *string) bool {
 		return false
 	}
 	if len(v) > 2 {
+		// No copy: v is part of the event's bytes, which outlive every use
+		// of the string (it is compared, and Objects.commit clones the
+		// name, namespace and version it keeps before the loader recycles
+		// the entry's buffer).
 		*dst = unsafe.String(&v[1], len(v)-2)
 	}
 	return true
-}
-
-// walkObject calls fn with each key (unescaped, else it fails) and the
-// raw value of the JSON object that is the whole of b, stopping at the
-// first false.
-func walkObject(b []byte, fn func(k, v []byte) bool) bool {
-	i := jsonskip.SkipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	i = jsonskip.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return jsonskip.SkipSpace(b, i+1) == len(b)
-	}
-	for i < len(b) {
-		if b[i] != '"' {
-			return false
-		}
-		ke := jsonskip.String(b, i+1)
-		if ke < 0 || bytes.IndexByte(b[i+1:ke], '\\') >= 0 {
-			return false
-		}
-		k := b[i+1 : ke]
-		i = jsonskip.SkipSpace(b, ke+1)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		v := jsonskip.SkipSpace(b, i+1)
-		end := jsonskip.Value(b, v)
-		if end < 0 || !fn(k, b[v:end]) {
-			return false
-		}
-		i = jsonskip.SkipSpace(b, end)
-		if i >= len(b) {
-			return false
-		}
-		switch b[i] {
-		case '}':
-			return jsonskip.SkipSpace(b, i+1) == len(b)
-		case ',':
-			i = jsonskip.SkipSpace(b, i+1)
-		default:
-			return false
-		}
-	}
-	return false
 }

@@ -2,7 +2,6 @@ package load
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
@@ -402,7 +403,7 @@ func (l *loader) entry(e *bundle.Entry) error {
 	switch e.Type {
 	case bundle.EntryManifest:
 		var m bundle.Manifest
-		if err := json.NewDecoder(io.LimitReader(e.Body, 16<<20)).Decode(&m); err != nil {
+		if err := jsonv2.UnmarshalRead(io.LimitReader(e.Body, 16<<20), &m, bundle.JSONOptions); err != nil {
 			l.warn("%s: unreadable manifest: %v", where, err)
 			return nil
 		}
@@ -414,7 +415,7 @@ func (l *loader) entry(e *bundle.Entry) error {
 		}
 	case bundle.EntryIndex:
 		var ix bundle.Index
-		if err := json.NewDecoder(io.LimitReader(e.Body, 256<<20)).Decode(&ix); err != nil {
+		if err := jsonv2.UnmarshalRead(io.LimitReader(e.Body, 256<<20), &ix, bundle.JSONOptions); err != nil {
 			l.warn("%s: unreadable index: %v", where, err)
 			return nil
 		}

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -192,36 +191,25 @@ type managed interface {
 
 // unmarshal decodes one object's JSON with the encoding/json v2 decoder
 // (github.com/go-json-experiment/json, the code behind Go's experimental
-// encoding/json/v2). It calls the same UnmarshalJSON methods as
-// encoding/json, and matches keys case-sensitively, as Kubernetes' own
-// decoder (sigs.k8s.io/json) does. What made it faster on a big bundle
-// than goccy/go-json, though it is a little slower per object, is memory:
-// it reads the input in place and copies each string it keeps, where
-// goccy copies the whole input (a bundle's 50,000 pretty-printed pods are
-// 780 MB) and points the strings into that copy. Allocations fell 3.5x
-// per Pod, and with them the collector's work and the page faults of a
-// heap that grew for garbage. Strings never pointing into data is also
-// what lets the loader recycle entry buffers once their objects are
-// decoded (TestStoredObjectsOwnTheirStrings).
-//
-// It is as lenient as encoding/json about what a cluster or an editor may
-// have written: a repeated key keeps the last value, invalid UTF-8 turns
-// into U+FFFD. A panic inside the decoder on hostile bytes becomes an error
-// naming the object, never a crash.
+// encoding/json/v2), with the options every input is read with
+// (bundle.JSONOptions). It calls the same UnmarshalJSON methods as
+// encoding/json. It reads data in place and copies each string it keeps:
+// no stored string points into data, which is what lets the loader
+// recycle entry buffers once their objects are decoded
+// (TestStoredObjectsOwnTheirStrings), and keeps a big bundle's heap to
+// what the objects hold. A panic inside the decoder on hostile bytes
+// becomes an error naming the object, never a crash.
 func unmarshal(data []byte, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("malformed object: %v", r)
 		}
 	}()
-	if err := jsonv2.Unmarshal(data, v, lenientJSON); err != nil {
+	if err := jsonv2.Unmarshal(data, v, bundle.JSONOptions); err != nil {
 		return fmt.Errorf("malformed object: %w", err)
 	}
 	return nil
 }
-
-// lenientJSON are unmarshal's options.
-var lenientJSON = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // droppedEvent reads only what decides whether slimming keeps a core/v1
 // Event (its type and reason) and the identity the store records for it.
