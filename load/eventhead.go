@@ -17,9 +17,9 @@ import (
 // A big cluster's bundle holds hundreds of thousands of core/v1 Events,
 // most of them Normal ones (Pulled, Created, Started, Scheduled) that no
 // rule cites and slimming drops. Deciding that needs four strings of each;
-// decoding every event into a struct only to drop it was hundreds of MB of
-// garbage on the large bench bundle. eventHead reads those strings in
-// place, with the JSON decoder's tokenizer.
+// decoding every event into a struct only to drop it would make hundreds of
+// MB of garbage on a big bundle. eventHead reads those strings in place,
+// with the JSON decoder's tokenizer.
 
 // droppedHead is what the store needs of a dropped event: its identity.
 // It implements metav1.Object and GetObjectKind as a decoded Event would.

@@ -618,10 +618,9 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 // logChunksAhead how many read pieces may wait for a log's scanner. A
 // walker does not wait for the scanner of a log to finish before it reads
 // the next one, so when scanning lags, scanners pile up: chunkSlots
-// bounds the chunks read and not yet scanned, all logs together (without
-// it medium-x10 had 24 MB of chunks in flight at once). Two chunks ahead
-// keep the scanner fed as well as four did (medium-x10 4.5-4.9 s either
-// way) with less memory.
+// bounds the chunks read and not yet scanned, all logs together, to
+// (logChunksAhead+1) per core. Two chunks ahead keep a scanner fed; more
+// only hold more memory.
 const (
 	logChunk       = 1 << 20
 	logChunksAhead = 2

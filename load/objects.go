@@ -214,7 +214,7 @@ func unmarshal(data []byte, v any) (err error) {
 // droppedEvent reads only what decides whether slimming keeps a core/v1
 // Event (its type and reason) and the identity the store records for it.
 // Most events of a big cluster are Normal ones no rule cites; decoding each
-// in full only to drop it was a large share of the object decoding. ok is
+// in full only to drop it would be a large share of the object decoding. ok is
 // false when the event is kept, or when its head cannot be read in place
 // (escapes, odd shapes, a kind other than the list's): decode it in full
 // then. The returned head's strings point into obj.Raw; the store copies

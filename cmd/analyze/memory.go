@@ -47,11 +47,10 @@ type loadPacing struct {
 //   - store dropped: the objects and the log groups, most of the heap, are
 //     garbage, and the collector would let the rules and the report grow
 //     the heap to twice their size before noticing. Collect then, and wait
-//     for it: only the facts are live, so it is short (46 ms on the
-//     50,000-pod bench bundle), and the rules and the report reuse the
-//     freed pages. A collection left running beside them had them take
-//     fresh pages while it marked, and peak RSS grew with the number of
-//     symptoms.
+//     for it: only the facts are live, so it is short (tens of ms for
+//     50,000 pods), and the rules and the report reuse the freed pages. A
+//     collection left running beside them would have them take fresh pages
+//     while it marks, and peak RSS would grow with the number of symptoms.
 func (p *loadPacing) phases() load.Phases {
 	return load.Phases{
 		ObjectsDecoded: func() {
@@ -66,9 +65,9 @@ func (p *loadPacing) phases() load.Phases {
 // tighten bounds the heap of the rest of a load whose live heap is small.
 // Under the default pacing the heap may grow by its whole live size before
 // the next collection: the logs passes, which allocate little but for
-// minutes, and the facts, which allocate much that dies young, then set
-// the peak, not the objects (medium-x10's peak RSS was 199-232 MB against
-// the medium bundle's 150-164). When the live heap is under
+// minutes, and the facts, which allocate much that dies young, would then
+// set the peak, not the objects, and ten times the log lines would cost
+// tens of MB more. When the live heap is under
 // factsCollectBelow a collection costs tens of milliseconds: pace at
 // factsGCPercent until the load is over (and, with collect, collect
 // first). A big heap is bounded by the soft memory limit already, and
