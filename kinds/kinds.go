@@ -43,7 +43,8 @@ type Kind struct {
 	table table
 	// through is Projection's type when it has the table type's layout
 	// (checked at init); nil otherwise, and the object is decoded in full.
-	through reflect.Type
+	// ptr is the type of the pointers New returns.
+	through, ptr reflect.Type
 }
 
 // Gather says whether and how gather lists a kind.
@@ -117,9 +118,9 @@ func (k *Kind) Key(namespace, name string) string {
 // its projection, so that decoding skips what the projection skips. When
 // the projection no longer has the layout of the type (k8s.io/api changed
 // and projection.go was not updated; TestProjectionLayouts fails first),
-// it is v: decoded in full, slower but right.
+// or v is not a pointer to the kind's Go type, it is v: decoded in full.
 func (k *Kind) DecodeInto(v any) any {
-	if k.through == nil {
+	if k.through == nil || reflect.TypeOf(v) != k.ptr {
 		return v
 	}
 	// The one conversion between a type and its twin. It holds because
@@ -129,9 +130,9 @@ func (k *Kind) DecodeInto(v any) any {
 	return reflect.NewAt(k.through, reflect.ValueOf(v).UnsafePointer()).Interface()
 }
 
-// ProjectionError says how k's projection differs from its table's type;
+// projectionError says how k's projection differs from its table's type;
 // nil when it has the same layout or k has no projection.
-func ProjectionError(k *Kind) error {
+func projectionError(k *Kind) error {
 	if k.Projection == nil || k.table == nil {
 		return nil
 	}
@@ -205,8 +206,8 @@ func index() error {
 		if (k.Decode == Projected) != (k.Projection != nil) {
 			return fmt.Errorf("kinds: %s/%s: Projection goes with Decode Projected", k.Group, k.Kind)
 		}
-		if k.Projection != nil && ProjectionError(k) == nil {
-			k.through = reflect.TypeOf(k.Projection)
+		if k.Projection != nil && projectionError(k) == nil {
+			k.through, k.ptr = reflect.TypeOf(k.Projection), reflect.PointerTo(k.table.goType())
 		}
 	}
 	return nil

@@ -19,7 +19,7 @@ func TestProjectionLayouts(t *testing.T) {
 			continue
 		}
 		n++
-		if err := ProjectionError(k); err != nil {
+		if err := projectionError(k); err != nil {
 			var le *layoutError
 			if !errors.As(err, &le) {
 				t.Fatal(err)
