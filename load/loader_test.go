@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
 
@@ -203,4 +205,39 @@ func TestLoadFillsSymptomSamples(t *testing.T) {
 		}
 	}
 
+}
+
+// TestPhasesInOrder: the program hears once that the objects are decoded
+// (a file read in passes), then that every input is read, then that the
+// store is dropped; the samples are filled only after that, before Inputs
+// returns.
+func TestPhasesInOrder(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("a file is read in one pass on one core")
+	}
+	p := filepath.Join(t.TempDir(), "b.tar.zst")
+	packObjectsFirst(t, filepath.Join("..", "testdata", "bundles", "21-subset-no-pods", "bundle"), p)
+	var (
+		mu  sync.Mutex
+		got []string
+	)
+	note := func(s string) func() {
+		return func() {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, s)
+		}
+	}
+	snap, err := Inputs([]string{p}, Options{Phases: Phases{
+		ObjectsDecoded: note("objects"), InputsRead: note("inputs"), StoreDropped: note("dropped"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "objects inputs dropped" {
+		t.Errorf("phases %v", got)
+	}
+	if len(snap.Facts.Symptoms) == 0 || len(snap.Facts.Symptoms[0].Samples) == 0 {
+		t.Errorf("samples not filled: %+v", snap.Facts.Symptoms)
+	}
 }
