@@ -416,7 +416,7 @@ func (b *builder) buildCluster() {
 			}
 		}
 	}
-	c.MeshInUse = len(kinds.VirtualServices.In(b.s))+len(kinds.DestinationRules.In(b.s))+len(kinds.Gateways.In(b.s)) > 0
+	c.MeshInUse = len(kinds.VirtualServices.In(b.s))+len(kinds.DestinationRules.In(b.s))+len(kinds.IstioGateways.In(b.s)) > 0
 	for _, p := range kinds.Pods.In(b.s) {
 		if hasSidecar(p) {
 			c.MeshInUse = true

@@ -323,7 +323,7 @@ func (b *builder) nearestService(host, ns string) string {
 func (b *builder) buildGateways() {
 	s := b.s
 	gwPods := map[string][]*corev1.Pod{}
-	gateways, virtualServices := kinds.Gateways.In(s), kinds.VirtualServices.In(s)
+	gateways, virtualServices := kinds.IstioGateways.In(s), kinds.VirtualServices.In(s)
 	for _, k := range sortedKeys(gateways) {
 		g := gateways[k]
 		f := &GatewayFact{Ref: Ref{Kind: "Gateway", Namespace: g.Namespace, Name: g.Name},
@@ -442,7 +442,7 @@ func (b *builder) buildVirtualServices() {
 			nr = append(nr, sf)
 		}
 	}
-	virtualServices, gateways := kinds.VirtualServices.In(s), kinds.Gateways.In(s)
+	virtualServices, gateways := kinds.VirtualServices.In(s), kinds.IstioGateways.In(s)
 	for _, k := range sortedKeys(virtualServices) {
 		vs := virtualServices[k]
 		f := &VirtualServiceFact{Ref: Ref{Kind: "VirtualService", Namespace: vs.Namespace, Name: vs.Name},

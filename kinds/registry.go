@@ -62,7 +62,7 @@ var (
 
 	VirtualServices     = stored[VirtualService](Kind{Group: "networking.istio.io", Kind: "VirtualService", Resource: "virtualservices", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "virtualServices routes gateways subsets"})
 	DestinationRules    = stored[DestinationRule](Kind{Group: "networking.istio.io", Kind: "DestinationRule", Resource: "destinationrules", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "destinationRules subsets routes"})
-	Gateways            = stored[Gateway](Kind{Group: "networking.istio.io", Kind: "Gateway", Resource: "gateways", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "gateways virtualServices"})
+	IstioGateways       = stored[IstioGateway](Kind{Group: "networking.istio.io", Kind: "Gateway", Resource: "gateways", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "gateways virtualServices"})
 	ServiceEntries      = stored[ServiceEntry](Kind{Group: "networking.istio.io", Kind: "ServiceEntry", Resource: "serviceentries", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "routes"})
 	_                   = counted(Kind{Group: "networking.istio.io", Kind: "Sidecar", Resource: "sidecars", Versions: istioVersions, Namespaced: true, Gather: WithGroup})
 	PeerAuthentications = stored[PeerAuthentication](Kind{Group: "security.istio.io", Kind: "PeerAuthentication", Resource: "peerauthentications", Versions: istioSecurityVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "destinationRules"})
