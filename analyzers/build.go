@@ -11,11 +11,12 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // builder derives Facts from a Store, the symptoms and Envoy admin data.
 type builder struct {
-	s       *Store
+	s       *kinds.Store
 	ix      *index
 	facts   *Facts
 	cluster *ClusterFact
@@ -28,7 +29,7 @@ type builder struct {
 	svcByWorkload map[Ref][]*ServiceFact
 	workloadByRef map[Ref]*WorkloadFact
 	upstreamNames map[string]*corev1.Service
-	drByFQDN      map[string][]*DestinationRule
+	drByFQDN      map[string][]*kinds.DestinationRule
 	drFacts       map[string][]*DestinationRuleFact
 	subsetFacts   []*SubsetFact
 	subsetByName  map[string]*SubsetFact
@@ -57,7 +58,7 @@ type BuildInput struct {
 // BuildFacts derives the rule-facing facts. The order matters: services
 // before workloads (which services a workload backs), symptoms before the
 // mesh facts (which count them).
-func BuildFacts(s *Store, in BuildInput) *Facts {
+func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b := &builder{
 		s: s, ix: newIndex(s),
 		facts:         &Facts{Coverage: in.Coverage},
@@ -68,7 +69,7 @@ func BuildFacts(s *Store, in BuildInput) *Facts {
 		svcByWorkload: map[Ref][]*ServiceFact{},
 		workloadByRef: map[Ref]*WorkloadFact{},
 		upstreamNames: map[string]*corev1.Service{},
-		drByFQDN:      map[string][]*DestinationRule{},
+		drByFQDN:      map[string][]*kinds.DestinationRule{},
 		drFacts:       map[string][]*DestinationRuleFact{},
 		subsetByName:  map[string]*SubsetFact{},
 	}
@@ -149,12 +150,13 @@ func (b *builder) countHostSymptoms() {
 // to it and whether any ingress policy selecting its pods admits them.
 func (b *builder) buildNetworkPolicies() {
 	s := b.s
-	if len(s.NetworkPolicies) == 0 {
+	policies := kinds.NetworkPolicies.In(s)
+	if len(policies) == 0 {
 		return
 	}
 	clients := b.knownClients()
 	nsLabels := func(ns string) map[string]string {
-		if n, ok := s.Namespaces[ns]; ok && len(n.Labels) > 0 {
+		if n, ok := kinds.Namespaces.In(s)[ns]; ok && len(n.Labels) > 0 {
 			return n.Labels
 		}
 		return map[string]string{"kubernetes.io/metadata.name": ns}
@@ -175,8 +177,7 @@ func (b *builder) buildNetworkPolicies() {
 		}
 		backend := pods[0]
 		var selecting []*networkingv1.NetworkPolicy
-		for _, k := range sortedKeys(s.NetworkPolicies) {
-			np := s.NetworkPolicies[k]
+		for _, np := range inKeyOrder(policies) {
 			if np.Namespace == backend.Namespace && isIngressPolicy(np) && selectorMatches(&np.Spec.PodSelector, backend.Labels) {
 				selecting = append(selecting, np)
 			}
@@ -207,8 +208,8 @@ func (b *builder) buildNetworkPolicies() {
 			}
 		}
 	}
-	for _, k := range sortedKeys(s.NetworkPolicies) {
-		np := s.NetworkPolicies[k]
+	for _, k := range sortedKeys(policies) {
+		np := policies[k]
 		f := &NetworkPolicyFact{Ref: Ref{Kind: "NetworkPolicy", Namespace: np.Namespace, Name: np.Name},
 			IngressRules: isIngressPolicy(np), Services: []Ref{}, BlockedClients: []string{}, BlockedServices: []Ref{}}
 		svcs := map[Ref]bool{}
@@ -253,7 +254,7 @@ func (b *builder) knownClients() map[Ref][]*corev1.Pod {
 		if !sf.ServiceFound || sf.Reporter.Name == "" {
 			continue
 		}
-		if p, ok := b.s.Pods[key(sf.Reporter.Namespace, sf.Reporter.Name)]; ok {
+		if p, ok := kinds.Pods.In(b.s)[key(sf.Reporter.Namespace, sf.Reporter.Name)]; ok {
 			add(sf.Service, p)
 		}
 	}
@@ -273,8 +274,7 @@ func (b *builder) knownClients() map[Ref][]*corev1.Pod {
 			nginx = append(nginx, p)
 		}
 	}
-	for _, k := range sortedKeys(b.s.Ingresses) {
-		ing := b.s.Ingresses[k]
+	for _, ing := range inKeyOrder(kinds.Ingresses.In(b.s)) {
 		for _, rule := range ing.Spec.Rules {
 			if rule.HTTP == nil {
 				continue
@@ -417,8 +417,8 @@ func (b *builder) buildCluster() {
 			}
 		}
 	}
-	c.MeshInUse = len(b.s.VirtualServices)+len(b.s.DestinationRules)+len(b.s.Gateways) > 0
-	for _, p := range b.s.Pods {
+	c.MeshInUse = len(kinds.VirtualServices.In(b.s))+len(kinds.DestinationRules.In(b.s))+len(kinds.IstioGateways.In(b.s)) > 0
+	for _, p := range kinds.Pods.In(b.s) {
 		if hasSidecar(p) {
 			c.MeshInUse = true
 			break

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // istioRootNamespace holds mesh-wide policies.
@@ -42,8 +43,7 @@ func hostMatches(pattern, host string) bool {
 
 func (b *builder) buildDestinationRules() {
 	s := b.s
-	for _, k := range sortedKeys(s.DestinationRules) {
-		dr := s.DestinationRules[k]
+	for _, dr := range inKeyOrder(kinds.DestinationRules.In(s)) {
 		svc, fq := b.ix.serviceForHost(dr.Spec.Host, dr.Namespace)
 		f := &DestinationRuleFact{
 			Ref:  Ref{Kind: "DestinationRule", Namespace: dr.Namespace, Name: dr.Name},
@@ -124,8 +124,7 @@ func (b *builder) buildDestinationRules() {
 func (b *builder) peerAuthFor(p *corev1.Pod) (string, Ref) {
 	var nsMode, meshMode string
 	var nsRef, meshRef Ref
-	for _, k := range sortedKeys(b.s.PeerAuths) {
-		pa := b.s.PeerAuths[k]
+	for _, pa := range inKeyOrder(kinds.PeerAuthentications.In(b.s)) {
 		mode := ""
 		if pa.Spec.MTLS != nil {
 			mode = pa.Spec.MTLS.Mode
@@ -153,7 +152,7 @@ func (b *builder) peerAuthFor(p *corev1.Pod) (string, Ref) {
 	return meshMode, meshRef
 }
 
-func (b *builder) buildSubsets(dr *DestinationRule, drf *DestinationRuleFact, svc *corev1.Service, pods []*corev1.Pod) {
+func (b *builder) buildSubsets(dr *kinds.DestinationRule, drf *DestinationRuleFact, svc *corev1.Service, pods []*corev1.Pod) {
 	for _, sub := range dr.Spec.Subsets {
 		f := &SubsetFact{
 			DestinationRule: drf.Ref, Name: sub.Name, Host: dr.Spec.Host, FQDN: drf.FQDN,
@@ -213,7 +212,7 @@ func (b *builder) buildSubsets(dr *DestinationRule, drf *DestinationRuleFact, sv
 }
 
 func (b *builder) serviceEntryCovers(host string) bool {
-	for _, se := range b.s.ServiceEntries {
+	for _, se := range kinds.ServiceEntries.In(b.s) {
 		for _, h := range se.Spec.Hosts {
 			if hostMatches(h, host) {
 				return true
@@ -225,10 +224,9 @@ func (b *builder) serviceEntryCovers(host string) bool {
 
 func (b *builder) buildRoutes() {
 	s := b.s
-	for _, k := range sortedKeys(s.VirtualServices) {
-		vs := s.VirtualServices[k]
+	for _, vs := range inKeyOrder(kinds.VirtualServices.In(s)) {
 		vref := Ref{Kind: "VirtualService", Namespace: vs.Namespace, Name: vs.Name}
-		var dests []RouteDestination
+		var dests []kinds.RouteDestination
 		for _, h := range vs.Spec.HTTP {
 			dests = append(dests, h.Route...)
 		}
@@ -314,8 +312,7 @@ func routeText(f *RouteFact) string {
 func (b *builder) nearestService(host, ns string) string {
 	short := strings.SplitN(host, ".", 2)[0]
 	best, bestD := "", 3
-	for _, k := range sortedKeys(b.s.Services) {
-		svc := b.s.Services[k]
+	for _, svc := range inKeyOrder(kinds.Services.In(b.s)) {
 		if d := editDistance(short, svc.Name); d < bestD && d <= 2 {
 			best, bestD = svc.Name+"."+svc.Namespace, d
 		}
@@ -326,8 +323,9 @@ func (b *builder) nearestService(host, ns string) string {
 func (b *builder) buildGateways() {
 	s := b.s
 	gwPods := map[string][]*corev1.Pod{}
-	for _, k := range sortedKeys(s.Gateways) {
-		g := s.Gateways[k]
+	gateways, virtualServices := kinds.IstioGateways.In(s), kinds.VirtualServices.In(s)
+	for _, k := range sortedKeys(gateways) {
+		g := gateways[k]
 		f := &GatewayFact{Ref: Ref{Kind: "Gateway", Namespace: g.Namespace, Name: g.Name},
 			Selector: g.Spec.Selector, SelectorText: selectorText(g.Spec.Selector)}
 		if f.Selector == nil {
@@ -370,9 +368,9 @@ func (b *builder) buildGateways() {
 			}
 		}
 		f.Hosts = sortedSet(hosts)
-		var bound []*VirtualService
-		for _, vk := range sortedKeys(s.VirtualServices) {
-			vs := s.VirtualServices[vk]
+		var bound []*kinds.VirtualService
+		for _, vk := range sortedKeys(virtualServices) {
+			vs := virtualServices[vk]
 			for _, gname := range vs.Spec.Gateways {
 				if gatewayRefKey(gname, vs.Namespace) == k {
 					bound = append(bound, vs)
@@ -444,8 +442,9 @@ func (b *builder) buildVirtualServices() {
 			nr = append(nr, sf)
 		}
 	}
-	for _, k := range sortedKeys(s.VirtualServices) {
-		vs := s.VirtualServices[k]
+	virtualServices, gateways := kinds.VirtualServices.In(s), kinds.IstioGateways.In(s)
+	for _, k := range sortedKeys(virtualServices) {
+		vs := virtualServices[k]
 		f := &VirtualServiceFact{Ref: Ref{Kind: "VirtualService", Namespace: vs.Namespace, Name: vs.Name},
 			Hosts: vs.Spec.Hosts, Gateways: vs.Spec.Gateways, GatewaysKnown: gatewaysKnown}
 		if f.Hosts == nil {
@@ -462,7 +461,7 @@ func (b *builder) buildVirtualServices() {
 				continue
 			}
 			gk := gatewayRefKey(g, vs.Namespace)
-			if _, ok := s.Gateways[gk]; !ok {
+			if _, ok := gateways[gk]; !ok {
 				f.MissingGateways = append(f.MissingGateways, g)
 			}
 		}
@@ -493,13 +492,14 @@ func (b *builder) buildNodes() {
 		}
 	}
 	podsOn := map[string]int{}
-	for _, p := range b.s.Pods {
+	for _, p := range kinds.Pods.In(b.s) {
 		if !podTerminal(p) && p.Spec.NodeName != "" {
 			podsOn[p.Spec.NodeName]++
 		}
 	}
-	for _, name := range sortedKeys(b.s.Nodes) {
-		n := b.s.Nodes[name]
+	nodes := kinds.Nodes.In(b.s)
+	for _, name := range sortedKeys(nodes) {
+		n := nodes[name]
 		f := &NodeFact{Ref: Ref{Kind: "Node", Name: name}, Ready: nodeReady(n), Taints: []string{}, StrandedServices: []Ref{}}
 		for _, t := range n.Spec.Taints {
 			f.Taints = append(f.Taints, t.Key+":"+string(t.Effect))

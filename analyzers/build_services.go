@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 func selectorText(sel map[string]string) string {
@@ -25,8 +27,9 @@ func selectorText(sel map[string]string) string {
 
 func (b *builder) buildServices() {
 	ix := b.ix
-	for _, k := range sortedKeys(b.s.Services) {
-		svc := b.s.Services[k]
+	services := kinds.Services.In(b.s)
+	for _, k := range sortedKeys(services) {
+		svc := services[k]
 		f := &ServiceFact{
 			Ref:       Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name},
 			Namespace: svc.Namespace, Name: svc.Name,
@@ -157,16 +160,13 @@ func (b *builder) indexTemplates() {
 			b.templates[ik] = append(b.templates[ik], t)
 		}
 	}
-	for _, k := range sortedKeys(s.Deployments) {
-		d := s.Deployments[k]
+	for _, d := range inKeyOrder(kinds.Deployments.In(s)) {
 		put(podTemplate{Ref{Kind: "Deployment", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas})
 	}
-	for _, k := range sortedKeys(s.StatefulSets) {
-		d := s.StatefulSets[k]
+	for _, d := range inKeyOrder(kinds.StatefulSets.In(s)) {
 		put(podTemplate{Ref{Kind: "StatefulSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas})
 	}
-	for _, k := range sortedKeys(s.DaemonSets) {
-		d := s.DaemonSets[k]
+	for _, d := range inKeyOrder(kinds.DaemonSets.In(s)) {
 		put(podTemplate{Ref{Kind: "DaemonSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, nil})
 	}
 }
@@ -221,7 +221,7 @@ func (b *builder) endpointFacts(f *ServiceFact, svc *corev1.Service, pods []*cor
 				}
 			}
 		}
-	} else if ep, ok := b.s.Endpoints[key(svc.Namespace, svc.Name)]; ok && covEp == "ok" {
+	} else if ep, ok := kinds.Endpoints.In(b.s)[key(svc.Namespace, svc.Name)]; ok && covEp == "ok" {
 		for _, ss := range ep.Subsets {
 			f.Slices++
 			f.Endpoints += len(ss.Addresses) + len(ss.NotReadyAddresses)

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // envoyCluster is an Istio cluster name taken apart.
@@ -119,7 +120,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 	if s.Origin.Pod != "" {
 		f.Reporter = Ref{Kind: "Pod", Namespace: s.Origin.Namespace, Name: s.Origin.Pod}
 		keys.add("pod:", s.Origin.Namespace, "/", s.Origin.Pod)
-		if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
+		if p, ok := kinds.Pods.In(b.s)[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
 			f.ReporterWorkload = b.ix.owner[p]
 		} else {
 			f.ReporterWorkload = guessWorkload(s.Origin.Namespace, s.Origin.Pod)
@@ -195,9 +196,9 @@ func (b *builder) resolveUpstream(f *SymptomFact, s *logscan.Symptom) *corev1.Se
 	if c, ok := parseEnvoyCluster(up); ok {
 		if c.direction == "inbound" {
 			// The sidecar's own app: the Services selecting the reporter.
-			if p, ok := b.s.Pods[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
+			if p, ok := kinds.Pods.In(b.s)[key(s.Origin.Namespace, s.Origin.Pod)]; ok {
 				if sf := b.svcByWorkload[b.ix.owner[p]]; len(sf) > 0 {
-					return b.s.Services[key(sf[0].Namespace, sf[0].Name)]
+					return kinds.Services.In(b.s)[key(sf[0].Namespace, sf[0].Name)]
 				}
 			}
 			return nil
@@ -211,7 +212,7 @@ func (b *builder) resolveUpstream(f *SymptomFact, s *logscan.Symptom) *corev1.Se
 		return svc
 	}
 	if strings.Count(up, "/") == 1 && !strings.Contains(up, ":") { // "ns/name" from the ingress controller
-		if svc, ok := b.s.Services[up]; ok {
+		if svc, ok := kinds.Services.In(b.s)[up]; ok {
 			return svc
 		}
 	}
@@ -240,8 +241,7 @@ func (b *builder) resolveUpstream(f *SymptomFact, s *logscan.Symptom) *corev1.Se
 // indexUpstreamNames records the names ingress-nginx gives its upstreams
 // (<ns>-<svc>-<port number or name>) so access lines map back to Services.
 func (b *builder) indexUpstreamNames() {
-	for _, k := range sortedKeys(b.s.Services) {
-		svc := b.s.Services[k]
+	for _, svc := range inKeyOrder(kinds.Services.In(b.s)) {
 		for _, p := range svc.Spec.Ports {
 			b.upstreamNames[svc.Namespace+"-"+svc.Name+"-"+strconv.Itoa(int(p.Port))] = svc
 			if p.Name != "" {

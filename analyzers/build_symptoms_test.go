@@ -1,9 +1,12 @@
-package analyzers
+package analyzers_test
 
 import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/load"
 )
 
 // TestSymptomFactsSameOnAnyNumberOfWorkers: facts derived on several
@@ -15,16 +18,16 @@ func TestSymptomFactsSameOnAnyNumberOfWorkers(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no corpus cases")
 	}
-	defer func(n int) { symptomsPerWorker = n }(symptomsPerWorker)
+	defer func(n int) { *analyzers.SymptomsPerWorker = n }(*analyzers.SymptomsPerWorker)
 	checked := 0
 	for _, c := range cases {
-		symptomsPerWorker = 1 << 30
-		one, err := Load([]string{c}, LoadOptions{})
+		*analyzers.SymptomsPerWorker = 1 << 30
+		one, err := load.Inputs([]string{c}, load.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		symptomsPerWorker = 1
-		many, err := Load([]string{c}, LoadOptions{})
+		*analyzers.SymptomsPerWorker = 1
+		many, err := load.Inputs([]string{c}, load.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

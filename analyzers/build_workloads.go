@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // imagePullReasons are container waiting reasons of a pull that failed
@@ -143,8 +145,7 @@ func (b *builder) buildWorkloads() {
 		return a
 	}
 	s := b.s
-	for _, k := range sortedKeys(s.Deployments) {
-		d := s.Deployments[k]
+	for _, d := range inKeyOrder(kinds.Deployments.In(s)) {
 		a := get(Ref{Kind: "Deployment", Namespace: d.Namespace, Name: d.Name})
 		a.fact.Labels = d.Spec.Template.Labels
 		a.fact.Desired = 1
@@ -153,8 +154,7 @@ func (b *builder) buildWorkloads() {
 		}
 		a.fact.Strategy = string(d.Spec.Strategy.Type)
 	}
-	for _, k := range sortedKeys(s.StatefulSets) {
-		d := s.StatefulSets[k]
+	for _, d := range inKeyOrder(kinds.StatefulSets.In(s)) {
 		a := get(Ref{Kind: "StatefulSet", Namespace: d.Namespace, Name: d.Name})
 		a.fact.Labels = d.Spec.Template.Labels
 		a.fact.Desired = 1
@@ -162,8 +162,7 @@ func (b *builder) buildWorkloads() {
 			a.fact.Desired = int(*d.Spec.Replicas)
 		}
 	}
-	for _, k := range sortedKeys(s.DaemonSets) {
-		d := s.DaemonSets[k]
+	for _, d := range inKeyOrder(kinds.DaemonSets.In(s)) {
 		a := get(Ref{Kind: "DaemonSet", Namespace: d.Namespace, Name: d.Name})
 		a.fact.Labels = d.Spec.Template.Labels
 		a.fact.Desired = int(d.Status.DesiredNumberScheduled)

@@ -9,6 +9,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // incidentAt is the first symptom of the test incident.
@@ -33,12 +35,12 @@ func managedBy(manager string, op metav1.ManagedFieldsOperationType, secs int, s
 // changeStore is a rollout of reviews that began 65 s before the first
 // UH, its new pod failing, a mesh-wide PeerAuthentication STRICT created
 // 3 s before, and changes elsewhere that must not be cited.
-func changeStore() *Store {
-	s := NewStore()
+func changeStore() *kinds.Store {
+	s := kinds.NewStore()
 	ctrl := true
-	s.Services["shop/reviews"] = &corev1.Service{ObjectMeta: meta("shop", "reviews", 86400*30),
+	kinds.Services.In(s)["shop/reviews"] = &corev1.Service{ObjectMeta: meta("shop", "reviews", 86400*30),
 		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "reviews"}, Ports: []corev1.ServicePort{{Port: 9080}}}}
-	s.Deployments["shop/reviews"] = &appsv1.Deployment{
+	kinds.Deployments.In(s)["shop/reviews"] = &appsv1.Deployment{
 		ObjectMeta: meta("shop", "reviews", 86400*30,
 			managedBy("kubectl-client-side-apply", metav1.ManagedFieldsOperationUpdate, 86400*30, ""),
 			managedBy("kubectl-edit", metav1.ManagedFieldsOperationUpdate, 70, ""),
@@ -52,11 +54,11 @@ func changeStore() *Store {
 	old := &appsv1.ReplicaSet{ObjectMeta: meta("shop", "reviews-6d8f", 86400*30)}
 	old.OwnerReferences = owner("Deployment", "reviews")
 	old.Annotations = map[string]string{"deployment.kubernetes.io/revision": "2"}
-	s.ReplicaSets["shop/reviews-6d8f"] = old
+	kinds.ReplicaSets.In(s)["shop/reviews-6d8f"] = old
 	cur := &appsv1.ReplicaSet{ObjectMeta: meta("shop", "reviews-7c9d", 65)}
 	cur.OwnerReferences = owner("Deployment", "reviews")
 	cur.Annotations = map[string]string{"deployment.kubernetes.io/revision": "3"}
-	s.ReplicaSets["shop/reviews-7c9d"] = cur
+	kinds.ReplicaSets.In(s)["shop/reviews-7c9d"] = cur
 	pod := &corev1.Pod{ObjectMeta: meta("shop", "reviews-7c9d-x2x9z", 64), Spec: corev1.PodSpec{NodeName: "node-1"},
 		Status: corev1.PodStatus{Phase: corev1.PodRunning,
 			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: "ContainersNotReady", LastTransitionTime: before(40)}},
@@ -66,30 +68,30 @@ func changeStore() *Store {
 				LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "OOMKilled", ExitCode: 137, FinishedAt: before(20)}}}}}}
 	pod.Labels = map[string]string{"app": "reviews", "pod-template-hash": "7c9d"}
 	pod.OwnerReferences = owner("ReplicaSet", "reviews-7c9d")
-	s.Pods["shop/reviews-7c9d-x2x9z"] = pod
-	s.Nodes["node-1"] = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1", CreationTimestamp: before(86400 * 90)},
+	kinds.Pods.In(s)["shop/reviews-7c9d-x2x9z"] = pod
+	kinds.Nodes.In(s)["node-1"] = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1", CreationTimestamp: before(86400 * 90)},
 		Status: corev1.NodeStatus{Conditions: []corev1.NodeCondition{
 			{Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady", LastTransitionTime: before(86400 * 2)},
 			{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, LastTransitionTime: before(86400 * 2)}}}}
-	s.Events["shop/reviews.1"] = &corev1.Event{ObjectMeta: meta("shop", "reviews.1", 65),
+	kinds.Events.In(s)["shop/reviews.1"] = &corev1.Event{ObjectMeta: meta("shop", "reviews.1", 65),
 		InvolvedObject: corev1.ObjectReference{Kind: "Deployment", Namespace: "shop", Name: "reviews"},
 		Reason:         "ScalingReplicaSet", Message: "Scaled up replica set reviews-7c9d from 0 to 1", Type: "Normal",
 		FirstTimestamp: before(65), LastTimestamp: before(65), Count: 1}
 	// An event that began before the symptom and went on after it.
-	s.Events["shop/reviews-7c9d-x2x9z.2"] = &corev1.Event{ObjectMeta: meta("shop", "reviews-7c9d-x2x9z.2", 30),
+	kinds.Events.In(s)["shop/reviews-7c9d-x2x9z.2"] = &corev1.Event{ObjectMeta: meta("shop", "reviews-7c9d-x2x9z.2", 30),
 		InvolvedObject: corev1.ObjectReference{Kind: "Pod", Namespace: "shop", Name: "reviews-7c9d-x2x9z"},
 		Reason:         "BackOff", Message: "Back-off restarting failed container reviews", Type: "Warning",
 		FirstTimestamp: before(30), LastTimestamp: before(-120), Count: 9}
-	pa := &PeerAuthentication{ObjectMeta: meta("istio-system", "default", 3,
+	pa := &kinds.PeerAuthentication{ObjectMeta: meta("istio-system", "default", 3,
 		managedBy("kubectl-client-side-apply", metav1.ManagedFieldsOperationUpdate, 3, ""))}
 	pa.Spec.MTLS = &struct {
 		Mode string `json:"mode"`
 	}{Mode: "STRICT"}
-	s.PeerAuths["istio-system/default"] = pa
+	kinds.PeerAuthentications.In(s)["istio-system/default"] = pa
 	// Elsewhere, or after the symptom: not cited.
-	s.PeerAuths["other/strict"] = &PeerAuthentication{ObjectMeta: meta("other", "strict", 2)}
-	s.Pods["other/web-1"] = &corev1.Pod{ObjectMeta: meta("other", "web-1", 1)}
-	s.VirtualServices["shop/reviews"] = &VirtualService{ObjectMeta: meta("shop", "reviews", -30)}
+	kinds.PeerAuthentications.In(s)["other/strict"] = &kinds.PeerAuthentication{ObjectMeta: meta("other", "strict", 2)}
+	kinds.Pods.In(s)["other/web-1"] = &corev1.Pod{ObjectMeta: meta("other", "web-1", 1)}
+	kinds.VirtualServices.In(s)["shop/reviews"] = &kinds.VirtualService{ObjectMeta: meta("shop", "reviews", -30)}
 	return s
 }
 
@@ -159,10 +161,10 @@ func TestChangesBeforeNeedsATime(t *testing.T) {
 func TestChangesBeforePodQuota(t *testing.T) {
 	st := changeStore()
 	for i := range 12 {
-		p := st.Pods["shop/reviews-7c9d-x2x9z"].DeepCopy()
+		p := kinds.Pods.In(st)["shop/reviews-7c9d-x2x9z"].DeepCopy()
 		p.Name = fmt.Sprintf("reviews-7c9d-%02d", i)
 		p.CreationTimestamp = before(10)
-		st.Pods["shop/"+p.Name] = p
+		kinds.Pods.In(st)["shop/"+p.Name] = p
 	}
 	facts := BuildFacts(st, BuildInput{})
 	got := facts.ChangeFinder().ChangesBefore(ChangeQuery{Objects: []Ref{{Kind: "Service", Namespace: "shop", Name: "reviews"}},

@@ -441,9 +441,9 @@ type pendingSamples struct {
 
 // FillSamples gives the Symptoms their sample lines when BuildFacts left
 // them compressed (BuildInput.Samples); otherwise it does nothing. The
-// loader calls it once the store is garbage: on a big incident the lines
-// are tens of MB that need not be live while the facts are derived. The
-// rule engine only reads facts, so whoever builds them for it fills them.
+// loader (package load) calls it once the objects are garbage, before the
+// facts leave it: on a big incident the lines are tens of MB that need not
+// be live while the facts are derived.
 func (f *Facts) FillSamples() {
 	p := f.pending
 	if p == nil {

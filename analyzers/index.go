@@ -1,17 +1,21 @@
 package analyzers
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // index holds the relations a diagnosis walks, built once from a Store.
 type index struct {
-	s *Store
+	s *kinds.Store
 	// podsByLabel: namespace -> "k=v" -> pods carrying that label.
 	podsByLabel map[string]map[string][]*corev1.Pod
 	podsByNS    map[string][]*corev1.Pod
@@ -59,7 +63,7 @@ func nodeReady(n *corev1.Node) string {
 	return "Unknown"
 }
 
-func newIndex(s *Store) *index {
+func newIndex(s *kinds.Store) *index {
 	ix := &index{
 		s:            s,
 		podsByLabel:  map[string]map[string][]*corev1.Pod{},
@@ -71,8 +75,7 @@ func newIndex(s *Store) *index {
 		notReadyNode: map[string]bool{},
 		owner:        map[*corev1.Pod]Ref{},
 	}
-	for _, k := range sortedKeys(s.Pods) {
-		p := s.Pods[k]
+	for _, p := range inKeyOrder(kinds.Pods.In(s)) {
 		ix.pods = append(ix.pods, p)
 		ns := p.Namespace
 		ix.podsByNS[ns] = append(ix.podsByNS[ns], p)
@@ -89,16 +92,14 @@ func newIndex(s *Store) *index {
 		}
 		ix.owner[p] = ix.resolveOwner(p)
 	}
-	for _, k := range sortedKeys(s.Services) {
-		svc := s.Services[k]
+	for _, svc := range inKeyOrder(kinds.Services.In(s)) {
 		for _, ip := range append([]string{svc.Spec.ClusterIP}, svc.Spec.ClusterIPs...) {
 			if ip != "" && ip != "None" {
 				ix.svcByIP[ip] = svc
 			}
 		}
 	}
-	for _, k := range sortedKeys(s.EndpointSlices) {
-		es := s.EndpointSlices[k]
+	for _, es := range inKeyOrder(kinds.EndpointSlices.In(s)) {
 		name := es.Labels[discoveryv1.LabelServiceName]
 		if name == "" {
 			continue
@@ -106,8 +107,7 @@ func newIndex(s *Store) *index {
 		sk := key(es.Namespace, name)
 		ix.slicesBySvc[sk] = append(ix.slicesBySvc[sk], es)
 	}
-	for _, k := range sortedKeys(s.Events) {
-		e := s.Events[k]
+	for _, e := range inKeyOrder(kinds.Events.In(s)) {
 		io := e.InvolvedObject
 		ns := io.Namespace
 		if ns == "" {
@@ -122,7 +122,7 @@ func newIndex(s *Store) *index {
 	for _, evs := range ix.events {
 		sort.SliceStable(evs, func(i, j int) bool { return eventTime(evs[i]).After(eventTime(evs[j]).Time) })
 	}
-	for name, n := range s.Nodes {
+	for name, n := range kinds.Nodes.In(s) {
 		if nodeReady(n) != "True" {
 			ix.notReadyNode[name] = true
 		}
@@ -174,7 +174,7 @@ func (ix *index) resolveOwner(p *corev1.Pod) Ref {
 		return Ref{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}
 	}
 	if ref.Kind == "ReplicaSet" {
-		if rs, ok := ix.s.ReplicaSets[key(p.Namespace, ref.Name)]; ok {
+		if rs, ok := kinds.ReplicaSets.In(ix.s)[key(p.Namespace, ref.Name)]; ok {
 			if d := controllerOf(rs.OwnerReferences); d != nil {
 				return Ref{Kind: d.Kind, Namespace: p.Namespace, Name: d.Name}
 			}
@@ -211,7 +211,7 @@ func (ix *index) serviceForHost(host, ns string) (*corev1.Service, string) {
 	name, rest, _ := strings.Cut(fq, ".")
 	namespace, rest, ok := strings.Cut(rest, ".")
 	if ok && (rest == "svc" || strings.HasPrefix(rest, "svc.")) {
-		if svc, ok := ix.s.Services[key(namespace, name)]; ok {
+		if svc, ok := kinds.Services.In(ix.s)[key(namespace, name)]; ok {
 			return svc, fq
 		}
 	}
@@ -246,4 +246,20 @@ func eventTime(e *corev1.Event) (t metav1.Time) {
 		return e.FirstTimestamp
 	}
 	return e.CreationTimestamp
+}
+
+// key is the key of a namespaced object in the maps of facts and indexes,
+// the same as its kinds table key.
+func key(ns, name string) string { return ns + "/" + name }
+
+// sortedKeys returns the keys of m in order, so facts come out stable.
+func sortedKeys[T any](m map[string]T) []string { return slices.Sorted(maps.Keys(m)) }
+
+// inKeyOrder returns the objects of a kinds table in key order.
+func inKeyOrder[T any](m map[string]*T) []*T {
+	out := make([]*T, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, m[k])
+	}
+	return out
 }

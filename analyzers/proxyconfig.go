@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // Proxies outside the mesh (HAProxy, nginx, a standalone Envoy) name their
@@ -63,7 +65,7 @@ func parseProxyConfig(text string, out map[string][]string) {
 
 // indexConfigUpstreams adds config-declared upstream names to upstreamNames.
 func (b *builder) indexConfigUpstreams() {
-	for name, addrs := range configUpstreams(b.s.ConfigMaps) {
+	for name, addrs := range configUpstreams(kinds.ConfigMaps.In(b.s)) {
 		if _, taken := b.upstreamNames[name]; taken {
 			continue
 		}
@@ -93,7 +95,7 @@ func (b *builder) serviceForAddress(a string) *corev1.Service {
 	}
 	if p, ok := b.ix.podsByIP[h]; ok {
 		if sf := b.svcByWorkload[b.ix.owner[p]]; len(sf) > 0 {
-			return b.s.Services[key(sf[0].Namespace, sf[0].Name)]
+			return kinds.Services.In(b.s)[key(sf[0].Namespace, sf[0].Name)]
 		}
 	}
 	if strings.Contains(h, ".svc") || strings.Count(h, ".") == 1 {
@@ -104,8 +106,8 @@ func (b *builder) serviceForAddress(a string) *corev1.Service {
 	return nil
 }
 
-// looksLikeProxyConfig is a cheap test for ConfigMap values worth parsing.
-func looksLikeProxyConfig(d string) bool {
+// LooksLikeProxyConfig is a cheap test for ConfigMap values worth parsing.
+func LooksLikeProxyConfig(d string) bool {
 	return strings.Contains(d, "backend ") || strings.Contains(d, "upstream ") || strings.Contains(d, "clusters:") ||
 		strings.Contains(d, "socket_address")
 }

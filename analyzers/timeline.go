@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/nohealthy/nohealthy/kinds"
 	"github.com/nohealthy/nohealthy/report"
 )
 
@@ -176,8 +177,7 @@ func (b *builder) buildTimeline() *Timeline {
 			}
 		}
 	}
-	for _, k := range sortedKeys(s.ReplicaSets) {
-		rs := s.ReplicaSets[k]
+	for _, rs := range inKeyOrder(kinds.ReplicaSets.In(s)) {
 		owner := int32(-1)
 		dep := ""
 		if d := controllerOf(rs.OwnerReferences); d != nil && d.Kind == "Deployment" {
@@ -195,8 +195,7 @@ func (b *builder) buildTimeline() *Timeline {
 			r.add(tlChange{at: unix(c.at), kind: tcWorkloadCnd, a: c.typ, b: c.status, c: c.reason})
 		}
 	}
-	for _, k := range sortedKeys(s.Deployments) {
-		d := s.Deployments[k]
+	for _, d := range inKeyOrder(kinds.Deployments.In(s)) {
 		var conds []workloadCondition
 		for _, c := range d.Status.Conditions {
 			at := c.LastTransitionTime
@@ -210,16 +209,13 @@ func (b *builder) buildTimeline() *Timeline {
 		}
 		workload("Deployment", &d.ObjectMeta, conds)
 	}
-	for _, k := range sortedKeys(s.StatefulSets) {
-		st := s.StatefulSets[k]
+	for _, st := range inKeyOrder(kinds.StatefulSets.In(s)) {
 		workload("StatefulSet", &st.ObjectMeta, statefulSetConditions(st))
 	}
-	for _, k := range sortedKeys(s.DaemonSets) {
-		ds := s.DaemonSets[k]
+	for _, ds := range inKeyOrder(kinds.DaemonSets.In(s)) {
 		workload("DaemonSet", &ds.ObjectMeta, daemonSetConditions(ds))
 	}
-	for _, k := range sortedKeys(s.Nodes) {
-		n := s.Nodes[k]
+	for _, n := range inKeyOrder(kinds.Nodes.In(s)) {
 		r.object(Ref{Kind: "Node", Name: n.Name}, -1, "")
 		r.add(tlChange{at: unix(n.CreationTimestamp), kind: tcCreated})
 		for _, c := range n.Status.Conditions {
@@ -234,39 +230,36 @@ func (b *builder) buildTimeline() *Timeline {
 		r.object(Ref{Kind: kind, Namespace: m.Namespace, Name: m.Name}, -1, "")
 		r.meta(m, gist)
 	}
-	for _, k := range sortedKeys(s.Services) {
-		config("Service", &s.Services[k].ObjectMeta, "")
+	for _, o := range inKeyOrder(kinds.Services.In(s)) {
+		config("Service", &o.ObjectMeta, "")
 	}
-	for _, k := range sortedKeys(s.NetworkPolicies) {
-		config("NetworkPolicy", &s.NetworkPolicies[k].ObjectMeta, "")
+	for _, o := range inKeyOrder(kinds.NetworkPolicies.In(s)) {
+		config("NetworkPolicy", &o.ObjectMeta, "")
 	}
-	for _, k := range sortedKeys(s.VirtualServices) {
-		config("VirtualService", &s.VirtualServices[k].ObjectMeta, "")
+	for _, o := range inKeyOrder(kinds.VirtualServices.In(s)) {
+		config("VirtualService", &o.ObjectMeta, "")
 	}
-	for _, k := range sortedKeys(s.DestinationRules) {
-		dr := s.DestinationRules[k]
+	for _, dr := range inKeyOrder(kinds.DestinationRules.In(s)) {
 		gist := ""
 		if tp := dr.Spec.TrafficPolicy; tp != nil && tp.TLS != nil && tp.TLS.Mode != "" {
 			gist = "tls " + tp.TLS.Mode
 		}
 		config("DestinationRule", &dr.ObjectMeta, gist)
 	}
-	for _, k := range sortedKeys(s.Gateways) {
-		config("Gateway", &s.Gateways[k].ObjectMeta, "")
+	for _, o := range inKeyOrder(kinds.IstioGateways.In(s)) {
+		config("Gateway", &o.ObjectMeta, "")
 	}
-	for _, k := range sortedKeys(s.ServiceEntries) {
-		config("ServiceEntry", &s.ServiceEntries[k].ObjectMeta, "")
+	for _, o := range inKeyOrder(kinds.ServiceEntries.In(s)) {
+		config("ServiceEntry", &o.ObjectMeta, "")
 	}
-	for _, k := range sortedKeys(s.PeerAuths) {
-		pa := s.PeerAuths[k]
+	for _, pa := range inKeyOrder(kinds.PeerAuthentications.In(s)) {
 		gist := ""
 		if pa.Spec.MTLS != nil && pa.Spec.MTLS.Mode != "" {
 			gist = "mtls " + pa.Spec.MTLS.Mode
 		}
 		config("PeerAuthentication", &pa.ObjectMeta, gist)
 	}
-	for _, k := range sortedKeys(s.Events) {
-		e := s.Events[k]
+	for _, e := range inKeyOrder(kinds.Events.In(s)) {
 		io := e.InvolvedObject
 		ns := io.Namespace
 		if ns == "" && io.Kind != "Node" {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // A bundle holds its objects first and gigabytes of logs after them, and
@@ -109,9 +111,7 @@ func readLogFrames(r io.ReaderAt, size int64) ([]LogFrame, bool) {
 		return nil, false
 	}
 	var t frameTrailer
-	dec := json.NewDecoder(bytes.NewReader(buf[8:]))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&t) != nil {
+	if jsonv2.Unmarshal(buf[8:], &t, JSONOptions, jsonv2.RejectUnknownMembers(true)) != nil {
 		return nil, false
 	}
 	frames := t.LogFrames

@@ -3,18 +3,16 @@ package bundle
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	gojson "github.com/goccy/go-json"
 	"io"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"sigs.k8s.io/yaml"
 
-	"github.com/nohealthy/nohealthy/internal/jsonskip"
+	"github.com/nohealthy/nohealthy/internal/yamldocs"
 )
 
 // ObjectError is a problem with one object of an objects entry (no kind,
@@ -202,11 +200,11 @@ type objHead struct {
 	APIVersion *string `json:"apiVersion"`
 	Kind       *string `json:"kind"`
 	Metadata   *struct {
-		Namespace       string          `json:"namespace"`
-		Name            string          `json:"name"`
-		UID             string          `json:"uid"`
-		ResourceVersion string          `json:"resourceVersion"`
-		ManagedFields   json.RawMessage `json:"managedFields"`
+		Namespace       string         `json:"namespace"`
+		Name            string         `json:"name"`
+		UID             string         `json:"uid"`
+		ResourceVersion string         `json:"resourceVersion"`
+		ManagedFields   jsontext.Value `json:"managedFields"`
 	} `json:"metadata"`
 }
 
@@ -218,7 +216,7 @@ func normalizeObject(raw []byte, listKind, listAPIVersion string, asRead bool) (
 		return Object{}, errors.New("not a JSON object")
 	}
 	var h objHead
-	if err := fastUnmarshal(raw, &h); err != nil {
+	if err := unmarshal(raw, &h); err != nil {
 		return Object{}, fmt.Errorf("malformed object: %v", err)
 	}
 	o := Object{Raw: raw}
@@ -245,24 +243,24 @@ func normalizeObject(raw []byte, listKind, listAPIVersion string, asRead bool) (
 	if !rewrite || asRead {
 		return o, nil
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &top); err != nil {
+	var top map[string]jsontext.Value
+	if err := unmarshal(raw, &top); err != nil {
 		return Object{}, fmt.Errorf("malformed object: %v", err)
 	}
-	top["kind"], _ = json.Marshal(o.Kind)
+	top["kind"] = quote(nil, o.Kind)
 	if o.APIVersion != "" {
-		top["apiVersion"], _ = json.Marshal(o.APIVersion)
+		top["apiVersion"] = quote(nil, o.APIVersion)
 	}
 	if mraw, ok := top["metadata"]; ok {
-		var meta map[string]json.RawMessage
-		if err := json.Unmarshal(mraw, &meta); err == nil && meta != nil {
+		var meta map[string]jsontext.Value
+		if err := unmarshal(mraw, &meta); err == nil && meta != nil {
 			delete(meta, "managedFields")
-			if b, err := json.Marshal(meta); err == nil {
+			if b, err := jsonv2.Marshal(meta, jsonOut); err == nil {
 				top["metadata"] = b
 			}
 		}
 	}
-	b, err := json.Marshal(top)
+	b, err := jsonv2.Marshal(top, jsonOut)
 	if err != nil {
 		return Object{}, fmt.Errorf("re-encoding object: %v", err)
 	}
@@ -270,9 +268,35 @@ func normalizeObject(raw []byte, listKind, listAPIVersion string, asRead bool) (
 	return o, nil
 }
 
+// jsonOut writes a rewritten object as encoding/json did: keys sorted,
+// so that the same object always gives the same bytes.
+var jsonOut = jsonv2.JoinOptions(JSONOptions, jsonv2.Deterministic(true))
+
 // ---- JSON ----
 
-func (d *objDecoder) jsonErr(dec *json.Decoder, err error) error {
+// JSONOptions are how every JSON value of an input is read (objects here,
+// typed objects by the loader): as leniently as encoding/json reads what a
+// cluster or an editor may have written (a repeated key keeps the last
+// value, invalid UTF-8 is read as U+FFFD), keys matched exactly, as
+// Kubernetes' own decoder (sigs.k8s.io/json) matches them.
+var JSONOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+
+// unmarshal decodes one value with JSONOptions. A panic inside the
+// decoder on hostile bytes becomes an error.
+func unmarshal(raw []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed JSON: %v", r)
+		}
+	}()
+	return jsonv2.Unmarshal(raw, v, JSONOptions)
+}
+
+// newDecoder reads JSON tokens and values from r with JSONOptions. Over a
+// *bytes.Buffer it reads the buffer's bytes in place.
+func newDecoder(r io.Reader) *jsontext.Decoder { return jsontext.NewDecoder(r, JSONOptions) }
+
+func (d *objDecoder) jsonErr(dec *jsontext.Decoder, err error) error {
 	var fe fnError
 	if errors.As(err, &fe) {
 		return fe.err
@@ -281,50 +305,48 @@ func (d *objDecoder) jsonErr(dec *json.Decoder, err error) error {
 	if errors.As(err, &le) {
 		return err
 	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("%s: invalid JSON at byte offset %d: %v", d.name, se.Offset, se)
+	var fileErr *FileError
+	if errors.As(err, &fileErr) {
+		return err
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: invalid JSON: unexpected end of input after byte offset %d", d.name, dec.InputOffset())
 	}
-	var fileErr *FileError
-	if errors.As(err, &fileErr) {
-		return err
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: invalid JSON at byte offset %d: %v", d.name, se.ByteOffset, se.Err)
 	}
 	return fmt.Errorf("%s: invalid JSON near byte offset %d: %v", d.name, dec.InputOffset(), err)
 }
 
 // decodeJSONStream reads concatenated top-level JSON values.
 func (d *objDecoder) decodeJSONStream(r io.Reader) error {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
+	dec := newDecoder(r)
 	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return d.jsonErr(dec, err)
-		}
-		switch tok {
-		case json.Delim('{'):
-			err = d.streamObject(dec)
-		case json.Delim('['):
+		var err error
+		switch k := dec.PeekKind(); k {
+		case '{':
+			if _, err = dec.ReadToken(); err == nil {
+				err = d.streamObject(dec)
+			}
+		case '[':
 			// An array of objects (or of lists).
-			for dec.More() {
-				var raw json.RawMessage
-				if err = dec.Decode(&raw); err != nil {
-					break
-				}
-				if err = d.value(raw); err != nil {
-					break
+			_, err = dec.ReadToken()
+			for err == nil && dec.PeekKind() != ']' {
+				var raw jsontext.Value
+				if raw, err = dec.ReadValue(); err == nil {
+					err = d.value(bytes.Clone(raw))
 				}
 			}
 			if err == nil {
-				_, err = dec.Token() // ']'
+				_, err = dec.ReadToken() // ']'
+			}
+		case 0: // the end, or an error ReadToken reports
+			if _, err = dec.ReadToken(); err == io.EOF {
+				return nil
 			}
 		default:
+			tok, _ := dec.ReadToken()
 			return fmt.Errorf("%s: invalid JSON near byte offset %d: top-level %v is not an object or array", d.name, dec.InputOffset(), tok)
 		}
 		if err != nil {
@@ -336,40 +358,50 @@ func (d *objDecoder) decodeJSONStream(r io.Reader) error {
 // value handles one JSON value held in memory: an object, a list, or an
 // array of those.
 func (d *objDecoder) value(raw []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	tok, err := dec.Token()
+	dec := newDecoder(bytes.NewBuffer(raw))
+	tok, err := dec.ReadToken()
 	if err != nil {
 		return err
 	}
-	switch tok {
-	case json.Delim('{'):
+	switch tok.Kind() {
+	case '{':
 		return d.streamObject(dec)
-	case json.Delim('['):
-		for dec.More() {
-			var item json.RawMessage
-			if err := dec.Decode(&item); err != nil {
+	case '[':
+		for dec.PeekKind() != ']' {
+			item, err := readValue(dec, raw)
+			if err != nil {
 				return err
 			}
 			if err := d.value(item); err != nil {
 				return err
 			}
 		}
-		_, err := dec.Token()
+		_, err := dec.ReadToken()
 		return err
-	case nil:
+	case 'n':
 		return nil // YAML "~" or an empty document
 	}
-	d.objectErr(d.index, fmt.Errorf("%v is not an object", tok))
+	d.objectErr(d.index, fmt.Errorf("%s is not an object", tok.String()))
 	d.index++
 	return nil
+}
+
+// readValue reads the next value of dec, which reads data, as a slice of
+// data (no copy).
+func readValue(dec *jsontext.Decoder, data []byte) ([]byte, error) {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	end := int(dec.InputOffset())
+	return data[end-len(v) : end], nil
 }
 
 // streamObject reads the members of an object whose '{' was consumed. If it
 // has an "items" array it is a list: items are emitted one by one as they are
 // decoded. Items that lack a kind before the list's own kind was seen
 // (kubectl prints "items" before "kind") wait until the end of the list.
-func (d *objDecoder) streamObject(dec *json.Decoder) error {
+func (d *objDecoder) streamObject(dec *jsontext.Decoder) error {
 	var (
 		members   []member // non-items members, to rebuild a plain object
 		kind, api string
@@ -377,25 +409,25 @@ func (d *objDecoder) streamObject(dec *json.Decoder) error {
 		waiting   [][]byte
 		itemsNull bool
 	)
-	for dec.More() {
-		ktok, err := dec.Token()
+	for dec.PeekKind() != '}' {
+		ktok, err := dec.ReadToken()
 		if err != nil {
 			return err
 		}
-		key, _ := ktok.(string)
+		key := ktok.String()
 		if key == "items" {
-			tok, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			switch tok {
-			case json.Delim('['):
+			switch dec.PeekKind() {
+			case '[':
 				isList = true
-				for dec.More() {
-					var raw json.RawMessage
-					if err := dec.Decode(&raw); err != nil {
+				if _, err := dec.ReadToken(); err != nil {
+					return err
+				}
+				for dec.PeekKind() != ']' {
+					v, err := dec.ReadValue()
+					if err != nil {
 						return err
 					}
+					raw := bytes.Clone(v)
 					if kind == "" && !hasKind(raw) {
 						waiting = append(waiting, raw)
 						continue
@@ -404,36 +436,29 @@ func (d *objDecoder) streamObject(dec *json.Decoder) error {
 						return err
 					}
 				}
-				if _, err := dec.Token(); err != nil { // ']'
+				if _, err := dec.ReadToken(); err != nil { // ']'
 					return err
 				}
 				continue
-			case nil:
+			case 'n':
 				itemsNull = true
-				members = append(members, member{key, []byte("null")})
-				continue
 			}
-			// "items" of another shape: not a list. Rebuild the value.
-			b, err := rebuildValue(dec, tok)
-			if err != nil {
-				return err
-			}
-			members = append(members, member{key, b})
-			continue
+			// "items" of another shape: not a list, an ordinary member.
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		v, err := dec.ReadValue()
+		if err != nil {
 			return err
 		}
+		raw := bytes.Clone(v)
 		switch key {
 		case "kind":
-			json.Unmarshal(raw, &kind)
+			unmarshal(raw, &kind)
 		case "apiVersion":
-			json.Unmarshal(raw, &api)
+			unmarshal(raw, &api)
 		}
 		members = append(members, member{key, raw})
 	}
-	if _, err := dec.Token(); err != nil { // '}'
+	if _, err := dec.ReadToken(); err != nil { // '}'
 		return err
 	}
 	if itemsNull && strings.HasSuffix(kind, "List") {
@@ -448,19 +473,17 @@ func (d *objDecoder) streamObject(dec *json.Decoder) error {
 		return nil
 	}
 	// A plain object: reassemble it from its members.
-	var buf bytes.Buffer
-	buf.WriteByte('{')
+	buf := []byte{'{'}
 	for i, m := range members {
 		if i > 0 {
-			buf.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		k, _ := json.Marshal(m.key)
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(m.raw)
+		buf = quote(buf, m.key)
+		buf = append(buf, ':')
+		buf = append(buf, m.raw...)
 	}
-	buf.WriteByte('}')
-	return d.emit(buf.Bytes(), "", "")
+	buf = append(buf, '}')
+	return d.emit(buf, "", "")
 }
 
 type member struct {
@@ -468,170 +491,39 @@ type member struct {
 	raw []byte
 }
 
+// quote appends s as a JSON string; invalid UTF-8 becomes U+FFFD, as the
+// decoder read it.
+func quote(dst []byte, s string) []byte {
+	dst, _ = jsontext.AppendQuote(dst, s)
+	return dst
+}
+
 func hasKind(raw []byte) bool {
 	var h struct {
 		Kind string `json:"kind"`
 	}
-	return fastUnmarshal(raw, &h) == nil && h.Kind != ""
-}
-
-// rebuildValue re-encodes the JSON value whose first token was already read
-// (needed when a peeked token turns out not to start the expected array).
-func rebuildValue(dec *json.Decoder, first json.Token) ([]byte, error) {
-	var buf bytes.Buffer
-	// needComma[i] is whether the container at depth i already has an
-	// element; inObject[i] whether it is an object (keys alternate).
-	type frame struct {
-		object, hasElem, afterKey bool
-	}
-	var stack []frame
-	write := func(tok json.Token) error {
-		if n := len(stack); n > 0 {
-			f := &stack[n-1]
-			isClose := tok == json.Delim('}') || tok == json.Delim(']')
-			switch {
-			case isClose:
-			case f.object && f.afterKey:
-				buf.WriteByte(':')
-				f.afterKey = false
-			default:
-				if f.hasElem {
-					buf.WriteByte(',')
-				}
-				f.hasElem = true
-				if f.object {
-					f.afterKey = true
-				}
-			}
-		}
-		switch v := tok.(type) {
-		case json.Delim:
-			buf.WriteByte(byte(v))
-			switch v {
-			case '{':
-				stack = append(stack, frame{object: true})
-			case '[':
-				stack = append(stack, frame{})
-			default:
-				stack = stack[:len(stack)-1]
-			}
-		case string:
-			b, _ := json.Marshal(v)
-			buf.Write(b)
-		case json.Number:
-			buf.WriteString(v.String())
-		case float64:
-			buf.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
-		case bool:
-			buf.WriteString(strconv.FormatBool(v))
-		case nil:
-			buf.WriteString("null")
-		}
-		return nil
-	}
-	write(first)
-	for len(stack) > 0 {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		write(tok)
-	}
-	return buf.Bytes(), nil
+	return unmarshal(raw, &h) == nil && h.Kind != ""
 }
 
 // ---- YAML ----
 
-// decodeYAMLStream splits the input on "---" document separators and
-// converts each document to JSON. One document is held at a time.
+// decodeYAMLStream converts each document of a YAML stream to JSON and
+// reads it as value does. One document is held at a time.
 func (d *objDecoder) decodeYAMLStream(r *bufio.Reader) error {
-	var (
-		doc       bytes.Buffer
-		docIndex  int
-		line      = 1 // current line number
-		startLine = 1 // first line of the current document
-	)
-	flush := func() error {
-		defer func() { doc.Reset(); docIndex++ }()
-		if len(bytes.TrimSpace(doc.Bytes())) == 0 {
-			return nil
-		}
-		j, err := yaml.YAMLToJSON(doc.Bytes())
+	return yamldocs.Split(r, func(doc yamldocs.Doc) error {
+		j, err := yaml.YAMLToJSON(doc.Data)
 		if err != nil {
-			return fmt.Errorf("%s: invalid YAML in document %d (starting at line %d): %v", d.name, docIndex, startLine, err)
+			return fmt.Errorf("%s: invalid YAML in document %d (starting at line %d): %v", d.name, doc.Index, doc.Line, err)
 		}
 		if err := d.value(j); err != nil {
 			var fe fnError
 			if errors.As(err, &fe) {
 				return fe.err
 			}
-			return fmt.Errorf("%s: document %d (starting at line %d): %v", d.name, docIndex, startLine, err)
+			return fmt.Errorf("%s: document %d (starting at line %d): %v", d.name, doc.Index, doc.Line, err)
 		}
 		return nil
-	}
-	for {
-		l, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A long line is never a separator; keep reading it whole.
-			doc.Write(l)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				l, err = r.ReadSlice('\n')
-				doc.Write(l)
-			}
-			l = nil
-		}
-		if err != nil && err != io.EOF {
-			return err
-		}
-		if isDocSeparator(l) {
-			if ferr := flush(); ferr != nil {
-				return ferr
-			}
-			startLine = line + 1
-			if rest := bytes.TrimSpace(l[3:]); len(rest) > 0 && rest[0] != '#' {
-				// "--- {kind: Pod}" or "--- |": content on the separator line.
-				doc.Write(rest)
-				doc.WriteByte('\n')
-				startLine = line
-			}
-		} else if isDocEnd(l) {
-			if ferr := flush(); ferr != nil {
-				return ferr
-			}
-			startLine = line + 1
-		} else {
-			doc.Write(l)
-		}
-		line++
-		if err == io.EOF {
-			return flush()
-		}
-	}
-}
-
-func isDocSeparator(l []byte) bool {
-	if !bytes.HasPrefix(l, []byte("---")) {
-		return false
-	}
-	rest := l[3:]
-	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
-}
-
-func isDocEnd(l []byte) bool {
-	return bytes.Equal(bytes.TrimRight(l, " \t\r\n"), []byte("..."))
-}
-
-// fastUnmarshal reads the few head fields of each object with goccy/go-json
-// (same tags and semantics as encoding/json, several times faster): on a
-// big bundle every item passes here, so this is on the hot path. A panic in
-// the decoder on hostile bytes becomes an error.
-func fastUnmarshal(raw []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed JSON: %v", r)
-		}
-	}()
-	return gojson.Unmarshal(raw, v)
+	})
 }
 
 // StreamObjectsBytes is StreamObjects over an entry already in memory. The
@@ -652,7 +544,7 @@ func StreamObjectsBytes(name string, data []byte, lim Limits, fn func(Object) er
 			hint, hintAPI = k, l.APIVersion
 		} else if len(l.Items) > 0 {
 			var h objHead
-			if fastUnmarshal(l.Items[0], &h) == nil && h.Kind != nil && *h.Kind != "" && h.APIVersion != nil {
+			if unmarshal(l.Items[0], &h) == nil && h.Kind != nil && *h.Kind != "" && h.APIVersion != nil {
 				hint, hintAPI, mustMatch = *h.Kind, *h.APIVersion, true
 			}
 		}
@@ -687,106 +579,71 @@ type list struct {
 }
 
 // splitList finds the apiVersion, kind and items of a JSON object without
-// copying the items. ok is false unless data is one well-bracketed object
-// with a non-null items array; keys match as encoding/json matches them
-// (case-insensitively, the last duplicate winning), except escaped keys,
-// which send the document down the slow path.
+// copying the items. ok is false unless data is exactly one valid JSON
+// object with a non-null items array and string (or null) kind and
+// apiVersion. Keys match as everywhere else (exactly, unescaped, the last
+// duplicate winning).
 func splitList(data []byte) (l list, ok bool) {
-	i := jsonskip.SkipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
+	defer func() {
+		if recover() != nil {
+			l, ok = list{}, false // the streaming decoder gives the message
+		}
+	}()
+	dec := newDecoder(bytes.NewBuffer(data))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return l, false
 	}
-	haveItems := false
-	for i = jsonskip.SkipSpace(data, i+1); i < len(data) && data[i] != '}'; {
-		if data[i] != '"' {
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
 			return l, false
 		}
-		ke := jsonskip.String(data, i+1)
-		if ke < 0 {
-			return l, false
-		}
-		k := data[i+1 : ke]
-		if bytes.IndexByte(k, '\\') >= 0 {
-			return l, false
-		}
-		i = jsonskip.SkipSpace(data, ke+1)
-		if i >= len(data) || data[i] != ':' {
-			return l, false
-		}
-		v := jsonskip.SkipSpace(data, i+1)
-		var end int
-		if bytes.EqualFold(k, []byte("items")) {
+		switch key := name.String(); key {
+		case "items":
+			if dec.PeekKind() == 'n' {
+				l.Items = nil
+				break // read below, as any value
+			}
 			// The items array is most of the bytes: slice it in the same
-			// pass that finds where it ends.
-			items, e, ok := splitArray(data, v)
-			if !ok {
+			// pass that checks it.
+			if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
 				return l, false
 			}
-			l.Items, haveItems, end = items, items != nil, e
-		} else if end = jsonskip.Value(data, v); end < 0 {
-			return l, false
-		}
-		switch {
-		case bytes.EqualFold(k, []byte("apiVersion")), bytes.EqualFold(k, []byte("kind")):
-			var str string
-			// encoding/json turns invalid UTF-8 into U+FFFD, the fast
-			// decoder keeps the bytes: leave such a value (no real kind
-			// has one) to the slow path.
-			if !utf8.Valid(data[v:end]) || fastUnmarshal(data[v:end], &str) != nil {
+			l.Items = [][]byte{}
+			for dec.PeekKind() != ']' {
+				it, err := readValue(dec, data)
+				if err != nil {
+					return l, false
+				}
+				l.Items = append(l.Items, it)
+			}
+			if _, err := dec.ReadToken(); err != nil {
 				return l, false
 			}
-			if len(k) == 4 {
-				l.Kind = str
-			} else {
-				l.APIVersion = str
+			continue
+		case "kind", "apiVersion":
+			tok, err := dec.ReadToken()
+			switch {
+			case err != nil:
+				return l, false
+			case tok.Kind() == '"' && key == "kind":
+				l.Kind = tok.String()
+			case tok.Kind() == '"':
+				l.APIVersion = tok.String()
+			case tok.Kind() != 'n': // null leaves it as it was, as unmarshal does
+				return l, false
 			}
+			continue
 		}
-		i = jsonskip.SkipSpace(data, end)
-		if i < len(data) && data[i] == ',' {
-			i = jsonskip.SkipSpace(data, i+1)
-			if i < len(data) && data[i] == '}' {
-				return l, false // trailing comma
-			}
-		} else if i < len(data) && data[i] != '}' {
+		if err := dec.SkipValue(); err != nil {
 			return l, false
 		}
 	}
-	if i >= len(data) || jsonskip.SkipSpace(data, i+1) != len(data) {
-		return l, false // unterminated, or something after the object
+	if _, err := dec.ReadToken(); err != nil {
+		return l, false
 	}
-	return l, haveItems
-}
-
-// splitArray slices the elements of the JSON array starting at b[i] (nil
-// for null) and returns where the array ends.
-func splitArray(b []byte, i int) (items [][]byte, end int, ok bool) {
-	if i >= len(b) || b[i] != '[' {
-		if end = jsonskip.Value(b, i); end < 0 || string(b[i:end]) != "null" {
-			return nil, 0, false
-		}
-		return nil, end, true
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return l, false // something after the object
 	}
-	items = [][]byte{}
-	i = jsonskip.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return items, i + 1, true
-	}
-	for {
-		e := jsonskip.Value(b, i)
-		if e < 0 {
-			return nil, 0, false
-		}
-		items = append(items, b[i:e])
-		i = jsonskip.SkipSpace(b, e)
-		if i >= len(b) {
-			return nil, 0, false
-		}
-		if b[i] == ']' {
-			return items, i + 1, true
-		}
-		if b[i] != ',' {
-			return nil, 0, false
-		}
-		i = jsonskip.SkipSpace(b, i+1)
-	}
+	return l, l.Items != nil
 }

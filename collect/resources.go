@@ -8,6 +8,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
+
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // Wanted names one resource (or every resource of a group) that gather
@@ -22,47 +24,22 @@ type Wanted struct {
 	Required bool
 }
 
-// meshConfigMaps are the ConfigMaps gather reads: the Istio mesh and
-// injector configuration, CoreDNS's Corefile and ingress-nginx's settings.
-// No other ConfigMap is stored; no Secret is ever read.
-var meshConfigMaps = []string{
-	"istio", "istio-sidecar-injector", "istio-gateway-status-leader", "istio-namespace-controller-election",
-	"coredns", "ingress-nginx-controller", "nginx-configuration",
-}
+// DefaultWanted is what gather collects, as the kinds table says: the
+// kinds it lists by name, in the table's order, then every resource of
+// the table's groups.
+var DefaultWanted = wantedKinds()
 
-func keepConfigMap(_, name string) bool {
-	if slices.Contains(meshConfigMaps, name) {
-		return true
+func wantedKinds() []Wanted {
+	var out []Wanted
+	for _, k := range kinds.All() {
+		if k.Gather == kinds.Required || k.Gather == kinds.Optional {
+			out = append(out, Wanted{Group: k.Group, Resource: k.Resource, Filter: k.GatherOnly, Required: k.Gather == kinds.Required})
+		}
 	}
-	// Revisioned installs: istio-<rev>, istio-sidecar-injector-<rev>.
-	return strings.HasPrefix(name, "istio-") && !strings.HasSuffix(name, "-ca-root-cert") && !strings.Contains(name, "leader")
-}
-
-// DefaultWanted is what gather collects.
-var DefaultWanted = []Wanted{
-	{Resource: "nodes", Required: true},
-	{Resource: "namespaces", Required: true},
-	{Resource: "services", Required: true},
-	{Resource: "endpoints", Required: true},
-	{Resource: "pods", Required: true},
-	{Resource: "events", Required: true},
-	{Resource: "configmaps", Required: true, Filter: keepConfigMap},
-	{Group: "discovery.k8s.io", Resource: "endpointslices", Required: true},
-	{Group: "apps", Resource: "deployments", Required: true},
-	{Group: "apps", Resource: "replicasets", Required: true},
-	{Group: "apps", Resource: "statefulsets", Required: true},
-	{Group: "apps", Resource: "daemonsets", Required: true},
-	{Group: "autoscaling", Resource: "horizontalpodautoscalers", Required: true},
-	{Group: "policy", Resource: "poddisruptionbudgets", Required: true},
-	{Group: "networking.k8s.io", Resource: "networkpolicies", Required: true},
-	{Group: "networking.k8s.io", Resource: "ingresses", Required: true},
-	{Group: "networking.k8s.io", Resource: "ingressclasses"},
-	{Group: "networking.istio.io", Resource: "*"},
-	{Group: "security.istio.io", Resource: "*"},
-	{Group: "telemetry.istio.io", Resource: "*"},
-	{Group: "extensions.istio.io", Resource: "*"},
-	{Group: "gateway.networking.k8s.io", Resource: "*"},
-	{Group: "gateway.networking.x-k8s.io", Resource: "*"},
+	for _, g := range kinds.Groups {
+		out = append(out, Wanted{Group: g.Group, Resource: "*", Required: g.Required})
+	}
+	return out
 }
 
 // Target is one resource resolved against discovery.

@@ -7,13 +7,15 @@ import (
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/kinds"
+	"github.com/nohealthy/nohealthy/load"
 )
 
 // benchStore builds a cluster of n Services, each backed by a Deployment
 // of 3 pods (every 100th Service broken: pods not ready), through the same
 // decoding path as a bundle.
-func benchStore(b testing.TB, n int) *analyzers.Store {
-	s := analyzers.NewStore()
+func benchStore(b testing.TB, n int) *kinds.Store {
+	s := load.NewObjects()
 	add := func(apiVersion, kind, ns, name, raw string) {
 		if _, err := s.Add(bundle.Object{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name, Raw: []byte(raw)}); err != nil {
 			b.Fatal(err)
@@ -40,7 +42,7 @@ func benchStore(b testing.TB, n int) *analyzers.Store {
 		}
 		add("discovery.k8s.io/v1", "EndpointSlice", ns, app+"-abcde", fmt.Sprintf(`{"metadata":{"name":"%s-abcde","namespace":%q,"labels":{"kubernetes.io/service-name":%q}},"endpoints":[%s],"ports":[{"port":8080}]}`, app, ns, app, addrs))
 	}
-	return s
+	return s.Store()
 }
 
 func benchSymptoms(n int) []*logscan.Symptom {

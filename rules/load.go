@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"sigs.k8s.io/yaml"
 
 	"github.com/nohealthy/nohealthy/causes"
+	"github.com/nohealthy/nohealthy/internal/yamldocs"
 )
 
 //go:embed builtin/*.yaml
@@ -87,45 +87,34 @@ func ParseRules(file string, data []byte) ([]*Rule, error) {
 		return nil, fmt.Errorf("%s: rule file larger than %d bytes", file, maxRuleFile)
 	}
 	var out []*Rule
-	for i, doc := range splitYAMLDocs(data) {
-		if len(bytes.TrimSpace(doc)) == 0 {
-			continue
-		}
+	err := yamldocs.Split(bytes.NewReader(data), func(d yamldocs.Doc) error {
+		doc, n := d.Data, d.Index+1
 		var probe map[string]any
 		if err := yaml.Unmarshal(doc, &probe); err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", file, i+1, err)
+			return fmt.Errorf("%s: document %d: %w", file, n, err)
 		}
 		if _, isList := probe["rules"]; isList {
 			var fd fileDoc
 			if err := yaml.UnmarshalStrict(doc, &fd); err != nil {
-				return nil, fmt.Errorf("%s: document %d: %w", file, i+1, err)
+				return fmt.Errorf("%s: document %d: %w", file, n, err)
 			}
 			for j := range fd.Rules {
 				r := fd.Rules[j]
 				r.File = file
 				out = append(out, &r)
 			}
-			continue
+			return nil
 		}
 		var r Rule
 		if err := yaml.UnmarshalStrict(doc, &r); err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", file, i+1, err)
+			return fmt.Errorf("%s: document %d: %w", file, n, err)
 		}
 		r.File = file
 		out = append(out, &r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-var docSep = regexp.MustCompile(`(?m)^---\s*$`)
-
-func splitYAMLDocs(data []byte) [][]byte {
-	idx := docSep.FindAllIndex(data, -1)
-	var out [][]byte
-	last := 0
-	for _, m := range idx {
-		out = append(out, data[last:m[0]])
-		last = m[1]
-	}
-	return append(out, data[last:])
 }

@@ -3,12 +3,15 @@ package envoyadmin
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"strconv"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // maxInput bounds what ParseClusters reads: /clusters of a large mesh is
@@ -357,8 +360,8 @@ func getString(m obj, key string) string {
 	switch t := v.(type) {
 	case string:
 		return t
-	case json.Number:
-		return t.String()
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
 	}
 	return ""
 }
@@ -373,9 +376,11 @@ func getBool(m obj, key string) bool {
 // string (uint64).
 func getInt(m obj, key string) int64 {
 	switch t, _ := get(m, key); v := t.(type) {
-	case json.Number:
-		n, _ := v.Int64()
-		return n
+	case float64: // exact: protojson writes 64-bit integers as strings
+		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+			return 0
+		}
+		return int64(v)
 	case string:
 		n, _ := strconv.ParseInt(v, 10, 64)
 		return n
@@ -386,13 +391,13 @@ func getInt(m obj, key string) int64 {
 }
 
 func parseJSON(name string, data []byte) ([]Cluster, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
+	// As leniently as everything else in an input is read (bundle.JSONOptions).
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	var top any
-	if err := dec.Decode(&top); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &top); err != nil {
 		return nil, fmt.Errorf("envoyadmin: %s: invalid JSON: %w", name, err)
 	}
-	if dec.More() {
+	if _, err := dec.ReadToken(); err != io.EOF {
 		return nil, fmt.Errorf("envoyadmin: %s: trailing data after the JSON value", name)
 	}
 	var statuses []any

@@ -32,9 +32,6 @@ const OverflowUpstream = "(other: group limit reached)"
 // Options tune an Aggregator.
 type Options struct {
 	MaxLineBytes int // default DefaultMaxLineBytes
-	// Deprecated: Workers has no effect; callers run Scan, ScanBytes
-	// and Stream on as many goroutines as they choose.
-	Workers int
 }
 
 // Aggregator collects the symptoms of many files. Scan may run concurrently

@@ -10,6 +10,7 @@ import (
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/bytesize"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
 )
@@ -35,9 +36,9 @@ type AnalyzeOptions struct {
 	MaxObjectBytes   bytesize.Size
 	MaxEntries       int
 
-	// load and analyze replace analyzers.Load and the rule engine in
-	// tests; nil means the real ones.
-	load    func([]string, analyzers.LoadOptions) (*analyzers.Snapshot, error)
+	// load and analyze replace load.Inputs and the rule engine in tests;
+	// nil means the real ones.
+	load    func([]string, load.Options) (*analyzers.Snapshot, error)
 	analyze func(*analyzers.Snapshot) *report.Report
 }
 
@@ -83,9 +84,9 @@ func runAnalyze(o *AnalyzeOptions) error {
 	if len(o.Inputs) == 0 && len(o.Logs) == 0 {
 		return usageErrorf("no INPUT given: name a bundle, a directory or kubectl output files (or --log FILE)")
 	}
-	var logs []analyzers.LogInput
+	var logs []load.LogFile
 	for _, v := range o.Logs {
-		li, err := analyzers.ParseLogFlag(v)
+		li, err := load.ParseLogFlag(v)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
@@ -111,9 +112,9 @@ func runAnalyze(o *AnalyzeOptions) error {
 		}
 		analyze = engine.Analyze
 	}
-	load := o.load
-	if load == nil {
-		load = analyzers.Load
+	loadInputs := o.load
+	if loadInputs == nil {
+		loadInputs = load.Inputs
 	}
 
 	// Warnings reach the report through the snapshot; in table mode a
@@ -131,16 +132,19 @@ func runAnalyze(o *AnalyzeOptions) error {
 	if progress {
 		fmt.Fprintf(o.IO.ErrOut, "Reading %d input(s)…", len(o.Inputs)+len(logs))
 	}
-	snap, err := load(o.Inputs, analyzers.LoadOptions{
+	pacing := &loadPacing{}
+	snap, err := loadInputs(o.Inputs, load.Options{
 		Limits: bundle.Limits{
 			MaxExpandedBytes: int64(o.MaxExpandedBytes),
 			MaxLineBytes:     int(min(int64(o.MaxLineBytes), int64(^uint(0)>>1))),
 			MaxObjectBytes:   int64(o.MaxObjectBytes),
 			MaxEntries:       o.MaxEntries,
 		},
-		Logs: logs,
-		Warn: warn,
+		Logs:   logs,
+		Warn:   warn,
+		Phases: pacing.phases(),
 	})
+	pacing.restore()
 	if progress {
 		fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 )
@@ -31,7 +32,7 @@ func run(t *testing.T, h hooks, tty bool, args ...string) result {
 // an engine without rules gets one root cause of the given severity.
 func fakeHooks(severity string) hooks {
 	return hooks{
-		load: func(in []string, opts analyzers.LoadOptions) (*analyzers.Snapshot, error) {
+		load: func(in []string, opts load.Options) (*analyzers.Snapshot, error) {
 			const warning = "objs.yaml: document 3: no kind, skipped"
 			if opts.Warn != nil {
 				opts.Warn(warning)
@@ -122,7 +123,7 @@ func TestMissingInputNamed(t *testing.T) {
 func TestLoadErrorNamesInput(t *testing.T) {
 	in := inputFile(t)
 	h := fakeHooks("")
-	h.load = func([]string, analyzers.LoadOptions) (*analyzers.Snapshot, error) {
+	h.load = func([]string, load.Options) (*analyzers.Snapshot, error) {
 		return nil, errors.New("zstd: invalid header")
 	}
 	r := run(t, h, false, in)

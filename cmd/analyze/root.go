@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
@@ -109,7 +110,7 @@ const rootExample = `  # A bundle made by "gather"
 
 // hooks replace the loader and the rule engine in tests.
 type hooks struct {
-	load     func([]string, analyzers.LoadOptions) (*analyzers.Snapshot, error)
+	load     func([]string, load.Options) (*analyzers.Snapshot, error)
 	analyze  func(*analyzers.Snapshot) *report.Report
 	analyzer ruletest.Analyzer // for analyze test
 }

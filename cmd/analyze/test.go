@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
 )
 
@@ -80,7 +80,7 @@ func runTest(o *TestOptions) error {
 		if err != nil {
 			return err
 		}
-		analyzer = ruletest.EngineAnalyzer(engine, analyzers.LoadOptions{})
+		analyzer = ruletest.EngineAnalyzer(engine, load.Options{})
 	}
 	results := ruletest.Run(cases, analyzer)
 	passed, failed := ruletest.Summary(results)

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/testgen/dumpconv"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 )
@@ -36,7 +36,7 @@ func TestCorpusAcrossFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analyze := EngineAnalyzer(eng, analyzers.LoadOptions{})
+	analyze := EngineAnalyzer(eng, load.Options{})
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			tmp := t.TempDir()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
@@ -19,7 +20,7 @@ import (
 
 func analyze(t *testing.T, input string) *report.Report {
 	t.Helper()
-	snap, err := analyzers.Load([]string{input}, analyzers.LoadOptions{})
+	snap, err := load.Inputs([]string{input}, load.Options{})
 	if err != nil {
 		t.Fatalf("load %s: %v", input, err)
 	}
@@ -123,7 +124,7 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestProfileAnalyze profiles analyzers.Load + the rule engine on a bundle:
+// TestProfileAnalyze profiles load.Inputs + the rule engine on a bundle:
 //
 //	BENCHGEN_PROFILE=/tmp/b/large.tar.zst go test -run TestProfileAnalyze -v ./internal/testgen/bench
 //	go tool pprof -top /tmp/b/large.tar.zst.cpu.pprof
@@ -144,7 +145,7 @@ func TestProfileAnalyze(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	snap, err := analyzers.Load([]string{input}, analyzers.LoadOptions{})
+	snap, err := load.Inputs([]string{input}, load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

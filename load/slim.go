@@ -1,8 +1,10 @@
-package analyzers
+package load
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/nohealthy/nohealthy/analyzers"
 )
 
 // A bundle of a big cluster holds hundreds of thousands of objects; the
@@ -67,7 +69,7 @@ func slimObject(v any) (keep bool) {
 		o.Annotations = nil
 		o.BinaryData = nil
 		for k, d := range o.Data {
-			if !looksLikeProxyConfig(d) {
+			if !analyzers.LooksLikeProxyConfig(d) {
 				delete(o.Data, k)
 			}
 		}

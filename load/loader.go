@@ -1,16 +1,13 @@
-package analyzers
+package load
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,36 +15,26 @@ import (
 	"sync/atomic"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/kinds"
 )
-
-// collectorKinds maps gather's collector names to object kinds.
-var collectorKinds = map[string]string{
-	"pods": "Pod", "services": "Service", "endpoints": "Endpoints", "nodes": "Node", "namespaces": "Namespace",
-	"events": "Event", "events.events.k8s.io": "Event", "configmaps": "ConfigMap",
-	"endpointslices.discovery.k8s.io": "EndpointSlice",
-	"deployments.apps":                "Deployment", "replicasets.apps": "ReplicaSet", "statefulsets.apps": "StatefulSet", "daemonsets.apps": "DaemonSet",
-	"horizontalpodautoscalers.autoscaling": "HorizontalPodAutoscaler", "poddisruptionbudgets.policy": "PodDisruptionBudget",
-	"networkpolicies.networking.k8s.io": "NetworkPolicy", "ingresses.networking.k8s.io": "Ingress",
-	"virtualservices.networking.istio.io": "VirtualService", "destinationrules.networking.istio.io": "DestinationRule",
-	"gateways.networking.istio.io": "Gateway", "serviceentries.networking.istio.io": "ServiceEntry",
-	"sidecars.networking.istio.io": "Sidecar", "peerauthentications.security.istio.io": "PeerAuthentication",
-	"authorizationpolicies.security.istio.io": "AuthorizationPolicy",
-}
 
 // statusRank orders collector statuses from best to worst, so the worst
 // status across namespaces is what a cluster-wide question sees.
 var statusRank = map[string]int{bundle.StatusOK: 0, bundle.StatusSkipped: 1, bundle.StatusFailed: 2, bundle.StatusForbidden: 3}
 
 type loader struct {
-	opts     LoadOptions
+	opts     Options
 	lim      bundle.Limits
-	store    *Store
+	objects  *Objects
 	agg      *logscan.Aggregator
 	coverage map[string]string
-	admin    map[Ref][]envoyadmin.Cluster
+	admin    map[analyzers.Ref][]envoyadmin.Cluster
 	tails    map[string][]string
 	warnings []string
 	created  *time.Time
@@ -74,29 +61,26 @@ type loader struct {
 	// chunkSlots holds a token per chunk of a big log read and not yet
 	// scanned (see streamLog).
 	chunkSlots chan struct{}
-	// gcMu guards the pacing tightenGC set and what to restore.
-	gcMu      sync.Mutex
-	tightened bool
-	gcPercent int
 }
 
 // objectsDecoded runs when the objects pass is over and no objects entry
 // is left to decode: decoding's garbage is dead then, and a log pass of
-// minutes would otherwise carry it (and pace the collector on it) until
-// the heap next doubles. One collection here, on the core the decoding
-// just freed, starts the logs from the objects' real footprint.
+// minutes would otherwise carry it until the heap next doubles. It frees
+// what the loader holds for objects and tells Phases.ObjectsDecoded, on a
+// goroutine of its own (the core the decoding just freed).
 func (l *loader) objectsDecoded() {
 	if l.objectsDone.Load() && l.pendingObjects.Load() == 0 && l.collected.CompareAndSwap(false, true) {
 		// The logs need no buffer bigger than maxBufferedLog; the objects
 		// entries' buffers (up to maxBuffered each) would stay live, and
 		// be marked by every collection, for the rest of the load.
 		l.bufs.trim(entryClass(maxBufferedLog))
-		l.wg.Add(1) // stopWorkers waits for it
-		go func() {
-			defer l.wg.Done()
-			runtime.GC()
-			l.tightenGC(false)
-		}()
+		if hook := l.opts.Phases.ObjectsDecoded; hook != nil {
+			l.wg.Add(1) // stopWorkers waits for it
+			go func() {
+				defer l.wg.Done()
+				hook()
+			}()
+		}
 	}
 }
 
@@ -114,11 +98,17 @@ func (l *loader) warn(format string, args ...any) {
 	}
 }
 
-// Load reads every input (bundle, directory, cluster-info dump, loose
-// files), merges the objects, scans the logs and derives the facts. An
-// input that cannot be read at all is an error naming it; a bad file
-// inside a tree is a warning and the rest is analyzed.
-func Load(inputs []string, opts LoadOptions) (*Snapshot, error) {
+// Inputs reads every input (bundle, directory, cluster-info dump, loose
+// files) and the --log files, merges the objects, scans the logs and
+// derives the facts, their symptoms' samples filled. An input that cannot
+// be read at all is an error naming it; a bad file inside a tree is a
+// warning and the rest is analyzed.
+//
+// The order is what keeps memory flat: objects and logs are read, the
+// facts are built from them, the objects and log groups are dropped (and
+// Phases.StoreDropped may collect them), and only then are the symptoms'
+// sample lines decompressed into the facts.
+func Inputs(inputs []string, opts Options) (*analyzers.Snapshot, error) {
 	if len(inputs) == 0 && len(opts.Logs) == 0 {
 		return nil, errors.New("no input: give a bundle (.tar.zst), a directory, or kubectl output files")
 	}
@@ -156,7 +146,7 @@ func (e *frameError) Error() string {
 	return fmt.Sprintf("%s: the bundle's log frame index names entry %d %q, the archive has %s there", e.input, e.entry, e.want, got)
 }
 
-func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, error) {
+func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot, error) {
 	l := newLoader(opts, useLogFrames)
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
@@ -195,48 +185,47 @@ func load(inputs []string, opts LoadOptions, useLogFrames bool) (*Snapshot, erro
 	// Without a gather index, what was collected is only known from what
 	// is there: a kind counts as collected in the namespaces it appears in
 	// (loose `kubectl get -n shop` output says nothing of other namespaces).
-	for kind := range l.store.kinds {
+	for _, kind := range l.objects.kept.Kinds() {
 		if _, ok := l.coverage[kind]; !ok {
 			l.coverage[kind] = bundle.StatusOK
 			l.coverage[kind+"@*"] = "inferred"
 		}
 	}
-	for k := range l.store.nsKinds {
+	for k := range l.objects.nsKinds {
 		if _, ok := l.coverage[k]; !ok {
 			l.coverage[k] = bundle.StatusOK
 		}
 	}
 	lines, _ := l.agg.Totals()
-	l.tightenGC(true)
-	defer l.loosenGC()
+	if opts.Phases.InputsRead != nil {
+		opts.Phases.InputsRead()
+	}
 	groups, samples := l.agg.TakeGroups()
-	facts := BuildFacts(l.store, BuildInput{
+	kept := l.objects.Store()
+	facts := analyzers.BuildFacts(kept, analyzers.BuildInput{
 		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
 	})
-	snap := &Snapshot{
+	snap := &analyzers.Snapshot{
 		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
-		ObjectCount: l.store.Count(), LogLines: lines, Facts: facts,
+		ObjectCount: kept.Count(), LogLines: lines, Facts: facts,
 	}
-	// The store and the log groups, most of the heap, are garbage now; the
-	// collector would let the rules and the report grow the heap to twice
-	// their size before noticing. Collect now, and wait for it: only the
-	// facts are live, so it is short (46 ms on the 50,000-pod bench
-	// bundle), and the rules and the report then reuse the freed pages. A
-	// collection left running beside them had them take fresh pages while
-	// it marked, and peak RSS grew with the number of symptoms.
-	l.store, l.agg = nil, nil
-	runtime.GC()
+	// The objects and the log groups, most of the heap, are garbage now,
+	// and nothing the facts need is still compressed but their samples.
+	l.objects, l.agg = nil, nil
+	if opts.Phases.StoreDropped != nil {
+		opts.Phases.StoreDropped()
+	}
 	facts.FillSamples()
 	return snap, nil
 }
 
 // newLoader returns a loader with its workers started.
-func newLoader(opts LoadOptions, useLogFrames bool) *loader {
+func newLoader(opts Options, useLogFrames bool) *loader {
 	l := &loader{
-		opts: opts, lim: opts.Limits.WithDefaults(), store: NewStore(), useLogFrames: useLogFrames,
-		coverage: map[string]string{}, admin: map[Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
+		opts: opts, lim: opts.Limits.WithDefaults(), objects: NewObjects(), useLogFrames: useLogFrames,
+		coverage: map[string]string{}, admin: map[analyzers.Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
 	}
-	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
+	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes})
 	l.chunkSlots = make(chan struct{}, (logChunksAhead+1)*runtime.GOMAXPROCS(0))
 	l.startWorkers()
 	return l
@@ -343,7 +332,7 @@ var errFrameEnd = errors.New("log frames pass done")
 // frames as they come, every pass works until the last frame is taken.
 // When a frame does not start where the trailer says, or a pass finds
 // another entry where the next frame should start (or none), the split
-// cannot be trusted: a frameError makes Load read the input again without
+// cannot be trusted: a frameError makes Inputs read the input again without
 // it.
 func (l *loader) walkSplit(in string, frames []bundle.LogFrame, warn func(string, error)) error {
 	// stops[i] is the entry found where frame i starts, by the pass that
@@ -414,7 +403,7 @@ func (l *loader) entry(e *bundle.Entry) error {
 	switch e.Type {
 	case bundle.EntryManifest:
 		var m bundle.Manifest
-		if err := json.NewDecoder(io.LimitReader(e.Body, 16<<20)).Decode(&m); err != nil {
+		if err := jsonv2.UnmarshalRead(io.LimitReader(e.Body, 16<<20), &m, bundle.JSONOptions); err != nil {
 			l.warn("%s: unreadable manifest: %v", where, err)
 			return nil
 		}
@@ -426,7 +415,7 @@ func (l *loader) entry(e *bundle.Entry) error {
 		}
 	case bundle.EntryIndex:
 		var ix bundle.Index
-		if err := json.NewDecoder(io.LimitReader(e.Body, 256<<20)).Decode(&ix); err != nil {
+		if err := jsonv2.UnmarshalRead(io.LimitReader(e.Body, 256<<20), &ix, bundle.JSONOptions); err != nil {
 			l.warn("%s: unreadable index: %v", where, err)
 			return nil
 		}
@@ -434,8 +423,8 @@ func (l *loader) entry(e *bundle.Entry) error {
 		defer l.metaMu.Unlock()
 		for _, c := range ix.Collectors {
 			kind := c.Kind
-			if kind == "" {
-				kind = collectorKinds[c.Name]
+			if k := kinds.ByCollector(c.Name); kind == "" && k != nil {
+				kind = k.Kind
 			}
 			if kind == "" {
 				kind = c.Name // logs, proxy-admin, ...
@@ -463,7 +452,7 @@ func (l *loader) entry(e *bundle.Entry) error {
 			l.warn("%v", err)
 			return nil
 		}
-		ref := Ref{Kind: "Pod", Namespace: e.Namespace, Name: e.Pod}
+		ref := analyzers.Ref{Kind: "Pod", Namespace: e.Namespace, Name: e.Pod}
 		l.metaMu.Lock()
 		l.admin[ref] = append(l.admin[ref], cs...)
 		l.metaMu.Unlock()
@@ -629,10 +618,9 @@ func (l *loader) dispatch(e *bundle.Entry, where string) error {
 // logChunksAhead how many read pieces may wait for a log's scanner. A
 // walker does not wait for the scanner of a log to finish before it reads
 // the next one, so when scanning lags, scanners pile up: chunkSlots
-// bounds the chunks read and not yet scanned, all logs together (without
-// it medium-x10 had 24 MB of chunks in flight at once). Two chunks ahead
-// keep the scanner fed as well as four did (medium-x10 4.5-4.9 s either
-// way) with less memory.
+// bounds the chunks read and not yet scanned, all logs together, to
+// (logChunksAhead+1) per core. Two chunks ahead keep a scanner fed; more
+// only hold more memory.
 const (
 	logChunk       = 1 << 20
 	logChunksAhead = 2
@@ -880,7 +868,7 @@ func (l *loader) keepTail(e *bundle.Entry, t *tailKeeper) {
 // addObject returns the callback storing decoded objects of one entry.
 func (l *loader) addObject(where string) func(bundle.Object) error {
 	return func(o bundle.Object) error {
-		if _, err := l.store.Add(o); err != nil {
+		if _, err := l.objects.Add(o); err != nil {
 			l.warn("%s: %v", where, err)
 		}
 		return nil
@@ -910,49 +898,3 @@ func (l *loader) process(j job, body io.Reader) {
 		}
 	}
 }
-
-// tightenGC bounds the heap of the rest of a load whose live heap is
-// small. Under the default pacing the heap may grow by its whole live size
-// before the next collection: the logs passes, which allocate little but
-// for minutes, and the facts, which allocate much that dies young, then
-// set the peak, not the objects. medium-x10's peak RSS was 199-232 MB
-// against the medium bundle's 150-164. When the live heap is under
-// factsCollectBelow a collection costs tens of milliseconds: pace at
-// factsGCPercent until the facts are built (and, with collect, collect
-// first). It runs once the objects are decoded and again before the
-// facts. A big heap is bounded by the soft memory limit already, and
-// collecting 800 MB would cost a second, so it is left alone; so is a
-// GOGC the user chose. loosenGC undoes it.
-func (l *loader) tightenGC(collect bool) {
-	if os.Getenv("GOGC") != "" {
-		return
-	}
-	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(live)
-	if live[0].Value.Kind() != metrics.KindUint64 || live[0].Value.Uint64() > factsCollectBelow {
-		return
-	}
-	if collect {
-		runtime.GC()
-	}
-	l.gcMu.Lock()
-	defer l.gcMu.Unlock()
-	if !l.tightened {
-		l.gcPercent, l.tightened = debug.SetGCPercent(factsGCPercent), true
-	}
-}
-
-// loosenGC restores the pacing tightenGC changed.
-func (l *loader) loosenGC() {
-	l.gcMu.Lock()
-	defer l.gcMu.Unlock()
-	if l.tightened {
-		debug.SetGCPercent(l.gcPercent)
-		l.tightened = false
-	}
-}
-
-const (
-	factsCollectBelow = 256 << 20
-	factsGCPercent    = 25
-)

@@ -1,4 +1,4 @@
-package analyzers
+package kinds
 
 // Istio resources are read into these small structs instead of importing
 // istio.io/client-go: the analyzer needs a handful of fields, and reading
@@ -13,9 +13,9 @@ type VirtualService struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata"`
 	Spec              struct {
-		Hosts    []string    `json:"hosts"`
-		Gateways []string    `json:"gateways"`
-		HTTP     []HTTPRoute `json:"http"`
+		Hosts    []string                  `json:"hosts"`
+		Gateways []string                  `json:"gateways"`
+		HTTP     []VirtualServiceHTTPRoute `json:"http"`
 		TCP      []struct {
 			Route []RouteDestination `json:"route"`
 		} `json:"tcp"`
@@ -26,8 +26,9 @@ type VirtualService struct {
 	} `json:"spec"`
 }
 
-// HTTPRoute is one http route of a VirtualService.
-type HTTPRoute struct {
+// VirtualServiceHTTPRoute is one http route of a VirtualService (Istio's
+// HTTPRoute; the name HTTPRoute is left to the Gateway API kind).
+type VirtualServiceHTTPRoute struct {
 	Name  string `json:"name"`
 	Match []struct {
 		URI      map[string]string `json:"uri"`
@@ -99,8 +100,9 @@ type DestinationRule struct {
 	} `json:"spec"`
 }
 
-// Gateway is networking.istio.io Gateway (any version).
-type Gateway struct {
+// IstioGateway is networking.istio.io Gateway (any version); Gateway is
+// left to the Gateway API kind.
+type IstioGateway struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata"`
 	Spec              struct {

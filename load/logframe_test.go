@@ -1,4 +1,4 @@
-package analyzers
+package load
 
 import (
 	"io/fs"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
 )
 
@@ -92,11 +93,11 @@ func TestLogFrameSplitAndTamperedTrailers(t *testing.T) {
 	if !ok || frames[0].Entry < 3 || len(frames) < 6 {
 		t.Fatalf("no usable log frames: %+v %v", frames, ok)
 	}
-	summary := func(s *Snapshot) string {
+	summary := func(s *analyzers.Snapshot) string {
 		return strconv.Itoa(s.ObjectCount) + " objects, " + strconv.FormatInt(s.LogLines, 10) + " lines, " +
 			strconv.Itoa(len(s.Facts.Symptoms)) + " symptoms, " + strconv.Itoa(len(s.Facts.Services)) + " services"
 	}
-	plain, err := load([]string{p}, LoadOptions{}, false)
+	plain, err := load([]string{p}, Options{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestLogFrameSplitAndTamperedTrailers(t *testing.T) {
 	if len(plain.Facts.Symptoms) == 0 {
 		t.Fatal("case has no symptoms: the test would prove nothing")
 	}
-	split, err := Load([]string{p}, LoadOptions{})
+	split, err := Inputs([]string{p}, Options{})
 	if err != nil || summary(split) != want || len(split.Warnings) != len(plain.Warnings) {
 		t.Fatalf("through the log frames: %s, warnings %v (err %v); plain read: %s", summary(split), split.Warnings, err, want)
 	}
@@ -132,7 +133,7 @@ func TestLogFrameSplitAndTamperedTrailers(t *testing.T) {
 		if got, ok := bundle.ReadLogFrames(q); !ok || reflect.DeepEqual(got, frames) {
 			t.Fatalf("%s: tampering did not take: %+v %v", name, got, ok)
 		}
-		s, err := Load([]string{q}, LoadOptions{})
+		s, err := Inputs([]string{q}, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

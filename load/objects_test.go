@@ -1,4 +1,4 @@
-package analyzers
+package load
 
 import (
 	"io"
@@ -41,13 +41,13 @@ func stringsIn(v reflect.Value, fn func(string)) {
 // into a buffer it recycles once the entry's objects are stored, so no
 // string the store keeps (object fields, map keys, versions, counts) may
 // point into those bytes. Every objects entry of the corpus goes through
-// the loader's own path (StreamObjectsBytes, then Store.Add).
+// the loader's own path (StreamObjectsBytes, then Objects.Add).
 func TestStoredObjectsOwnTheirStrings(t *testing.T) {
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "bundles", "*", "bundle"))
 	if len(cases) == 0 {
 		t.Fatal("no corpus cases found")
 	}
-	s := NewStore()
+	s := NewObjects()
 	var buffers [][]byte
 	for _, c := range cases {
 		err := bundle.Walk(c, bundle.Limits{}, func(string, error) {}, func(e *bundle.Entry) error {
@@ -72,7 +72,7 @@ func TestStoredObjectsOwnTheirStrings(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"Pod", "Service", "EndpointSlice", "Event", "Node", "ReplicaSet", "VirtualService", "DestinationRule"} {
-		if !s.Has(k) {
+		if !s.kept.Has(k) {
 			t.Errorf("the corpus stored no %s", k)
 		}
 	}

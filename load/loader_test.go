@@ -1,4 +1,4 @@
-package analyzers
+package load
 
 import (
 	"bytes"
@@ -8,8 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime/debug"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
 
@@ -55,33 +56,6 @@ func TestEntryBuffersBySizeClass(t *testing.T) {
 		if got := entryClass(size); got != class {
 			t.Errorf("entryClass(%d) = %d, want %d", size, got, class)
 		}
-	}
-}
-
-// TestTightenGC: with a small heap the pacing is tightened while the rest
-// of the load runs, and restored after, however often it is tightened; a
-// GOGC the user set is left alone.
-func TestTightenGC(t *testing.T) {
-	if os.Getenv("GOGC") != "" {
-		t.Skip("GOGC is set in the environment")
-	}
-	before := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(before)
-	l := &loader{}
-	l.tightenGC(false)
-	l.tightenGC(true)
-	if got := debug.SetGCPercent(factsGCPercent); got != factsGCPercent {
-		t.Errorf("GC percent while loading = %d, want %d", got, factsGCPercent)
-	}
-	l.loosenGC()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("GC percent after = %d, want 100 restored", got)
-	}
-	t.Setenv("GOGC", "100")
-	l.tightenGC(true)
-	l.loosenGC()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("GOGC set by the user: percent changed to %d", got)
 	}
 }
 
@@ -146,7 +120,7 @@ func TestStreamLogScansLikeInMemory(t *testing.T) {
 		t.Fatalf("the test log yields only %d symptom groups", len(want.Symptoms()))
 	}
 	for _, objectsDone := range []bool{false, true} {
-		l := newLoader(LoadOptions{}, false)
+		l := newLoader(Options{}, false)
 		l.objectsDone.Store(objectsDone)
 		l.streamLog(&bundle.Entry{Type: bundle.EntryLog, Size: int64(len(data)), Namespace: origin.Namespace, Pod: origin.Pod,
 			Container: origin.Container, Previous: true, Body: iotest.HalfReader(bytes.NewReader(data))}, "b.tar.zst: big.log")
@@ -168,7 +142,7 @@ func TestStreamLogScansLikeInMemory(t *testing.T) {
 
 	// The stream breaks 2.5 chunks in: the lines before are counted.
 	cut := int64(5*logChunk/2 + 123)
-	l := newLoader(LoadOptions{}, false)
+	l := newLoader(Options{}, false)
 	l.objectsDone.Store(true)
 	l.streamLog(&bundle.Entry{Type: bundle.EntryLog, Size: int64(len(data)), Namespace: "ns", Pod: "p", Container: "c",
 		Body: &failAfter{r: bytes.NewReader(data), n: cut, err: errors.New("zstd: corrupt block")}}, "b.tar.zst: big.log")
@@ -200,7 +174,7 @@ func TestDirectoryBigLog(t *testing.T) {
 	want := logscan.NewAggregator(logscan.Options{})
 	want.ScanBytes(logscan.Origin{Namespace: "istio-system", Pod: "gw-1", Container: "istio-proxy"}, "whole", data)
 	wantLines, _ := want.Totals()
-	snap, err := Load([]string{dir}, LoadOptions{})
+	snap, err := Inputs([]string{dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,14 +188,11 @@ func TestDirectoryBigLog(t *testing.T) {
 // read while the facts are built has its line too.
 func TestLoadFillsSymptomSamples(t *testing.T) {
 	for _, c := range []string{"33-dns-failure", "36-ztunnel-connection-reset", "21-subset-no-pods", "03-healthy-ingress-nginx"} {
-		snap, err := Load([]string{filepath.Join("..", "testdata", "bundles", c, "bundle")}, LoadOptions{})
+		snap, err := Inputs([]string{filepath.Join("..", "testdata", "bundles", c, "bundle")}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		f := snap.Facts
-		if f.pending != nil {
-			t.Errorf("%s: samples left pending after Load", c)
-		}
 		for _, s := range f.Symptoms {
 			if len(s.Samples) == 0 || len(s.Samples) > logscan.MaxSamples {
 				t.Errorf("%s: %s %s has %d samples", c, s.ID, s.Kind, len(s.Samples))
@@ -234,22 +205,39 @@ func TestLoadFillsSymptomSamples(t *testing.T) {
 		}
 	}
 
-	// The DNS evidence is read while the facts are built, before the
-	// lines are filled in: one group at a time.
-	const line = `2024/01/02 03:04:05 [error] 7#7: *1 backend.default.svc.cluster.local could not be resolved (3: Host not found), client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x"`
-	a := logscan.NewAggregator(logscan.Options{})
-	a.ScanBytes(logscan.Origin{Namespace: "ingress-nginx", Pod: "ctl", Container: "controller"}, "ctl.log", []byte(line+"\n"))
-	groups, samples := a.TakeGroups()
-	f := BuildFacts(NewStore(), BuildInput{Symptoms: groups, Samples: samples})
-	if ev := f.Cluster[0].DNSEvidence; len(ev) != 1 || ev[0].Text != line {
-		t.Errorf("DNS evidence %+v, want the log line", ev)
+}
+
+// TestPhasesInOrder: the program hears once that the objects are decoded
+// (a file read in passes), then that every input is read, then that the
+// store is dropped; the samples are filled only after that, before Inputs
+// returns.
+func TestPhasesInOrder(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("a file is read in one pass on one core")
 	}
-	if len(f.Symptoms) != 1 || f.Symptoms[0].Samples != nil {
-		t.Fatalf("before FillSamples: %d symptoms, samples %q", len(f.Symptoms), f.Symptoms[0].Samples)
+	p := filepath.Join(t.TempDir(), "b.tar.zst")
+	packObjectsFirst(t, filepath.Join("..", "testdata", "bundles", "21-subset-no-pods", "bundle"), p)
+	var (
+		mu  sync.Mutex
+		got []string
+	)
+	note := func(s string) func() {
+		return func() {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, s)
+		}
 	}
-	f.FillSamples()
-	f.FillSamples() // a second call changes nothing
-	if got := f.Symptoms[0].Samples; len(got) != 1 || got[0] != line {
-		t.Errorf("after FillSamples: %q", got)
+	snap, err := Inputs([]string{p}, Options{Phases: Phases{
+		ObjectsDecoded: note("objects"), InputsRead: note("inputs"), StoreDropped: note("dropped"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "objects inputs dropped" {
+		t.Errorf("phases %v", got)
+	}
+	if len(snap.Facts.Symptoms) == 0 || len(snap.Facts.Symptoms[0].Samples) == 0 {
+		t.Errorf("samples not filled: %+v", snap.Facts.Symptoms)
 	}
 }

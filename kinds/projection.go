@@ -1,4 +1,4 @@
-package analyzers
+package kinds
 
 import (
 	"bytes"
@@ -14,59 +14,39 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
-// Projections: the big kinds are decoded straight into their k8s.io/api
-// type, but through a twin of that type whose fields slimObject would
-// drop are tagged `json:"-"`, so the decoder skips their bytes instead of
-// building values (env lists, volumes, resource quantities, whole pod
-// templates of ReplicaSets) only for slimming to throw them away. On a
-// large bundle that was most of the allocation of decoding Pods and
-// ReplicaSets.
+// Projections: the big kinds (Pods, Nodes, workloads) are decoded
+// straight into their k8s.io/api type, but through a twin of that type
+// whose fields slimming would drop are tagged `json:"-"`, so the decoder
+// skips their bytes instead of building values (env lists, volumes,
+// resource quantities, the pod templates of ReplicaSets) only for slimming
+// to throw them away.
 //
-// A twin has exactly the memory layout of its type: same fields, same
-// types (or twins of them), same offsets. Decoding writes through a
-// pointer converted with unsafe (the layout-sharing conversion the unsafe
-// package documents), and the rest of analyze sees the ordinary type.
-// TestProjectionLayouts walks both types with reflect and fails when an
-// upgrade of k8s.io/api adds, removes or moves a field: update the twin
-// by the field list it prints. TestProjectionsDecodeLikeSlim checks that
-// decoding through a twin gives what decoding in full and slimming gives.
-
-// projections lists each twin with the type it mirrors, for the layout test.
-var projections = []struct{ twin, of any }{
-	{podProjection{}, corev1.Pod{}},
-	{podSpecProjection{}, corev1.PodSpec{}},
-	{containerProjection{}, corev1.Container{}},
-	{metaProjection{}, metav1.ObjectMeta{}},
-	{templateProjection{}, corev1.PodTemplateSpec{}},
-	{replicaSetProjection{}, appsv1.ReplicaSet{}},
-	{replicaSetSpecProjection{}, appsv1.ReplicaSetSpec{}},
-	{deploymentProjection{}, appsv1.Deployment{}},
-	{deploymentSpecProjection{}, appsv1.DeploymentSpec{}},
-	{statefulSetProjection{}, appsv1.StatefulSet{}},
-	{statefulSetSpecProjection{}, appsv1.StatefulSetSpec{}},
-	{daemonSetProjection{}, appsv1.DaemonSet{}},
-	{daemonSetSpecProjection{}, appsv1.DaemonSetSpec{}},
-	{nodeProjection{}, corev1.Node{}},
-	{nodeStatusProjection{}, corev1.NodeStatus{}},
-	{fastTime{}, metav1.Time{}},
-	{podStatusProjection{}, corev1.PodStatus{}},
-	{podConditionProjection{}, corev1.PodCondition{}},
-	{containerStatusProjection{}, corev1.ContainerStatus{}},
-	{containerStateProjection{}, corev1.ContainerState{}},
-	{runningProjection{}, corev1.ContainerStateRunning{}},
-	{terminatedProjection{}, corev1.ContainerStateTerminated{}},
-}
+// What must hold: a twin has exactly the memory layout of its type (same
+// fields, same types or twins of them, same offsets), so that a pointer to
+// the type may be converted to a pointer to the twin (Kind.DecodeInto, the
+// only such conversion). index checks it at init with sameLayout and
+// decodes a kind in full when its twin no longer matches;
+// TestProjectionLayouts fails then, and prints the type's fields to mirror.
+// TestProjectionsDecodeLikeSlim (package load) checks that decoding
+// through a twin gives what decoding in full and slimming gives.
+//
+// Twins rather than small view structs copied into the k8s types: a view
+// needs a copy function per type, which silently drops any field k8s.io/api
+// adds where the layout check fails loudly, and on the bench's pods it
+// allocated 16% more for the same CPU.
 
 // fastTime is metav1.Time reading its usual JSON form, a quoted RFC 3339
 // string without escapes, directly: metav1.Time's own UnmarshalJSON runs
 // the standard JSON decoder on each timestamp first, and a pod has a dozen
-// (conditions, container states): 0.7 s of CPU on the 50,000-pod bench
-// bundle. Anything else goes to metav1.Time's method, so the result (and
-// every error) is the same.
+// (conditions, container states). Anything else goes to metav1.Time's
+// method, so the result (and every error) is the same.
 type fastTime struct{ time.Time }
 
 func (t *fastTime) UnmarshalJSON(b []byte) error {
 	if len(b) > 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// No copy: the string lives only for the call. time.Parse keeps no
+		// reference to it in the Time it returns, and its error, which
+		// would quote it, is dropped for the slow path.
 		if pt, err := time.Parse(time.RFC3339, unsafe.String(&b[1], len(b)-2)); err == nil {
 			t.Time = pt.Local()
 			return nil
@@ -277,20 +257,6 @@ type nodeStatusProjection struct {
 	DeclaredFeatures []string                    `json:"declaredFeatures,omitempty"`
 }
 
-// projectionsUsable is false when some twin no longer matches its type
-// (k8s.io/api changed and the twin was not updated): objects are then
-// decoded in full, slower but right. TestProjectionLayouts fails first.
-var projectionsUsable = checkProjections() == nil
-
-func checkProjections() error {
-	for _, p := range projections {
-		if err := sameLayout(reflect.TypeOf(p.twin), reflect.TypeOf(p.of), nil); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // sameLayout reports whether a value of twin can be read as one of of:
 // identical types, or structs whose fields have the same names, offsets
 // and (recursively) layouts; slices, pointers, arrays and maps of such.
@@ -302,27 +268,30 @@ func sameLayout(twin, of reflect.Type, path []string) error {
 	if len(path) > 0 {
 		where = strings.Join(path, ".")
 	}
+	differ := func(format string, args ...any) error {
+		return &layoutError{msg: fmt.Sprintf("projection %s: ", where) + fmt.Sprintf(format, args...), of: of}
+	}
 	if twin.Kind() != of.Kind() || twin.Size() != of.Size() || twin.Align() != of.Align() {
-		return fmt.Errorf("projection %s: %s does not match %s", where, twin, of)
+		return differ("%s does not match %s", twin, of)
 	}
 	switch of.Kind() {
 	case reflect.Struct:
 		if twin.NumField() != of.NumField() {
-			return fmt.Errorf("projection %s: %s has %d fields, %s has %d", where, twin, twin.NumField(), of, of.NumField())
+			return differ("%s has %d fields, %s has %d", twin, twin.NumField(), of, of.NumField())
 		}
 		for i := range of.NumField() {
-			tf, of := twin.Field(i), of.Field(i)
-			if tf.Name != of.Name || tf.Offset != of.Offset {
-				return fmt.Errorf("projection %s: field %d is %s at %d, want %s at %d", where, i, tf.Name, tf.Offset, of.Name, of.Offset)
+			tf, f := twin.Field(i), of.Field(i)
+			if tf.Name != f.Name || tf.Offset != f.Offset {
+				return differ("field %d is %s at %d, want %s at %d", i, tf.Name, tf.Offset, f.Name, f.Offset)
 			}
-			if err := sameLayout(tf.Type, of.Type, append(path[:len(path):len(path)], of.Name)); err != nil {
+			if err := sameLayout(tf.Type, f.Type, append(path[:len(path):len(path)], f.Name)); err != nil {
 				return err
 			}
 		}
 		return nil
 	case reflect.Slice, reflect.Pointer, reflect.Array:
 		if of.Kind() == reflect.Array && twin.Len() != of.Len() {
-			return fmt.Errorf("projection %s: array lengths differ", where)
+			return differ("array lengths differ")
 		}
 		return sameLayout(twin.Elem(), of.Elem(), path)
 	case reflect.Map:
@@ -331,8 +300,17 @@ func sameLayout(twin, of reflect.Type, path []string) error {
 		}
 		return sameLayout(twin.Elem(), of.Elem(), path)
 	}
-	return fmt.Errorf("projection %s: %s is not %s", where, twin, of)
+	return differ("%s is not %s", twin, of)
 }
+
+// layoutError is how a twin differs from of, the type it mirrors at the
+// point where they part.
+type layoutError struct {
+	msg string
+	of  reflect.Type
+}
+
+func (e *layoutError) Error() string { return e.msg }
 
 // podStatusProjection reads timestamps with fastTime and skips what
 // slimming clears (pod and host IP lists, container status details).

@@ -1,4 +1,4 @@
-package analyzers
+package load
 
 import (
 	"fmt"
@@ -7,37 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/kinds"
 )
-
-// TestProjectionLayouts: every twin in projection.go has its type's exact
-// layout. When k8s.io/api gains or moves a field this fails; the fix is to
-// mirror the field list printed below in the twin.
-func TestProjectionLayouts(t *testing.T) {
-	for _, p := range projections {
-		if err := sameLayout(reflect.TypeOf(p.twin), reflect.TypeOf(p.of), nil); err != nil {
-			of := reflect.TypeOf(p.of)
-			var fields []string
-			for i := range of.NumField() {
-				f := of.Field(i)
-				fields = append(fields, f.Name+" "+f.Type.String()+" `"+string(f.Tag)+"`")
-			}
-			t.Errorf("%v\n%s fields now:\n\t%s", err, of, strings.Join(fields, "\n\t"))
-		}
-	}
-	if !projectionsUsable {
-		t.Error("projections disabled at init")
-	}
-	// The check must notice a twin that differs.
-	type short struct{ Name string }
-	if sameLayout(reflect.TypeOf(short{}), reflect.TypeOf(containerProjection{}), nil) == nil {
-		t.Error("sameLayout accepted a different struct")
-	}
-}
 
 // A pod with every field a projection skips set, so the test below sees
 // those bytes skipped and everything else read as before.
@@ -70,10 +44,16 @@ const fullNode = `{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labe
  "status":{"conditions":[{"type":"Ready","status":"Unknown"}],"images":[{"names":["a:1","a@sha256:x"],"sizeBytes":5}],
   "volumesInUse":["v"],"volumesAttached":[{"name":"v","devicePath":"/d"}],"capacity":{"cpu":"4"},"addresses":[{"type":"InternalIP","address":"10.1.0.1"}]}}`
 
-// bothWays decodes o in full (then slims it) and through projection P.
-func bothWays[T, P any](o bundle.Object) (full, proj any, err error) {
-	full, _, err1 := decodeFor(o, map[string]*T{})
-	proj, _, err2 := decodeProjected[T, P](o, map[string]*T{})
+// bothWays decodes o in full (then slims it) and as the loader does,
+// through its kind's projection.
+func bothWays(k *kinds.Kind, o bundle.Object) (full, proj any, err error) {
+	full = k.New()
+	err1 := unmarshal(o.Raw, full)
+	if err1 == nil {
+		full.(managed).SetManagedFields(nil)
+		slimObject(full)
+	}
+	proj, _, err2 := decode(k, o)
 	if err1 != nil || err2 != nil {
 		return nil, nil, fmt.Errorf("full: %v, projected: %v", err1, err2)
 	}
@@ -96,10 +76,11 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no corpus cases found")
 	}
-	projected := map[string]func(bundle.Object) (full, proj any, err error){
-		"Pod": bothWays[corev1.Pod, podProjection], "Node": bothWays[corev1.Node, nodeProjection],
-		"Deployment": bothWays[appsv1.Deployment, deploymentProjection], "ReplicaSet": bothWays[appsv1.ReplicaSet, replicaSetProjection],
-		"StatefulSet": bothWays[appsv1.StatefulSet, statefulSetProjection], "DaemonSet": bothWays[appsv1.DaemonSet, daemonSetProjection],
+	projected := map[string]*kinds.Kind{}
+	for _, k := range kinds.All() {
+		if k.Decode == kinds.Projected {
+			projected[k.Kind] = k
+		}
 	}
 	for _, c := range cases {
 		err := bundle.Walk(c, bundle.Limits{}, func(string, error) {}, func(e *bundle.Entry) error {
@@ -121,7 +102,7 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 	seen, diffs := map[string]int{}, 0
 	for _, o := range objs {
 		seen[o.Kind]++
-		full, proj, err := projected[o.Kind](o)
+		full, proj, err := bothWays(projected[o.Kind], o)
 		if err != nil {
 			t.Fatalf("%s %s: %v", o.Kind, o.Name, err)
 		}
@@ -140,26 +121,9 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 	}
 	t.Logf("checked %v", seen)
 	// The skipped fields really are skipped: the pod's env is never built.
-	p, _, _ := decodeProjected[corev1.Pod, podProjection](objs[0], map[string]*corev1.Pod{})
+	p, _, _ := decode(kinds.Lookup("", "Pod"), objs[0])
 	pod := p.(*corev1.Pod)
 	if pod.Spec.Containers[0].Env != nil || pod.Annotations != nil || pod.Spec.Containers[0].ReadinessProbe == nil || pod.Status.ContainerStatuses[0].RestartCount != 3 {
 		t.Errorf("projected pod: %+v", pod)
 	}
-}
-
-// fastTime decodes every input exactly as metav1.Time does, errors too.
-func FuzzFastTime(f *testing.F) {
-	for _, s := range []string{`"2026-03-02T09:00:00Z"`, `"2026-03-02T09:00:00.123456+02:00"`, `null`, `""`, `"2026-03-02T09:00:00\u005a"`,
-		`"yesterday"`, `"2026-13-02T09:00:00Z"`, `12`, `"`, `"2026-03-02T09:00:00Z`, "\"2026-03-02T09:00:00Z\xff\""} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var want metav1.Time
-		var got fastTime
-		werr := want.UnmarshalJSON(b)
-		gerr := got.UnmarshalJSON(b)
-		if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) || !got.Time.Equal(want.Time) || got.Location() != want.Location() {
-			t.Fatalf("%q: fastTime %v %v, metav1.Time %v %v", b, got.Time, gerr, want.Time, werr)
-		}
-	})
 }
