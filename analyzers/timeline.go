@@ -265,20 +265,27 @@ func (b *builder) buildTimeline() *Timeline {
 		if ns == "" && io.Kind != "Node" {
 			ns = e.Namespace
 		}
-		first, last := unix(e.FirstTimestamp), unix(e.LastTimestamp)
-		if first == 0 {
+		// A core Event says firstTimestamp..lastTimestamp and count; one
+		// written through events.k8s.io says eventTime, and
+		// series.lastObservedTime and count when it repeated.
+		first, last, count := unix(e.FirstTimestamp), unix(e.LastTimestamp), e.Count
+		if first == 0 && !e.EventTime.IsZero() {
 			first = e.EventTime.Unix()
-			if e.EventTime.IsZero() {
-				first = unix(e.CreationTimestamp)
-			}
 		}
-		if last < first {
-			last = first
+		if first == 0 {
+			first = unix(e.CreationTimestamp)
+		}
+		if se := e.Series; se != nil {
+			if !se.LastObservedTime.IsZero() {
+				last = max(last, se.LastObservedTime.Unix())
+			}
+			count = max(count, se.Count)
 		}
 		if first == 0 {
 			continue
 		}
-		t.events = append(t.events, tlChange{at: first, until: last, kind: tcEvent, a: e.Reason, c: e.Message, n: max(e.Count, 1)})
+		last = max(last, first)
+		t.events = append(t.events, tlChange{at: first, until: last, kind: tcEvent, a: e.Reason, c: e.Message, n: max(count, 1)})
 		t.eventFor = append(t.eventFor, Ref{Kind: io.Kind, Namespace: ns, Name: io.Name})
 	}
 	return t
