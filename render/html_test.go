@@ -111,7 +111,7 @@ func TestHTMLSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	var csp string
-	var scripts []string
+	var scripts, styles []string
 	walk(parseHTML(t, b.Bytes()), func(n *html.Node) {
 		for _, a := range n.Attr {
 			switch {
@@ -135,7 +135,9 @@ func TestHTMLSelfContained(t *testing.T) {
 				scripts = append(scripts, n.FirstChild.Data)
 			}
 		case "style":
-			if css := n.FirstChild.Data; strings.Contains(css, "url(") || strings.Contains(css, "@import") {
+			css := n.FirstChild.Data
+			styles = append(styles, css)
+			if strings.Contains(css, "url(") || strings.Contains(css, "@import") {
 				t.Error("the stylesheet fetches")
 			}
 		}
@@ -144,8 +146,12 @@ func TestHTMLSelfContained(t *testing.T) {
 		t.Errorf("Content-Security-Policy %q does not forbid fetching", csp)
 	}
 	sum := sha256.Sum256([]byte(strings.Join(scripts, "")))
-	if len(scripts) != 1 || !strings.Contains(csp, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+	if len(scripts) != 1 || !strings.Contains(csp, "script-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
 		t.Errorf("%d scripts; the policy %q does not allow the page's own by its hash", len(scripts), csp)
+	}
+	sum = sha256.Sum256([]byte(strings.Join(styles, "")))
+	if len(styles) != 1 || !strings.Contains(csp, "style-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+		t.Errorf("%d stylesheets; the policy %q does not allow the page's own by its hash", len(styles), csp)
 	}
 }
 
