@@ -13,7 +13,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +21,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Flags are the switches Start runs Chromium with: headless, no sandbox
@@ -65,23 +67,23 @@ type Browser struct {
 // Event is a protocol event: its method, the session it belongs to ("" for
 // the browser) and its parameters.
 type Event struct {
-	Method    string          `json:"method"`
-	SessionID string          `json:"sessionId"`
-	Params    json.RawMessage `json:"params"`
+	Method    string         `json:"method"`
+	SessionID string         `json:"sessionId"`
+	Params    jsontext.Value `json:"params"`
 }
 
 type reply struct {
-	Result json.RawMessage
+	Result jsontext.Value
 	Err    error
 }
 
 // message is any message the browser sends.
 type message struct {
-	ID        int64           `json:"id"`
-	Method    string          `json:"method"`
-	SessionID string          `json:"sessionId"`
-	Params    json.RawMessage `json:"params"`
-	Result    json.RawMessage `json:"result"`
+	ID        int64          `json:"id"`
+	Method    string         `json:"method"`
+	SessionID string         `json:"sessionId"`
+	Params    jsontext.Value `json:"params"`
+	Result    jsontext.Value `json:"result"`
 	Error     *struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
@@ -149,7 +151,7 @@ func (b *Browser) read() {
 			break
 		}
 		var m message
-		if jerr := json.Unmarshal(raw[:len(raw)-1], &m); jerr != nil {
+		if jerr := jsonv2.Unmarshal(raw[:len(raw)-1], &m); jerr != nil {
 			err = fmt.Errorf("undecodable DevTools message: %w", jerr)
 			break
 		}
@@ -205,7 +207,7 @@ func (b *Browser) Call(ctx context.Context, session, method string, params, resu
 	if params != nil {
 		msg["params"] = params
 	}
-	data, err := json.Marshal(msg)
+	data, err := jsonv2.Marshal(msg)
 	if err != nil {
 		return err
 	}
@@ -221,7 +223,7 @@ func (b *Browser) Call(ctx context.Context, session, method string, params, resu
 			return fmt.Errorf("%s: %w", method, rp.Err)
 		}
 		if result != nil {
-			return json.Unmarshal(rp.Result, result)
+			return jsonv2.Unmarshal(rp.Result, result)
 		}
 		return nil
 	case <-ctx.Done():

@@ -3,9 +3,11 @@ package headless
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Page is one tab, attached with its own session. It records what a test
@@ -79,7 +81,7 @@ func (p *Page) Navigate(ctx context.Context, url string) error {
 func (p *Page) Eval(ctx context.Context, expr string, result any) error {
 	var res struct {
 		Result struct {
-			Value json.RawMessage `json:"value"`
+			Value jsontext.Value `json:"value"`
 		} `json:"result"`
 		ExceptionDetails *struct {
 			Text      string `json:"text"`
@@ -103,7 +105,7 @@ func (p *Page) Eval(ctx context.Context, expr string, result any) error {
 	if len(res.Result.Value) == 0 {
 		return fmt.Errorf("%s: no value", expr)
 	}
-	return json.Unmarshal(res.Result.Value, result)
+	return jsonv2.Unmarshal(res.Result.Value, result)
 }
 
 // Screenshot returns a PNG of the whole page: the viewport is stretched
@@ -143,7 +145,7 @@ func (p *Page) Problems() []string {
 					Description string `json:"description"`
 				} `json:"args"`
 			}
-			if json.Unmarshal(e.Params, &c) == nil && (c.Type == "error" || c.Type == "assert") {
+			if jsonv2.Unmarshal(e.Params, &c) == nil && (c.Type == "error" || c.Type == "assert") {
 				var parts []string
 				for _, a := range c.Args {
 					if a.Description != "" {
@@ -163,7 +165,7 @@ func (p *Page) Problems() []string {
 					} `json:"exception"`
 				} `json:"exceptionDetails"`
 			}
-			if json.Unmarshal(e.Params, &x) == nil {
+			if jsonv2.Unmarshal(e.Params, &x) == nil {
 				out = append(out, "exception: "+x.ExceptionDetails.Text+" "+x.ExceptionDetails.Exception.Description)
 			}
 		case "Log.entryAdded":
@@ -175,7 +177,7 @@ func (p *Page) Problems() []string {
 					URL    string `json:"url"`
 				} `json:"entry"`
 			}
-			if json.Unmarshal(e.Params, &l) == nil && l.Entry.Level == "error" {
+			if jsonv2.Unmarshal(e.Params, &l) == nil && l.Entry.Level == "error" {
 				out = append(out, "log("+l.Entry.Source+"): "+l.Entry.Text+" "+l.Entry.URL)
 			}
 		}
@@ -196,7 +198,7 @@ func (p *Page) Requests() []string {
 				URL string `json:"url"`
 			} `json:"request"`
 		}
-		if json.Unmarshal(e.Params, &r) == nil {
+		if jsonv2.Unmarshal(e.Params, &r) == nil {
 			out = append(out, r.Request.URL)
 		}
 	}
