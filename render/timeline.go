@@ -32,11 +32,11 @@ const (
 	tlMarkerNear = 18.0
 )
 
-// laneOf sorts a change into the lane it is drawn in: pod readiness and
-// restarts are the "pods" lane, everything else the "changes" lane.
+// laneOf sorts a change into the lane it is drawn in: what happened to
+// pods (readiness, restarts, creation, their events) is the "pods" lane,
+// everything else the "changes" lane.
 func laneOf(c report.Change) int {
-	switch c.Type {
-	case "readiness", "restart":
+	if c.Object.Kind == "Pod" {
 		return 1
 	}
 	return 0
