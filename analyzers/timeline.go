@@ -233,6 +233,9 @@ func (b *builder) buildTimeline() *Timeline {
 	for _, o := range inKeyOrder(kinds.Services.In(s)) {
 		config("Service", &o.ObjectMeta, "")
 	}
+	for _, o := range inKeyOrder(kinds.Ingresses.In(s)) {
+		config("Ingress", &o.ObjectMeta, "")
+	}
 	for _, o := range inKeyOrder(kinds.NetworkPolicies.In(s)) {
 		config("NetworkPolicy", &o.ObjectMeta, "")
 	}

@@ -178,6 +178,7 @@ func decode(k *kinds.Kind, obj bundle.Object) (v any, keep bool, err error) {
 	if err := unmarshal(obj.Raw, k.DecodeInto(v)); err != nil {
 		return nil, false, err
 	}
+	keepWriters(k, v)
 	return v, slimObject(v), nil
 }
 

@@ -54,6 +54,7 @@ func bothWays(k *kinds.Kind, o bundle.Object) (full, proj any, err error) {
 	full = k.New()
 	err1 := unmarshal(o.Raw, full)
 	if err1 == nil {
+		keepWriters(k, full)
 		slimObject(full)
 	}
 	proj, _, err2 := decode(k, o)

@@ -3,8 +3,6 @@ package load
 import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/kinds"
@@ -88,39 +86,22 @@ func slimObject(v any) (keep bool) {
 		o.Status.VolumesAttached = nil
 		o.Status.VolumesInUse = nil
 	}
-	slimManagedFields(v)
 	return true
 }
 
-// slimManagedFields keeps, of the managedFields of the kinds whose writes
-// the timeline of changes cites (analyzers/timeline.go: the workload
-// controllers, Services, the traffic and mesh configuration), who wrote
-// the object, how and when, and drops the rest: the field sets (most of
-// the bytes), the status subresource's entries (controllers' bookkeeping,
-// not changes) and the whole list of every other kind, whose writers are
-// controllers (pods, nodes, endpoints, events) or which the timeline does
-// not read.
-func slimManagedFields(v any) {
+// keepWriters keeps, of an object's managedFields, the writers of a kind
+// whose writers are kept (kinds.KeepsWriters: who wrote it, how and when,
+// for the timeline of changes), and drops the list of every other kind.
+func keepWriters(k *kinds.Kind, v any) {
 	mo, ok := v.(managed)
 	if !ok {
 		return
 	}
-	switch v.(type) {
-	case *appsv1.Deployment, *appsv1.StatefulSet, *appsv1.DaemonSet, *corev1.Service, *networkingv1.NetworkPolicy,
-		*kinds.VirtualService, *kinds.DestinationRule, *kinds.IstioGateway, *kinds.ServiceEntry, *kinds.PeerAuthentication:
-	default:
+	if kinds.KeepsWriters(k.Group, k.Kind) {
+		mo.SetManagedFields(kinds.Writers(mo.GetManagedFields()))
+	} else {
 		mo.SetManagedFields(nil)
-		return
 	}
-	var kept []metav1.ManagedFieldsEntry
-	for _, e := range mo.GetManagedFields() {
-		if e.Subresource != "" || e.Time == nil {
-			continue
-		}
-		e.APIVersion, e.FieldsType, e.FieldsV1 = "", "", nil
-		kept = append(kept, e)
-	}
-	mo.SetManagedFields(kept)
 }
 
 func slimContainers(cs []corev1.Container) {
