@@ -58,6 +58,7 @@ func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
 		for j, st := range ix.chainSteps(rc) {
 			ew.printf("%d. **%s** %s\n", j+1, st.ID, mdInline(st.Text))
 		}
+		writeChangesMarkdown(ew, ix, rc)
 		if len(rc.Evidence) > 0 {
 			ew.printf("\n**Evidence:**\n\n| Kind | Ref | Text |\n|---|---|---|\n")
 			for _, e := range rc.Evidence {

@@ -1,8 +1,9 @@
 // Package render writes a report.Report in the formats `analyze -o` offers:
-// a table for a person at a terminal, the JSON contract for tools, and
-// Markdown for a ticket. Each format is one file holding its Renderer and
-// one line in the formats registry below; the model itself lives in
-// package report, which renders nothing.
+// a table for a person at a terminal, the JSON contract for tools,
+// Markdown for a ticket, and one self-contained HTML page to attach to
+// it. Each format is one file holding its Renderer and one line in the
+// formats registry below; the model itself lives in package report, which
+// renders nothing.
 package render
 
 import (
@@ -53,6 +54,7 @@ var formats = map[string]format{
 	"table":    {Renderer: RenderFunc(renderTable)},
 	"json":     {Renderer: RenderFunc(renderJSON)},
 	"markdown": {Renderer: RenderFunc(renderMarkdown), aliases: []string{"md"}},
+	"html":     {Renderer: RenderFunc(renderHTML)},
 }
 
 // Lookup returns the renderer of a format by its name or an alias.

@@ -137,7 +137,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	if got := strings.Join(Names(), ","); got != "json,markdown,table" {
+	if got := strings.Join(Names(), ","); got != "html,json,markdown,table" {
 		t.Errorf("Names() = %s", got)
 	}
 	md, ok := Lookup("md")

@@ -83,6 +83,7 @@ func renderTable(w io.Writer, r *report.Report, opts Options) error {
 			}
 			ew.printf("    %s%-4s %s\n", arrow, st.ID, st.Text)
 		}
+		writeChangesTable(ew, ix, rc, p)
 
 		if len(rc.Evidence) > 0 {
 			ew.printf("\n  %s\n", p.paint(ansiBold, "Evidence:"))

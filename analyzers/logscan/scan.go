@@ -300,6 +300,12 @@ func mergeInto(cur, g *Symptom) {
 	if cur.Details == "" {
 		cur.Details = g.Details
 	}
+	if g.Rate != nil {
+		if cur.Rate == nil {
+			cur.Rate = new(Rate)
+		}
+		cur.Rate.merge(g.Rate)
+	}
 	if cur.UpstreamHost == "" {
 		cur.UpstreamHost = g.UpstreamHost
 	}
@@ -586,6 +592,10 @@ func (s *fileScan) record(h *hit) {
 		if h.t.After(g.Last) {
 			g.Last = h.t
 		}
+		if g.Rate == nil {
+			g.Rate = new(Rate)
+		}
+		g.Rate.add(h.t.Unix(), 1)
 	}
 	if g.UpstreamHost == "" && len(h.host) > 0 {
 		g.UpstreamHost = s.str(h, h.host)
