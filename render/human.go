@@ -156,6 +156,58 @@ func isRootCauseFinding(r *report.Report, f report.Finding) bool {
 	return false
 }
 
+// splitOtherFindings sorts the findings no root cause section shows (in
+// no chain, not a root cause's own) into those that reach the --fail-on
+// level, which every format for people shows in full because they decide
+// the exit status, and the others, which the table only counts.
+func splitOtherFindings(r *report.Report, level int) (failing, others []report.Finding) {
+	inChain := map[string]bool{}
+	for _, rc := range r.RootCauses {
+		for _, id := range rc.Chain {
+			inChain[id] = true
+		}
+	}
+	for _, f := range r.Findings {
+		switch {
+		case inChain[f.ID] || isRootCauseFinding(r, f):
+		case report.ReachesLevel(f.Severity, level):
+			failing = append(failing, f)
+		default:
+			others = append(others, f)
+		}
+	}
+	return failing, others
+}
+
+// failingHeadline is the first line when findings fail the run but no
+// root cause was ranked: it must not read as a clean bill of health.
+func failingHeadline(n int, failOn string) string {
+	return fmt.Sprintf("%s --fail-on %s (exit status 1); no rule traced %s to a root cause.",
+		plural(int64(n), "finding reaches", "findings reach"), failOn, pick(n, "it", "them"))
+}
+
+// failingSectionTitle heads the findings that reach --fail-on outside
+// any root cause's chain.
+func failingSectionTitle(failOn string) string {
+	return "FINDINGS REACHING --fail-on " + failOn
+}
+
+// findingHeadline names a finding's rule and object: "rule — Kind ns/name (detail)".
+func findingHeadline(f report.Finding) string {
+	s := f.Rule + " — " + refString(f.Object)
+	if f.Detail != "" {
+		s += " (" + f.Detail + ")"
+	}
+	return s
+}
+
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // shownSymptoms is what a human rendering lists: the symptoms in a root
 // cause's chain, then the others in report order (most lines first), up
 // to max in all (0 = all); hidden counts the rest.

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
@@ -31,6 +32,9 @@ type IOStreams struct {
 	ErrOut io.Writer
 	// OutTTY enables color in the table; ErrTTY enables progress lines.
 	OutTTY, ErrTTY bool
+	// Width is the number of columns the table fits on Out (see
+	// outputWidth); 0 means no limit.
+	Width int
 }
 
 // exitError carries an exit code out of a run function. A nil err means
@@ -170,7 +174,8 @@ func execute(args []string, streams IOStreams, h hooks) (code int) {
 		ee = &exitError{code: exitUsage, err: err, usage: true}
 	}
 	if ee.err != nil {
-		fmt.Fprintf(streams.ErrOut, "analyze: %v\n", ee.err)
+		// Errors name files, bundle entries and what they hold: input.
+		fmt.Fprintf(streams.ErrOut, "analyze: %s\n", visible.Line(ee.err.Error()))
 		if ee.usage {
 			fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		}
