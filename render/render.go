@@ -108,6 +108,8 @@ var formats = map[string]format{
 		help: "the JSON report of the contract (docs/contract.md), every symptom and finding: for tools"},
 	"markdown": {Renderer: RenderFunc(renderMarkdown), aliases: []string{"md"},
 		help: "for a ticket or a chat; alias md"},
+	"sarif": {Renderer: RenderFunc(renderSARIF),
+		help: "SARIF 2.1.0 for code-scanning and CI tools: each finding a result at its object, root causes ranked"},
 }
 
 // Help is the line of help of a format, "" for an unknown one.

@@ -140,7 +140,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	if got := strings.Join(Names(), ","); got != "json,markdown,table,wide" {
+	if got := strings.Join(Names(), ","); got != "json,markdown,sarif,table,wide" {
 		t.Errorf("Names() = %s", got)
 	}
 	md, ok := Lookup("md")

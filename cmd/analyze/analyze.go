@@ -13,6 +13,7 @@ import (
 	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
+	"github.com/nohealthy/nohealthy/rules"
 )
 
 // AnalyzeOptions are the flags and arguments of `analyze INPUT...`.
@@ -102,12 +103,14 @@ func runAnalyze(o *AnalyzeOptions) error {
 	}
 
 	analyze := o.analyze
+	var ruleInfo []render.RuleInfo
 	if analyze == nil {
 		engine, err := newEngine(o.RuleDirs, o.Only, o.Disable)
 		if err != nil {
 			return err
 		}
 		analyze = engine.Analyze
+		ruleInfo = describeRules(engine.Rules())
 	}
 	load := o.load
 	if load == nil {
@@ -162,7 +165,7 @@ func runAnalyze(o *AnalyzeOptions) error {
 
 	if !o.Quiet {
 		opts := render.Options{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms,
-			FailOn: o.FailOn, Width: o.IO.Width}
+			FailOn: o.FailOn, Width: o.IO.Width, Rules: ruleInfo}
 		if err := renderer.Render(o.IO.Out, r, opts); err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
 		}
@@ -180,6 +183,15 @@ func formatList() string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// describeRules is the rule metadata the renderers carry (SARIF).
+func describeRules(rs []*rules.Rule) []render.RuleInfo {
+	out := make([]render.RuleInfo, len(rs))
+	for i, r := range rs {
+		out[i] = render.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Cause: r.Cause, Severity: r.Severity, File: r.File}
+	}
+	return out
 }
 
 // formatHelp lists the output formats with what each is for, one a line.

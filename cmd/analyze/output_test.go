@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/internal/sarif/sariftest"
 	"github.com/nohealthy/nohealthy/internal/visible"
 )
 
@@ -145,5 +147,54 @@ func TestStderrIsMadeVisible(t *testing.T) {
 				t.Errorf("stderr carries a control character: %q", line)
 			}
 		}
+	}
+}
+
+// TestAnalyzeSARIF: a corpus incident as SARIF is valid 2.1.0, describes
+// the rules that ran, and puts the rank-1 root cause at its object.
+func TestAnalyzeSARIF(t *testing.T) {
+	in := filepath.Join("..", "..", "testdata", "bundles", "21-subset-no-pods", "bundle")
+	r := run(t, hooks{}, false, in, "-o", "sarif")
+	if r.code != exitFailing {
+		t.Fatalf("exit %d (want 1: a critical root cause): %s", r.code, r.stderr)
+	}
+	sariftest.Validate(t, []byte(r.stdout))
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					LogicalLocations []struct{ FullyQualifiedName string } `json:"logicalLocations"`
+				} `json:"locations"`
+				Properties map[string]any `json:"properties"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	e, err := newEngine(nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(log.Runs[0].Tool.Driver.Rules), len(e.Rules()); got != want {
+		t.Errorf("%d rules described, %d ran", got, want)
+	}
+	found := false
+	for _, res := range log.Runs[0].Results {
+		if res.Properties["rank"] == float64(1) {
+			found = true
+			if res.Properties["cause"] != "subset-no-pods" || res.Locations[0].LogicalLocations[0].FullyQualifiedName != "DestinationRule shop/reviews" {
+				t.Errorf("rank 1: %+v", res)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no rank-1 result:\n%s", r.stdout)
 	}
 }
