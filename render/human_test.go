@@ -399,3 +399,30 @@ func FuzzHumanRenderers(f *testing.F) {
 		})
 	})
 }
+
+func TestMarkdownEscapes(t *testing.T) {
+	for _, tc := range []struct{ in, text, line string }{
+		{"upstream_rq_pending_overflow LEDGER_DB_DSN", "upstream_rq_pending_overflow LEDGER_DB_DSN", ""},
+		{"_emph_ __strong__ a_ _b", `\_emph\_ \_\_strong\_\_ a\_ \_b`, ""},
+		{"a*b*c `x` [l](u) ![i](u) <b> ~~s~~ | \\", "a\\*b\\*c \\`x\\` \\[l\\](u) !\\[i\\](u) \\<b> \\~\\~s\\~\\~ \\| \\\\", ""},
+		{"?scope=a&service=b &amp; &#60; &#x3c;", `?scope=a&service=b \&amp; \&#60; \&#x3c;`, ""},
+		{"-> kept > inline", "-> kept > inline", `\-> kept > inline`},
+		{"# not a heading", "# not a heading", `\# not a heading`},
+		{"12. not a list", "12. not a list", `12\. not a list`},
+		{"one\nline  feeds\r\n", "one line feeds", ""},
+	} {
+		if got := mdText(tc.in); got != tc.text {
+			t.Errorf("mdText(%q) = %q, want %q", tc.in, got, tc.text)
+		}
+		want := tc.line
+		if want == "" {
+			want = tc.text
+		}
+		if got := mdLine(tc.in); got != want {
+			t.Errorf("mdLine(%q) = %q, want %q", tc.in, got, want)
+		}
+	}
+	if got := mdCode("a|b`c"); got != "``a\\|b`c``" {
+		t.Errorf("mdCode = %q", got)
+	}
+}

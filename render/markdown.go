@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -159,16 +160,20 @@ func dashIfEmpty(s string) string {
 }
 
 // mdPunct are the characters that may start or end Markdown markup
-// inline: code spans, emphasis and strikethrough, links and images, raw
-// HTML and autolinks, entities, table cells, and the backslash itself.
-// CommonMark lets any ASCII punctuation be backslash-escaped, and an
-// escaped character is printed as itself.
-const mdPunct = "\\`*_[]<>|~&!"
+// anywhere in a line: code spans, emphasis and strikethrough, links and
+// images (a '!' is markup only before '['), raw HTML and autolinks (both
+// open with '<'), table cells, and the backslash itself. CommonMark lets
+// any ASCII punctuation be backslash-escaped, and an escaped character
+// prints as itself. '_' and '&' are markup only in some places (see
+// mdText); '>', '#', '-', '+', '=' only at the start of a line (mdLine).
+const mdPunct = "\\`*[]<|~"
 
 // mdText makes input text literal Markdown prose on one line, inside a
 // line: every markup character escaped, line breaks and runs of spaces
 // folded to one space (a line feed could start a heading, a list, a quote
-// or a fence).
+// or a fence). A '_' between two letters or digits is left alone (it can
+// neither open nor close emphasis there, and snake_case names stay
+// readable), and so is a '&' that starts no entity.
 func mdText(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
@@ -177,12 +182,24 @@ func mdText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(mdPunct, s[i]) >= 0 {
+		c := s[i]
+		switch {
+		case strings.IndexByte(mdPunct, c) >= 0,
+			c == '_' && !(i > 0 && isAlnum(s[i-1]) && i+1 < len(s) && isAlnum(s[i+1])),
+			c == '&' && entityRE.MatchString(s[i:]):
 			b.WriteByte('\\')
 		}
-		b.WriteByte(s[i])
+		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// entityRE matches what CommonMark reads as an entity or a numeric
+// character reference: "&amp;", "&#60;", "&#x3c;".
+var entityRE = regexp.MustCompile(`^&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});`)
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // mdLine is mdText for text that starts a line or a list item, where a
