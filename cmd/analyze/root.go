@@ -102,14 +102,19 @@ const rootExample = `  # A bundle made by "gather"
   # A proxy log of known origin, plus a log of unknown origin
   analyze dump/ --log istio-system/istio-ingressgateway-7c9/istio-proxy=gw.log --log haproxy.log
 
-  # JSON for tools, Markdown for a ticket; fail CI on warnings too
+  # JSON for tools, Markdown for a ticket, SARIF for code scanning; fail CI on warnings too
   analyze incident.tar.zst -o json > report.json
   analyze incident.tar.zst -o markdown | pbcopy
+  analyze incident.tar.zst -o sarif > findings.sarif
   analyze incident.tar.zst -q --fail-on warning || echo "something is wrong"
 
-  # Check rule packs against a corpus of known incidents
-  analyze test --rules ./my-rules testdata/bundles
-  analyze lint ./my-rules`
+  # Every value whole, however narrow the terminal (or fit it to 100 columns)
+  analyze incident.tar.zst -o wide
+  COLUMNS=100 analyze incident.tar.zst | less -R
+
+  # Check rule packs against a corpus of known incidents, with a JUnit report for CI
+  analyze test --rules ./my-rules --junit corpus.xml testdata/bundles
+  analyze lint -o sarif ./my-rules > lint.sarif`
 
 // hooks replace the loader and the rule engine in tests.
 type hooks struct {
