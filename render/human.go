@@ -119,15 +119,34 @@ func plural(n int64, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// noRootCauseLine is the healthy (or unexplained) verdict.
-func noRootCauseLine(r *report.Report) string {
+// noRootCauseLine is the healthy (or unexplained) verdict; symptoms
+// counts them all, listed or not.
+func noRootCauseLine(r *report.Report, symptoms int) string {
 	read := fmt.Sprintf("%s, %s read", plural(int64(r.Input.Objects), "object", "objects"),
 		plural(r.Input.LogLines, "log line", "log lines"))
-	if len(r.Symptoms) == 0 {
+	if symptoms == 0 {
 		return "No root cause found: " + read + "; no symptom of a 503."
 	}
 	return fmt.Sprintf("No root cause found: %s; %s of a 503 seen but not explained (see SYMPTOMS).",
-		read, plural(int64(len(r.Symptoms)), "symptom", "symptoms"))
+		read, plural(int64(symptoms), "symptom", "symptoms"))
+}
+
+// humanView is what a format for people prints of r: r with its symptoms
+// cut to those listed (shownSymptoms), made visible (visibleReport);
+// hidden counts the symptoms left out. Cutting first keeps the cost of
+// escaping to what is printed: an outage seen by every sidecar has tens
+// of thousands of symptoms and a person reads 25.
+func humanView(r *report.Report, maxSymptoms int) (view *report.Report, hidden int) {
+	if r == nil {
+		r = &report.Report{}
+	}
+	shown, hidden := shownSymptoms(r, maxSymptoms)
+	if hidden > 0 {
+		cut := *r
+		cut.Symptoms = shown
+		r = &cut
+	}
+	return visibleReport(r), hidden
 }
 
 const noSymptomNote = "(no symptom observed in the logs: found in the objects alone — a 503 waiting to happen)"

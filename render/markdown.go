@@ -17,7 +17,7 @@ import (
 // add markup: prose is escaped (mdText), identifiers are code spans
 // (mdCode), log lines are fenced (fence).
 func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
-	r = visibleReport(r)
+	r, hidden := humanView(r, opts.MaxSymptoms)
 	ew := &errWriter{w: w}
 	ix := newIndex(r)
 	failing, others := splitOtherFindings(r, opts.failLevel())
@@ -34,7 +34,7 @@ func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
 	case len(failing) > 0:
 		ew.printf("**%s**\n", mdText(failingHeadline(len(failing), opts.failOn())))
 	default:
-		ew.printf("**%s**\n", mdText(noRootCauseLine(r)))
+		ew.printf("**%s**\n", mdText(noRootCauseLine(r, len(r.Symptoms)+hidden)))
 	}
 
 	if len(r.RootCauses) > 0 {
@@ -85,8 +85,7 @@ func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
 		}
 	}
 
-	if len(r.Symptoms) > 0 {
-		syms, hidden := shownSymptoms(r, opts.MaxSymptoms)
+	if syms := r.Symptoms; len(syms) > 0 {
 		ew.printf("\n## Symptoms\n\n| ID | Kind | Count | Where | Upstream | First | Last | Explained by |\n|---|---|---:|---|---|---|---|---|\n")
 		for _, s := range syms {
 			var by []string

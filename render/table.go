@@ -56,7 +56,7 @@ func (p painter) severity(sev string) string {
 // the findings that reach --fail-on outside any chain, the symptoms and
 // the input warnings. With opts.Width every line fits that many columns.
 func renderTable(w io.Writer, r *report.Report, opts Options) error {
-	r = visibleReport(r)
+	r, hidden := humanView(r, opts.MaxSymptoms)
 	ew := &errWriter{w: w}
 	p := painter(opts.Color)
 	lw := &lineWriter{ew: ew, p: p, width: opts.Width}
@@ -67,7 +67,7 @@ func renderTable(w io.Writer, r *report.Report, opts Options) error {
 	case len(r.RootCauses) == 0 && len(failing) > 0:
 		lw.text("", 0, failingHeadline(len(failing), opts.failOn()), p.with(ansiBold+ansiRed))
 	case len(r.RootCauses) == 0:
-		lw.text("", 0, noRootCauseLine(r), p.with(ansiBold+ansiGreen))
+		lw.text("", 0, noRootCauseLine(r, len(r.Symptoms)+hidden), p.with(ansiBold+ansiGreen))
 	}
 	for i, rc := range r.RootCauses {
 		if i > 0 {
@@ -113,8 +113,7 @@ func renderTable(w io.Writer, r *report.Report, opts Options) error {
 		}
 	}
 
-	if len(r.Symptoms) > 0 {
-		syms, hidden := shownSymptoms(r, opts.MaxSymptoms)
+	if syms := r.Symptoms; len(syms) > 0 {
 		ew.printf("\n%s\n", p.paint(ansiBold, "SYMPTOMS"))
 		if ew.err == nil {
 			ew.err = symptomTable(ew, lw, syms, ix, opts.Width)

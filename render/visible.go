@@ -14,7 +14,8 @@ import (
 // other control character.
 var proseFields = map[string]bool{"Summary": true, "Remediation": true, "Text": true}
 
-// visibleReport is r as every format for people must print it: each string
+// visibleReport is r as every format for people must print it (through
+// humanView, which first cuts the symptoms to those listed): each string
 // of the model, at any depth and whatever field holds it (so a field added
 // to the model later is covered without a change here), passed through
 // visible.Line, or visible.Text for the prose fields. Renderers for people
