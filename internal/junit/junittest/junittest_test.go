@@ -43,4 +43,7 @@ func TestCheckEnforcesTheSchema(t *testing.T) {
 	if err := Check([]byte("<testsuites>")); err == nil {
 		t.Error("malformed XML accepted")
 	}
+	if err := Check([]byte(good + "\n<testsuites/>")); err == nil || !strings.Contains(err.Error(), "after the root") {
+		t.Errorf("a second root: %v", err)
+	}
 }
