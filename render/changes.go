@@ -68,17 +68,18 @@ func trimZero(s string) string {
 
 // writeChangesTable writes a root cause's changes in the table format,
 // one line each, closest first.
-func writeChangesTable(ew *errWriter, ix *index, rc report.RootCause, p painter) {
+func writeChangesTable(lw *lineWriter, ix *index, rc report.RootCause, p painter) {
 	if len(rc.Changes) == 0 {
 		return
 	}
-	ew.printf("\n  %s\n", p.paint(ansiBold, ix.changesHeading(rc)+":"))
+	lw.ew.printf("\n  %s\n", p.paint(ansiBold, ix.changesHeading(rc)+":"))
 	width := 0
 	for _, c := range rc.Changes {
 		width = max(width, len(ago(c.SecondsBefore)))
 	}
 	for _, c := range rc.Changes {
-		ew.printf("    • %*s before  %s: %s %s\n", width, ago(c.SecondsBefore), refString(c.Object), c.What, p.paint(ansiDim, "("+c.Time+")"))
+		prefix := fmt.Sprintf("    • %*s before  ", width, ago(c.SecondsBefore))
+		lw.text(prefix, textWidth(prefix), refString(c.Object)+": "+c.What+" ("+c.Time+")", nil)
 	}
 }
 

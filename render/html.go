@@ -107,7 +107,9 @@ func renderHTML(w io.Writer, r *report.Report, opts Options) error {
 	if r == nil {
 		r = &report.Report{}
 	}
-	page := buildHTMLPage(r, opts)
+	// Browsers draw control characters of hostile input as they are;
+	// the page shows them escaped, like every format for people.
+	page := buildHTMLPage(visibleReport(r), opts)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := htmlTemplate.Execute(bw, page); err != nil {
 		return err
@@ -135,9 +137,13 @@ func buildHTMLPage(r *report.Report, opts Options) *htmlPage {
 		return strings.Join(list, " ")
 	}
 
-	if len(r.RootCauses) == 0 {
-		p.Verdict, p.VerdictSev = noRootCauseLine(r), "ok"
-	} else {
+	failing, _ := splitOtherFindings(r, opts.failLevel())
+	switch {
+	case len(r.RootCauses) == 0 && len(failing) > 0:
+		p.Verdict, p.VerdictSev = failingHeadline(len(failing), opts.failOn()), cssWord(failing[0].Severity)
+	case len(r.RootCauses) == 0:
+		p.Verdict, p.VerdictSev = noRootCauseLine(r, len(r.Symptoms)), "ok"
+	default:
 		rc := r.RootCauses[0]
 		p.Verdict = "Root cause #1: " + headline(rc)
 		p.VerdictSev = cssWord(rc.Severity)

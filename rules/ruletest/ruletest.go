@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -204,6 +205,8 @@ type Result struct {
 	Got []string `json:"got"`
 	// Error is set when the input could not be analyzed at all.
 	Error string `json:"error,omitempty"`
+	// Seconds is how long loading and analyzing the case took.
+	Seconds float64 `json:"seconds"`
 }
 
 // Analyzer turns a case input into a report.
@@ -215,7 +218,9 @@ func Run(cases []Case, analyze Analyzer) []Result {
 	for _, c := range cases {
 		res := Result{Case: c.Name, Dir: c.Dir, Description: c.Expected.Description,
 			Expected: nonNil(c.Expected.RootCauses), Got: []string{}}
+		start := time.Now()
 		r, err := safeAnalyze(analyze, c.Input())
+		res.Seconds = time.Since(start).Seconds()
 		if err != nil {
 			res.Error = err.Error()
 			res.Reason = "analyze failed: " + err.Error()
