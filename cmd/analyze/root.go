@@ -144,7 +144,7 @@ func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
 
 	testCmd := newTestCmd(streams, h.analyzer)
 	cmd.AddCommand(testCmd, newLintCmd(streams), newRulesCmd(streams), newCausesCmd(streams), newVersionCmd(streams))
-	cmd.CompletionOptions.DisableDefaultCmd = true
+	finishRoot(cmd)
 	return cmd
 }
 

@@ -15,8 +15,12 @@ func newVersionCmd(streams IOStreams) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(streams.Out, "analyze %s (report schema %d, %s)\n", version, report.SchemaVersion, runtime.Version())
+			_, err := fmt.Fprintln(streams.Out, versionLine())
 			return err
 		},
 	}
+}
+
+func versionLine() string {
+	return fmt.Sprintf("%s %s (report schema %d, %s)", commandName, version, report.SchemaVersion, runtime.Version())
 }
