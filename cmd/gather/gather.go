@@ -232,7 +232,7 @@ func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.DisplayName())
+		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		return exitUsage
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return exitInterrupted
