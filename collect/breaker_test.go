@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/nohealthy/nohealthy/bundle"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -112,5 +114,42 @@ func TestRetryPodCall(t *testing.T) {
 		if got := retryPodCall(err); got != want {
 			t.Errorf("retryPodCall(%v) = %v, want %v", err, got, want)
 		}
+	}
+}
+
+type sinkRecorder struct{ statuses []bundle.CollectorStatus }
+
+func (s *sinkRecorder) WriteFile(string, []byte) error         { return nil }
+func (s *sinkRecorder) AddCollector(st bundle.CollectorStatus) { s.statuses = append(s.statuses, st) }
+
+// A collector that gave a namespace up for RBAC records it for that
+// namespace in the bundle, and says it once, with what to do.
+func TestPodCollectorStatusGaveUp(t *testing.T) {
+	sink := &sinkRecorder{}
+	r := &run{sink: sink, ctx: context.Background()}
+	b := newBreaker(3)
+	forbidden := apierrors.NewForbidden(schema.GroupResource{Resource: "pods/log"}, "x", errors.New("no"))
+	for i := range 3 {
+		b.done(pod("locked", fmt.Sprint(i), "n1"), forbidden)
+	}
+	b.allow(pod("locked", "9", "n1"))
+	b.allow(pod("locked", "10", "n1"))
+	st, advice := podCollectorStatus("logs", 7, 5, 2, 3, 0, forbidden, b, r)
+	if st.Status != bundle.StatusOK || st.Count != 2 {
+		t.Errorf("status %+v: 2 logs were read", st)
+	}
+	for _, want := range []string{"errors on 3 of 7", "gave up in namespace locked after 3 in a row were forbidden", "2 not tried after giving up"} {
+		if !strings.Contains(st.Message, want) {
+			t.Errorf("message %q lacks %q", st.Message, want)
+		}
+	}
+	if !strings.Contains(advice, "grant get on pods/log") {
+		t.Errorf("advice %q", advice)
+	}
+	if len(sink.statuses) != 1 || sink.statuses[0].Namespace != "locked" || sink.statuses[0].Status != bundle.StatusForbidden {
+		t.Errorf("per-namespace record %+v", sink.statuses)
+	}
+	if len(r.res.Problems) != 0 {
+		t.Errorf("the per-namespace record became a problem of its own: %+v", r.res.Problems)
 	}
 }

@@ -428,6 +428,15 @@ func (r *run) record(s bundle.CollectorStatus, advice string) {
 	r.sink.AddCollector(s)
 }
 
+// note adds a collector status to the bundle and the result without
+// telling it as a Problem: a detail of a collector told once already.
+func (r *run) note(s bundle.CollectorStatus) {
+	r.mu.Lock()
+	r.res.Collectors = append(r.res.Collectors, s)
+	r.mu.Unlock()
+	r.sink.AddCollector(s)
+}
+
 // addProblemLocked merges the per-namespace statuses of one collector into
 // one Problem, so each collector is told about once.
 func (r *run) addProblemLocked(s bundle.CollectorStatus, advice string) {

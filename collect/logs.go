@@ -235,7 +235,9 @@ func (r *run) collectLogs(p plan[logTarget]) {
 				forbidden++
 			default:
 				failed++
-				if re := (*readError)(nil); !errors.As(err, &re) {
+				// A broken log stream or a slow kubelet says nothing about
+				// the API server; a refused connection to it does.
+				if re := (*readError)(nil); !errors.As(err, &re) && classify(err) == failOther {
 					r.fail(err)
 				}
 			}
@@ -269,12 +271,17 @@ func podCollectorStatus(name string, total, tried, ok, forbidden, failed int, fi
 	}
 	switch {
 	case len(trips) > 0:
-		msg = append(msg, fmt.Sprintf("%d of %d failed", forbidden+failed, total))
+		msg = append(msg, fmt.Sprintf("errors on %d of %d", forbidden+failed, total))
 		for _, t := range trips {
 			msg = append(msg, t.describe(giveUpAfter))
+			// RBAC is per namespace: say so where analyze looks per
+			// namespace, without another line on stderr.
+			if ns, ok := strings.CutPrefix(t.scope, "namespace "); ok && t.class == failForbidden {
+				r.note(bundle.CollectorStatus{Name: name, Namespace: ns, Status: bundle.StatusForbidden, Message: t.describe(giveUpAfter)})
+			}
 		}
 	case forbidden+failed > 0:
-		msg = append(msg, fmt.Sprintf("%d of %d failed (first: %v)", forbidden+failed, total, firstErr))
+		msg = append(msg, fmt.Sprintf("errors on %d of %d (first: %v)", forbidden+failed, total, firstErr))
 	}
 	if skipped > 0 {
 		msg = append(msg, fmt.Sprintf("%d not tried after giving up", skipped))

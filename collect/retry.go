@@ -112,18 +112,30 @@ func Retryable(err error) bool {
 		c := se.Status().Code
 		return c == 502 || c == 503 || c == 504
 	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
+		return true
+	}
 	return ConnectionError(err)
 }
 
 // ConnectionError reports whether err means the API server itself could not
 // be reached (refused, reset, closed, DNS, TLS dial failure): as opposed to
-// an answer from the server.
+// an answer from the server. A deadline that passed is not one: the
+// request may have waited on a slow kubelet behind a live API server.
 func ConnectionError(err error) bool {
 	if err == nil {
 		return false
 	}
 	var se apierrors.APIStatus
 	if errors.As(err, &se) {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
 		return false
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||

@@ -318,7 +318,7 @@ func (o *Options) Run(ctx context.Context) error {
 		for _, s := range res.Serving {
 			names = append(names, s.Namespace)
 		}
-		fmt.Fprintf(errOut, "gather: also collected %s, which serve %s (why: the bundle's manifest.json, servingNamespaces)\n", strings.Join(names, ", "), strings.Join(cfg.Namespaces, ", "))
+		fmt.Fprintf(errOut, "gather: also collected what serves %s: %s (why: servingNamespaces in the bundle's manifest.json)\n", strings.Join(cfg.Namespaces, ", "), strings.Join(names, ", "))
 	}
 	o.tellProblems(res)
 	if res.OutOfTime {
