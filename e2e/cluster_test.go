@@ -20,11 +20,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
 )
 
 // repoRoot is the main module's root.
@@ -54,6 +56,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The tests' own clients keep reloading the client certificate of a
+	// private cluster after its directory is gone; that is not gather's
+	// output, and not worth a screen of E-lines.
+	klog.SetLogger(logr.Discard())
 	code := func() int {
 		t0 := time.Now()
 		out, err := exec.Command(filepath.Join(repoRoot(), "hack/e2e/build.sh")).Output()
