@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -20,6 +21,9 @@ type TestOptions struct {
 	Only     []string
 	Disable  []string
 	JSON     bool
+	// Shard is --shard K/N as given; Jobs is --jobs.
+	Shard string
+	Jobs  int
 
 	// analyzer replaces the real Load + engine in tests.
 	analyzer ruletest.Analyzer
@@ -46,8 +50,17 @@ answer in expected.yaml:
 A case passes when: healthy → no root cause is reported; otherwise the rank-1
 root cause is the first expected one (cause, object, and detail if given),
 every other expected cause is reported at some rank, and no absent cause is
-reported.`,
+reported.
+
+Cases run in parallel, --jobs at a time (default: one per core); the results
+are listed in the corpus order all the same. --shard K/N runs the K-th of N
+parts of the corpus (K from 0): a case's part is a hash of its path in the
+corpus, so N machines given K = 0..N-1 run every case once between them. K
+may be written $JOB_COMPLETION_INDEX (or any $VAR), read from the
+environment: a Kubernetes Indexed Job gives each pod its index there.`,
 		Example: `  analyze test testdata/bundles
+  analyze test --shard 2/8 testdata/bundles
+  analyze test --shard '$JOB_COMPLETION_INDEX/8' /corpus
   analyze test --rules ./my-rules --only my.rule testdata/bundles/subset-no-pods
   analyze test --json testdata/bundles | jq '.results[] | select(.pass|not)'`,
 		Args: cobra.ArbitraryArgs,
@@ -58,6 +71,8 @@ reported.`,
 	}
 	addSelectionFlags(cmd.Flags(), &o.RuleDirs, &o.Only, &o.Disable)
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the results as JSON")
+	cmd.Flags().StringVar(&o.Shard, "shard", "", "run only part `K/N` of the cases (K from 0; K may be $JOB_COMPLETION_INDEX)")
+	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", 0, "analyze `N` cases at once (default: the number of cores)")
 	return cmd
 }
 
@@ -70,10 +85,22 @@ func runTest(o *TestOptions) error {
 			return inputError(err)
 		}
 	}
+	shard := ruletest.All
+	if o.Shard != "" {
+		var err error
+		if shard, err = ruletest.ParseShard(o.Shard, os.Getenv); err != nil {
+			return usageErrorf("%v", err)
+		}
+	}
+	if o.Jobs < 0 {
+		return usageErrorf("invalid --jobs %d: want 1 or more (0 = one per core)", o.Jobs)
+	}
 	cases, err := ruletest.Discover(o.Corpora...)
 	if err != nil {
 		return inputError(err)
 	}
+	all := len(cases)
+	cases = shard.Select(cases)
 	analyzer := o.analyzer
 	if analyzer == nil {
 		engine, err := newEngine(o.RuleDirs, o.Only, o.Disable)
@@ -82,17 +109,26 @@ func runTest(o *TestOptions) error {
 		}
 		analyzer = ruletest.EngineAnalyzer(engine, load.Options{})
 	}
-	results := ruletest.Run(cases, analyzer)
+	results := ruletest.Run(cases, analyzer, ruletest.RunOptions{Workers: o.Jobs, Done: o.progress()})
+	if o.IO.ErrTTY && len(cases) > 0 {
+		fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
+	}
 	passed, failed := ruletest.Summary(results)
 
 	if o.JSON {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		out := struct {
 			Passed  int               `json:"passed"`
 			Failed  int               `json:"failed"`
+			Shard   string            `json:"shard,omitempty"`
+			Cases   int               `json:"corpusCases,omitempty"`
 			Results []ruletest.Result `json:"results"`
-		}{passed, failed, results}); err != nil {
+		}{Passed: passed, Failed: failed, Results: results}
+		if shard.N > 1 {
+			out.Shard, out.Cases = shard.String(), all
+		}
+		if err := enc.Encode(out); err != nil {
 			return inputError(err)
 		}
 	} else {
@@ -106,12 +142,32 @@ func runTest(o *TestOptions) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", verdict, r.Case, oneLine(r.Reason))
 		}
 		tw.Flush()
-		fmt.Fprintf(o.IO.Out, "%d passed, %d failed\n", passed, failed)
+		fmt.Fprintf(o.IO.Out, "%d passed, %d failed", passed, failed)
+		if shard.N > 1 {
+			fmt.Fprintf(o.IO.Out, " (shard %s: %d of %d cases)", shard, len(cases), all)
+		}
+		fmt.Fprintln(o.IO.Out)
 	}
 	if failed > 0 {
 		return silentExit(exitFailing)
 	}
 	return nil
+}
+
+// progress returns the callback that keeps one line on a terminal's
+// stderr up to date as cases finish; nil when stderr is not a terminal
+// (a CI log must not fill with carriage returns).
+func (o *TestOptions) progress() func(done, total int, r ruletest.Result) {
+	if !o.IO.ErrTTY {
+		return nil
+	}
+	failed := 0
+	return func(done, total int, r ruletest.Result) {
+		if !r.Pass {
+			failed++
+		}
+		fmt.Fprintf(o.IO.ErrOut, "\r\x1b[K%d/%d cases, %d failed, last: %s", done, total, failed, r.Case)
+	}
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

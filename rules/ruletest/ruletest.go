@@ -10,8 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/yaml"
 
@@ -177,24 +180,66 @@ type Result struct {
 // Analyzer turns a case input into a report.
 type Analyzer func(input string) (*report.Report, error)
 
-// Run analyzes every case and checks it.
-func Run(cases []Case, analyze Analyzer) []Result {
-	out := make([]Result, 0, len(cases))
-	for _, c := range cases {
-		res := Result{Case: c.Name, Dir: c.Dir, Description: c.Expected.Description,
-			Expected: nonNil(c.Expected.RootCauses), Got: []string{}}
-		r, err := safeAnalyze(analyze, c.Input())
-		if err != nil {
-			res.Error = err.Error()
-			res.Reason = "analyze failed: " + err.Error()
-			out = append(out, res)
-			continue
-		}
-		res.Got = top(r, 3)
-		res.Pass, res.Reason = Check(c.Expected, r)
-		out = append(out, res)
+// RunOptions tune Run.
+type RunOptions struct {
+	// Workers is how many cases are analyzed at once (0 = GOMAXPROCS).
+	Workers int
+	// Done, when set, hears of each case as it finishes: how many are
+	// done, of how many, and its result. Calls are serialized, in the
+	// order the cases finish.
+	Done func(done, total int, r Result)
+}
+
+// Run analyzes every case, Workers at a time, and checks it. The results
+// are in the order of cases, whatever order the cases finish in, so the
+// output of a run does not depend on the machine it ran on.
+func Run(cases []Case, analyze Analyzer, opts RunOptions) []Result {
+	out := make([]Result, len(cases))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = max(1, min(workers, len(cases)))
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(cases) {
+					return
+				}
+				out[i] = runCase(cases[i], analyze)
+				if opts.Done != nil {
+					mu.Lock()
+					done++
+					opts.Done(done, len(cases), out[i])
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return out
+}
+
+// runCase analyzes one case and checks it.
+func runCase(c Case, analyze Analyzer) Result {
+	res := Result{Case: c.Name, Dir: c.Dir, Description: c.Expected.Description,
+		Expected: nonNil(c.Expected.RootCauses), Got: []string{}}
+	r, err := safeAnalyze(analyze, c.Input())
+	if err != nil {
+		res.Error = err.Error()
+		res.Reason = "analyze failed: " + err.Error()
+		return res
+	}
+	res.Got = top(r, 3)
+	res.Pass, res.Reason = Check(c.Expected, r)
+	return res
 }
 
 func nonNil[T any](s []T) []T {
