@@ -628,6 +628,10 @@ func (ix *dockerIndex) dockerReporter(file string) (reporter, workload Ref, ok b
 		return Ref{}, Ref{}, false
 	}
 	reporter = owner.container
+	if reporter.Name == "" && len(owner.w.containers) == 1 {
+		c := owner.w.containers[0] // a service of one container: that one
+		reporter = Ref{Kind: "Container", Namespace: c.Project(), Name: c.Name}
+	}
 	if reporter.Name == "" {
 		reporter = owner.w.fact.Ref
 	}

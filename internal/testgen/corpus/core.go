@@ -66,6 +66,11 @@ type Case struct {
 
 	Expected []Cause
 	Absent   []string
+	// Source names what the case follows (expected.yaml's source:).
+	Source string
+	// pasted, when set, is the whole input: files as a user pastes them
+	// (bundle/<path>), with no gather manifest or index.
+	pasted map[string][]byte
 
 	// Forbidden maps a collector name to the API error message gather recorded.
 	Forbidden map[string]string
