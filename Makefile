@@ -11,7 +11,7 @@ CORPUS  ?= testdata/bundles
 # subset-no-pods (override with DEMO_CASE=testdata/bundles/<case>).
 DEMO_CASE ?= $(shell grep -l -m1 'cause: *subset-no-pods' $(CORPUS)/*/expected.yaml 2>/dev/null | head -n1 | xargs -r dirname)
 
-.PHONY: build bin/analyze bin/gather test demo bench fuzz lint clean
+.PHONY: build bin/analyze bin/gather test demo bench fuzz lint clean s3e2e
 
 build: bin/analyze bin/gather
 
@@ -27,6 +27,13 @@ test:
 	$(GO) test ./...
 	$(GO) run ./cmd/analyze test $(CORPUS)
 	$(MAKE) e2e
+	$(MAKE) s3e2e
+
+# analyze's s3:// inputs and corpora against a real S3-compatible server:
+# versitygw, built once by hack/s3/build.sh (cached) and started on
+# 127.0.0.1. Under CI=true a server that cannot start fails the tests.
+s3e2e:
+	$(GO) test -tags s3e2e -count=1 -timeout 30m ./e2e/s3/
 
 # Packs a known incident into a real .tar.zst (the format gather writes)
 # and analyzes it. Exit status 1 just means "a critical root cause was

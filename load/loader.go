@@ -23,6 +23,7 @@ import (
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/docker"
 	"github.com/nohealthy/nohealthy/kinds"
+	"github.com/nohealthy/nohealthy/s3input"
 )
 
 // statusRank orders collector statuses from best to worst, so the worst
@@ -151,6 +152,13 @@ func (e *frameError) Error() string {
 func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot, error) {
 	l := newLoader(opts, useLogFrames)
 	for _, in := range inputs {
+		if s3input.IsURL(in) {
+			if err := l.walkRemote(in); err != nil {
+				l.stopWorkers()
+				return nil, err
+			}
+			continue
+		}
 		if _, err := os.Stat(in); err != nil {
 			l.stopWorkers()
 			return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))

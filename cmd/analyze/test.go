@@ -11,6 +11,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
+	"github.com/nohealthy/nohealthy/s3input"
 )
 
 // TestOptions are the flags and arguments of `analyze test`.
@@ -36,8 +37,10 @@ func newTestCmd(streams IOStreams, analyzer ruletest.Analyzer) *cobra.Command {
 		Short: "Check the rules against a corpus of known incidents",
 		Long: `Run the rules over every case of each CORPUS and compare with the expected answer.
 
-A CORPUS is a directory of cases (nested groups allowed) or a single case. A
-case is a directory holding the captured input in bundle/ and the expected
+A CORPUS is a directory of cases (nested groups allowed) or a single case, on
+disk or under an s3:// prefix (s3://bucket/corpus/, read with the standard AWS
+credential chain; see "analyze --help"). A case is a directory holding the
+captured input in bundle/ (or an archived bundle.tar.zst) and the expected
 answer in expected.yaml:
 
   description: reviews v1 is routed to but not deployed
@@ -61,6 +64,7 @@ environment: a Kubernetes Indexed Job gives each pod its index there.`,
 		Example: `  analyze test testdata/bundles
   analyze test --shard 2/8 testdata/bundles
   analyze test --shard '$JOB_COMPLETION_INDEX/8' /corpus
+  AWS_PROFILE=incidents analyze test s3://incident-archive/corpus/
   analyze test --rules ./my-rules --only my.rule testdata/bundles/subset-no-pods
   analyze test --json testdata/bundles | jq '.results[] | select(.pass|not)'`,
 		Args: cobra.ArbitraryArgs,
@@ -81,6 +85,9 @@ func runTest(o *TestOptions) error {
 		return usageErrorf("no CORPUS given: name a directory of cases (<case>/bundle/ + <case>/expected.yaml)")
 	}
 	for _, c := range o.Corpora {
+		if s3input.IsURL(c) {
+			continue // Discover lists it
+		}
 		if err := checkPath(c); err != nil {
 			return inputError(err)
 		}
