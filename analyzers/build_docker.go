@@ -137,7 +137,7 @@ func (b *builder) buildDocker(inv *docker.Inventory) {
 		w.probeRefusals()
 		f.Completed = f.Instances > 0 && f.Running == 0 && f.CrashLoop == 0 && allExitedCleanly(w.containers) && len(w.tasks) == 0
 		knownEmpty := f.Platform == "swarm" && ((f.DesiredKnown && f.Desired == 0) || f.TasksKnown)
-		f.Outage = !f.Completed && f.Healthy == 0 && (f.Instances > 0 || knownEmpty)
+		f.Outage = !f.Completed && !stoppedLone(w) && f.Healthy == 0 && (f.Instances > 0 || knownEmpty)
 		ix.index(w)
 		b.facts.DockerServices = append(b.facts.DockerServices, f)
 	}
@@ -276,19 +276,13 @@ func (w *dockerWorkload) containerState() {
 			case "starting":
 				f.Starting++
 			}
-		case "restarting":
+		}
+		if crashed(c) {
 			f.CrashLoop++
 			crashes = append(crashes, exitText(c))
-		case "exited", "dead":
-			if c.ExitCode != 0 || c.OOMKilled {
-				f.CrashLoop++
-				crashes = append(crashes, exitText(c))
-			}
-		}
-		f.Evidence = appendEvidence(f.Evidence, Evidence{Kind: "ContainerStatus", Ref: ref, Text: containerText(c)})
-		if c.Status == "restarting" || ((c.Status == "exited" || c.Status == "dead") && (c.ExitCode != 0 || c.OOMKilled)) {
 			f.CrashEvidence = appendEvidence(f.CrashEvidence, Evidence{Kind: "ContainerStatus", Ref: ref, Text: containerText(c)})
 		}
+		f.Evidence = appendEvidence(f.Evidence, Evidence{Kind: "ContainerStatus", Ref: ref, Text: containerText(c)})
 		if c.Health == "unhealthy" || (c.Health == "starting" && c.FailingStreak > 0) {
 			f.ProbeEvidence = appendEvidence(f.ProbeEvidence, Evidence{Kind: "ContainerStatus", Ref: ref,
 				Text: fmt.Sprintf("health %s, %d failed check(s) in a row; HEALTHCHECK %s", c.Health, c.FailingStreak, healthTest(c.HealthTest))})
@@ -306,6 +300,45 @@ func (w *dockerWorkload) containerState() {
 	if f.Platform != "swarm" {
 		f.Desired, f.DesiredKnown = f.Instances, true
 	}
+}
+
+// crashed reports whether a container died rather than was stopped: it
+// restarts, or it exited OOM-killed or with a non-zero code other than
+// those of `docker stop` (143 on SIGTERM, 137 when the stop timeout
+// ran out and SIGKILL followed; 130 on SIGINT). A 137 after restarts is
+// a kill in a loop, not a stop.
+func crashed(c *docker.Container) bool {
+	switch c.Status {
+	case "restarting":
+		return true
+	case "exited", "dead":
+		switch {
+		case c.OOMKilled:
+			return true
+		case c.ExitCode == 0, c.ExitCode == 130, c.ExitCode == 143:
+			return false
+		case c.ExitCode == 137:
+			return c.RestartCount > 0
+		}
+		return true
+	}
+	return false
+}
+
+// stoppedLone reports whether w is a lone container that exited and that
+// Docker was not asked to keep running (restart policy "no"): a one-off
+// or a leftover of `docker ps -a`, an outage only if a proxy still sends
+// to it.
+func stoppedLone(w *dockerWorkload) bool {
+	if w.fact.Platform != "container" {
+		return false
+	}
+	for _, c := range w.containers {
+		if (c.Status != "exited" && c.Status != "dead" && c.Status != "created") || (c.RestartPolicy != "" && c.RestartPolicy != "no") {
+			return false
+		}
+	}
+	return len(w.containers) > 0
 }
 
 func containerText(c *docker.Container) string {
@@ -714,6 +747,14 @@ func (b *builder) linkDockerSymptoms() {
 	if ix == nil {
 		return
 	}
+	defer func() {
+		// A stopped lone container a proxy still sends to is an outage.
+		for _, w := range ix.workloads {
+			if f := w.fact; stoppedLone(w) && f.SymptomCount > 0 && f.Healthy == 0 {
+				f.Outage = true
+			}
+		}
+	}()
 	for _, sf := range b.facts.Symptoms {
 		if sf.ServiceFound {
 			continue // a Kubernetes Service already

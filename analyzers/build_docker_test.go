@@ -128,3 +128,40 @@ func TestSplitUpstream(t *testing.T) {
 		t.Errorf("traefikName = %q", got)
 	}
 }
+
+// TestDockerStoppedIsNoCrash: docker stop's exit codes are no crash, and
+// a lone container left exited is an outage only if a proxy sends to it.
+func TestDockerStoppedIsNoCrash(t *testing.T) {
+	for _, tc := range []struct {
+		c     docker.Container
+		crash bool
+	}{
+		{docker.Container{Status: "exited", ExitCode: 143}, false},
+		{docker.Container{Status: "exited", ExitCode: 137}, false},
+		{docker.Container{Status: "exited", ExitCode: 137, RestartCount: 4}, true},
+		{docker.Container{Status: "exited", ExitCode: 137, OOMKilled: true}, true},
+		{docker.Container{Status: "exited", ExitCode: 1}, true},
+		{docker.Container{Status: "exited", ExitCode: 0}, false},
+		{docker.Container{Status: "restarting", ExitCode: 2}, true},
+		{docker.Container{Status: "running"}, false},
+	} {
+		if got := crashed(&tc.c); got != tc.crash {
+			t.Errorf("%+v: crashed %v, want %v", tc.c, got, tc.crash)
+		}
+	}
+	mk := func(name string) *docker.Container {
+		return &docker.Container{ID: name + "0123456789abcdef", Name: name, Status: "exited", ExitCode: 1, RestartPolicy: "no",
+			Labels: map[string]string{}, Source: "x"}
+	}
+	inv := docker.NewInventory()
+	inv.AddContainer(mk("leftover"))
+	inv.AddContainer(mk("api"))
+	f := BuildFacts(kinds.NewStore(), BuildInput{Docker: inv, Coverage: map[string]string{},
+		Symptoms: []*logscan.Symptom{{Kind: "haproxy-nosrv", Format: logscan.FormatHAProxy, Count: 5, Upstream: "api"}}})
+	if d := dockerFact(t, f, "", "leftover"); d.Outage || d.CrashLoop != 1 {
+		t.Errorf("leftover: %+v", d)
+	}
+	if d := dockerFact(t, f, "", "api"); !d.Outage || d.SymptomCount != 5 {
+		t.Errorf("api (a proxy sends to it): %+v", d)
+	}
+}
