@@ -22,6 +22,8 @@ import (
 //	upstream:<name>            an nginx/HAProxy upstream that maps to no Service
 //	global:mesh                every Envoy symptom (the control plane feeds them all)
 //	global:dns                 every name-resolution symptom
+//	docker:<ns>/<name>         a Docker service or lone container (docker_facts.go)
+//	container:<name>           a Docker container
 
 // Ref names an object. It is the report's type, so the object a rule names
 // is the one the report shows.
@@ -421,6 +423,7 @@ type Facts struct {
 	Upstreams        []*UpstreamFact
 	Symptoms         []*SymptomFact
 	Cluster          []*ClusterFact
+	DockerServices   []*DockerServiceFact
 	// Coverage maps an object kind ("EndpointSlice") to "ok", "forbidden",
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string

@@ -72,6 +72,13 @@ func (c *Case) Write(dir string) error {
 	root := filepath.Join(dir, c.Name)
 	files := map[string][]byte{}
 	put := func(p string, b []byte) { files[filepath.Join(root, filepath.FromSlash(p))] = b }
+	if c.pasted != nil {
+		for p, b := range c.pasted {
+			put("bundle/"+p, b)
+		}
+		put("expected.yaml", c.expectedYAML())
+		return writeFiles(root, files)
+	}
 
 	c.buildNodes()
 	c.buildSlices()
@@ -175,7 +182,11 @@ func (c *Case) Write(dir string) error {
 	}
 	put("bundle/index.json", marshal(bundle.Index{FormatVersion: 1, CompletedAt: c.Now.Add(37 * time.Second).UTC(), Collectors: cols, Files: []bundle.FileInfo{}}))
 	put("expected.yaml", c.expectedYAML())
+	return writeFiles(root, files)
+}
 
+// writeFiles replaces root with files.
+func writeFiles(root string, files map[string][]byte) error {
 	if err := os.RemoveAll(root); err != nil {
 		return err
 	}
