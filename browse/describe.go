@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 	"unicode"
@@ -20,7 +21,6 @@ import (
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/kinds"
-	"github.com/nohealthy/nohealthy/load"
 )
 
 // DescribeOptions are what `analyze describe` was asked.
@@ -270,9 +270,9 @@ func camelSplit(s string) []string {
 // found is one object describe will print, with what goes with it.
 type found struct {
 	res     *resource
-	raw     bundle.Object
 	obj     object
 	version string
+	seq     uint64
 }
 
 // Describe prints the named object as kubectl describe does, its events
@@ -286,36 +286,42 @@ func Describe(w io.Writer, in Inputs, o DescribeOptions) error {
 		return usagef("describe needs a name: KIND/NAME or KIND NAME")
 	}
 	rd := newReader(in)
+	var mu sync.Mutex // guards hits, events, related
 	var hits []*found
 	var events []*corev1.Event
 	var related []object
-	err = rd.objects(func(b *bundle.Object) error {
+	err = rd.parallelObjects(nil, func(b *bundle.Object, seq uint64) error {
 		if res := q.match(b); res != nil {
 			obj, err := res.decode(b)
 			if err != nil {
 				rd.warn(fmt.Sprintf("%s %s/%s: %v", b.Kind, b.Namespace, b.Name, err))
 				return nil
 			}
+			mu.Lock()
+			defer mu.Unlock()
 			for _, h := range hits {
 				if h.res == res && h.obj.meta.GetNamespace() == b.Namespace {
-					if load.NewerVersion(b.ResourceVersion, h.version) {
-						h.obj, h.version = obj, b.ResourceVersion
+					if replaces(b.ResourceVersion, seq, h.version, h.seq) {
+						h.obj, h.version, h.seq = obj, b.ResourceVersion, seq
 					}
 					return nil
 				}
 			}
-			hits = append(hits, &found{res: res, obj: obj, version: b.ResourceVersion})
+			hits = append(hits, &found{res: res, obj: obj, version: b.ResourceVersion, seq: seq})
 			return nil
 		}
-		switch {
-		case b.Kind == "Event":
+		if b.Kind == "Event" {
 			if e := q.eventAbout(b); e != nil {
+				mu.Lock()
 				events = append(events, e)
+				mu.Unlock()
 			}
-		default:
-			if r := q.relatedTo(b); r != nil {
-				related = append(related, *r)
-			}
+			return nil
+		}
+		if r := q.relatedTo(b); r != nil {
+			mu.Lock()
+			related = append(related, *r)
+			mu.Unlock()
 		}
 		return nil
 	})

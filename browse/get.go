@@ -6,13 +6,13 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/s2"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/visible"
-	"github.com/nohealthy/nohealthy/load"
 )
 
 // GetOptions are what `analyze get` was asked.
@@ -108,6 +108,18 @@ func distinctKinds(ts []*target) []string {
 	return out
 }
 
+// wants reports whether an object of the kind may be selected, before it
+// is read.
+func (q *request) wants(apiVersion, kind string) bool {
+	o := bundle.Object{APIVersion: apiVersion, Kind: kind}
+	for _, t := range q.targets {
+		if t.res == nil || t.res.serves(o.APIVersion, o.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
 // match returns the resource o is shown as, or nil when the request does
 // not select it (kind, namespace, name; labels are checked once decoded).
 func (q *request) match(o *bundle.Object) *resource {
@@ -133,6 +145,7 @@ type kept struct {
 	order           int
 	namespace, name string
 	version         string
+	seq             uint64
 	data            []byte // s2
 }
 
@@ -147,11 +160,12 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 		return err
 	}
 	rd := newReader(in)
+	var mu sync.Mutex // guards tables, objs, objIndex, decodeErr
 	tables := map[*resource]*table{}
 	var objs []kept
 	objIndex := map[string]int{}
 	var decodeErr error
-	err = rd.objects(func(b *bundle.Object) error {
+	err = rd.parallelObjects(q.wants, func(b *bundle.Object, seq uint64) error {
 		res := q.match(b)
 		if res == nil {
 			return nil
@@ -159,7 +173,9 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 		obj, err := res.decode(b)
 		if err != nil {
 			rd.warn(fmt.Sprintf("%s %s/%s: %v", b.Kind, b.Namespace, b.Name, err))
+			mu.Lock()
 			decodeErr = err
+			mu.Unlock()
 			return nil
 		}
 		if !q.selector.Matches(labels.Set(obj.meta.GetLabels())) {
@@ -167,7 +183,11 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 		}
 		switch o.Output {
 		case "yaml", "json":
-			raw := b.Raw
+			raw, err := selfDescribing(b)
+			if err != nil {
+				rd.warn(fmt.Sprintf("%s %s/%s: %v", b.Kind, b.Namespace, b.Name, err))
+				return nil
+			}
 			if isSecret(b) {
 				var ok bool
 				if raw, ok = redactSecret(raw); !ok {
@@ -175,11 +195,13 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 					return nil
 				}
 			}
-			k := kept{res: res, order: targetOrder(q, res), namespace: obj.meta.GetNamespace(), name: obj.meta.GetName(),
-				version: obj.meta.GetResourceVersion(), data: s2.Encode(nil, raw)}
+			k := kept{res: res, namespace: obj.meta.GetNamespace(), name: obj.meta.GetName(),
+				version: obj.meta.GetResourceVersion(), seq: seq, data: s2.Encode(nil, raw)}
 			key := res.groupKind() + "/" + k.namespace + "/" + k.name
+			mu.Lock()
+			defer mu.Unlock()
 			if i, ok := objIndex[key]; ok {
-				if load.NewerVersion(k.version, objs[i].version) {
+				if replaces(k.version, seq, objs[i].version, objs[i].seq) {
 					objs[i] = k
 				}
 				return nil
@@ -187,16 +209,18 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 			objIndex[key] = len(objs)
 			objs = append(objs, k)
 		default:
+			var cells []cell
+			if o.Output != "name" {
+				cells = res.row(obj.v, o.Output == "wide")
+			}
+			mu.Lock()
+			defer mu.Unlock()
 			t := tables[res]
 			if t == nil {
 				t = &table{res: res, withNamespace: q.all && res.namespaced(), wide: o.Output == "wide", showLabels: o.ShowLabels}
 				tables[res] = t
 			}
-			var cells []cell
-			if o.Output != "name" {
-				cells = res.row(obj.v, t.wide)
-			}
-			t.add(obj, cells, load.NewerVersion)
+			t.add(obj, cells, seq)
 		}
 		return nil
 	})
@@ -215,6 +239,9 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 	}
 	switch o.Output {
 	case "yaml", "json":
+		for i := range objs {
+			objs[i].order = targetOrder(q, objs[i].res)
+		}
 		slices.SortFunc(objs, func(a, b kept) int {
 			return cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.res.groupKind(), b.res.groupKind()),
 				strings.Compare(a.namespace, b.namespace), strings.Compare(a.name, b.name))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -111,6 +112,13 @@ func decodeUnstructured(o *bundle.Object) (object, error) {
 		return object{}, fmt.Errorf("malformed object: %v", err)
 	}
 	u := &unstructured.Unstructured{Object: m}
+	// An item of a typed list carries no kind: the list told it.
+	if u.GetKind() == "" {
+		u.SetKind(o.Kind)
+	}
+	if u.GetAPIVersion() == "" {
+		u.SetAPIVersion(o.APIVersion)
+	}
 	return object{meta: u, v: u}, nil
 }
 
@@ -159,7 +167,8 @@ type target struct {
 	// name and group are what the user typed, for an unknown resource.
 	name, group string
 	// found are the generic resources of the kinds an unknown name
-	// matched, by group/kind.
+	// matched, by group/kind; mu guards it (decoding workers match).
+	mu    sync.Mutex
 	found map[string]*resource
 }
 
@@ -167,6 +176,8 @@ type target struct {
 // is shown as.
 func (t *target) resourceFor(o *bundle.Object) *resource {
 	key := kinds.GroupOf(o.APIVersion) + "/" + o.Kind
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	r := t.found[key]
 	if r == nil {
 		r = generic(kinds.GroupOf(o.APIVersion), o.Kind, o.Namespace == "")

@@ -88,21 +88,22 @@ type table struct {
 	rows                                      []row
 	index                                     map[string]int // namespace/name -> rows index
 	versions                                  map[string]string
+	seqs                                      map[string]uint64
 }
 
 // add keeps one object's row; of the same object read twice (two inputs)
-// the newer resourceVersion wins, as in the analysis.
-func (t *table) add(o object, cells []cell, newer func(a, b string) bool) {
+// the newer resourceVersion wins, as in the analysis (see replaces).
+func (t *table) add(o object, cells []cell, seq uint64) {
 	key := o.meta.GetNamespace() + "/" + o.meta.GetName()
 	r := row{namespace: o.meta.GetNamespace(), name: o.meta.GetName(), cells: cells, at: o.meta.GetCreationTimestamp().Time}
 	if t.showLabels {
 		r.labels = labels.FormatLabels(o.meta.GetLabels())
 	}
 	if t.index == nil {
-		t.index, t.versions = map[string]int{}, map[string]string{}
+		t.index, t.versions, t.seqs = map[string]int{}, map[string]string{}, map[string]uint64{}
 	}
 	if i, ok := t.index[key]; ok {
-		if !newer(o.meta.GetResourceVersion(), t.versions[key]) {
+		if !replaces(o.meta.GetResourceVersion(), seq, t.versions[key], t.seqs[key]) {
 			return
 		}
 		t.rows[i] = r
@@ -110,7 +111,7 @@ func (t *table) add(o object, cells []cell, newer func(a, b string) bool) {
 		t.index[key] = len(t.rows)
 		t.rows = append(t.rows, r)
 	}
-	t.versions[key] = o.meta.GetResourceVersion()
+	t.versions[key], t.seqs[key] = o.meta.GetResourceVersion(), seq
 }
 
 // newest is the newest creation time among the rows.
