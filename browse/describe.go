@@ -252,7 +252,7 @@ func camelSplit(s string) []string {
 		lastUpper = up
 	}
 	for i := 0; i+1 < len(runs); i++ {
-		if unicode.IsUpper(runs[i][0]) && !unicode.IsUpper(runs[i+1][0]) && len(runs[i]) > 1 {
+		if len(runs[i]) > 0 && unicode.IsUpper(runs[i][0]) && !unicode.IsUpper(runs[i+1][0]) {
 			last := runs[i][len(runs[i])-1]
 			runs[i] = runs[i][:len(runs[i])-1]
 			runs[i+1] = append([]rune{last}, runs[i+1]...)

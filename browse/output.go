@@ -190,8 +190,16 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 // yamlOf converts one object's JSON to YAML as kubectl's YAML printer
-// does.
-func yamlOf(raw []byte) ([]byte, error) { return yaml.JSONToYAML(raw) }
+// does. The JSON is first written with what a terminal acts on escaped
+// (appendJSON): the YAML reader refuses a raw C1 control character, which
+// JSON allows.
+func yamlOf(raw []byte) ([]byte, error) {
+	safe, err := appendJSON(nil, raw, 0)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.JSONToYAML(safe)
+}
 
 // visibleLines writes text line by line, each made visible: YAML leaves
 // the bidi and line separator characters raw in plain scalars.

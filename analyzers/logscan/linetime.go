@@ -77,8 +77,9 @@ func jsonLineTime(line []byte) (time.Time, bool) {
 			continue
 		}
 		if f, err := strconv.ParseFloat(string(it.val), 64); err == nil && f > 0 && f < 1e11 {
+			// A float64 holds such a time to the microsecond, no finer.
 			sec, frac := math.Modf(f)
-			return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+			return time.Unix(int64(sec), int64(math.Round(frac*1e6))*1000).UTC(), true
 		}
 	}
 	return time.Time{}, false
