@@ -264,11 +264,14 @@ func compareFindings(before, after []report.Finding) Findings {
 func compareObjects(before, after Side) ObjectDiff {
 	out := ObjectDiff{Added: []*Item{}, Removed: []*Item{}, Changed: []ObjectChanged{}}
 	switch {
-	case before.Objects == nil || after.Objects == nil:
+	case before.FromReport || after.FromReport:
 		out.Why = "a side is a JSON report: its objects are not known"
 		return out
-	case slices.Equal(before.Sources, after.Sources) && !before.FromReport:
+	case slices.Equal(before.Sources, after.Sources):
 		out.Why = "both sides read the same input"
+		return out
+	case before.Objects == nil || after.Objects == nil:
+		out.Why = "the objects were not read"
 		return out
 	}
 	out.Compared = true

@@ -58,6 +58,15 @@ var (
 // The symptoms domain is left out.
 func ObjectsOf(f *analyzers.Facts) Objects {
 	out := Objects{}
+	for _, item := range items(f) {
+		out[item.key()] = item
+	}
+	return out
+}
+
+// items digests every item of every domain but the symptoms.
+func items(f *analyzers.Facts) []*Item {
+	var out []*Item
 	fv := reflect.ValueOf(f).Elem()
 	ft := fv.Type()
 	for i := range ft.NumField() {
@@ -69,8 +78,7 @@ func ObjectsOf(f *analyzers.Facts) Objects {
 		domain := strings.ToLower(sf.Name[:1]) + sf.Name[1:]
 		list := fv.Field(i)
 		for j := range list.Len() {
-			item := digest(domain, list.Index(j).Elem())
-			out[item.key()] = item
+			out = append(out, digest(domain, list.Index(j).Elem()))
 		}
 	}
 	return out

@@ -83,6 +83,22 @@ func sideText(s SideInfo) string {
 	return v(src)
 }
 
+// beyond are the findings not already shown as root causes (a root cause
+// is a finding too: the people's formats show it once).
+func beyond(fs []report.Finding, rcs []report.RootCause) []report.Finding {
+	shown := map[string]bool{}
+	for _, rc := range rcs {
+		shown[rc.Rule+"|"+refKey(rc.Object)+"|"+rc.Detail] = true
+	}
+	var out []report.Finding
+	for _, f := range fs {
+		if !shown[findingKey(f)] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Summary is the verdict line: what changed, and whether it is worse.
 func Summary(d *Diff) string {
 	var parts []string
@@ -95,8 +111,8 @@ func Summary(d *Diff) string {
 	add(len(d.RootCauses.Appeared), "root cause(s) appeared")
 	add(len(d.Symptoms.Stopped), "symptom(s) stopped")
 	add(len(d.Symptoms.Started), "symptom(s) started")
-	add(len(d.Findings.Resolved), "finding(s) resolved")
-	add(len(d.Findings.Appeared), "finding(s) appeared")
+	add(len(beyond(d.Findings.Resolved, d.RootCauses.Resolved)), "other finding(s) resolved")
+	add(len(beyond(d.Findings.Appeared, d.RootCauses.Appeared)), "other finding(s) appeared")
 	if d.Objects.Compared {
 		add(len(d.Objects.Changed)+len(d.Objects.Added)+len(d.Objects.Removed), "object fact(s) changed")
 	}
@@ -150,12 +166,12 @@ func writeTable(w io.Writer, d *Diff) error {
 			fmt.Fprintf(tw, "  GOING ON\t%s\t×%d → ×%d\n", symptomText(x.Kind, x.Where, x.Upstream), x.CountBefore, x.CountAfter)
 		}
 	}
-	fd := d.Findings
-	if section("FINDINGS", len(fd.Appeared)+len(fd.Resolved) == 0) {
-		for _, f := range fd.Resolved {
+	resolved, appeared := beyond(d.Findings.Resolved, rc.Resolved), beyond(d.Findings.Appeared, rc.Appeared)
+	if section("OTHER FINDINGS", len(appeared)+len(resolved) == 0) {
+		for _, f := range resolved {
 			fmt.Fprintf(tw, "  RESOLVED\t%s\t[%s]\n", findingText(f), v(f.Severity))
 		}
-		for _, f := range fd.Appeared {
+		for _, f := range appeared {
 			fmt.Fprintf(tw, "  NEW\t%s\t[%s]\n", findingText(f), v(f.Severity))
 		}
 	}
@@ -164,15 +180,15 @@ func writeTable(w io.Writer, d *Diff) error {
 		fmt.Fprintf(tw, "\nOBJECTS: not compared: %s.\n", od.Why)
 	} else if section("OBJECTS (the facts the rules read)", len(od.Added)+len(od.Removed)+len(od.Changed) == 0) {
 		for _, it := range od.Removed {
-			fmt.Fprintf(tw, "  REMOVED\t%s\t%s\n", itemText(it), it.Domain)
+			fmt.Fprintf(tw, "  REMOVED\t%s\t%s\n", it.Domain, itemText(it))
 		}
 		for _, it := range od.Added {
-			fmt.Fprintf(tw, "  ADDED\t%s\t%s\n", itemText(it), it.Domain)
+			fmt.Fprintf(tw, "  ADDED\t%s\t%s\n", it.Domain, itemText(it))
 		}
 		for _, c := range od.Changed {
-			fmt.Fprintf(tw, "  CHANGED\t%s\t%s\n", itemText(c.Item), c.Domain)
+			fmt.Fprintf(tw, "  CHANGED\t%s\t%s\n", c.Domain, itemText(c.Item))
 			for _, f := range c.Fields {
-				fmt.Fprintf(tw, "    \t%s: %s → %s\t\n", v(f.Field), orDash(f.Before), orDash(f.After))
+				fmt.Fprintf(tw, "  \t\t  %s: %s → %s\n", v(f.Field), orDash(f.Before), orDash(f.After))
 			}
 		}
 	}
@@ -244,13 +260,13 @@ func writeMarkdown(w io.Writer, d *Diff) error {
 	}
 	list("Symptoms", sys)
 	var fs []string
-	for _, f := range d.Findings.Resolved {
+	for _, f := range beyond(d.Findings.Resolved, d.RootCauses.Resolved) {
 		fs = append(fs, "**Resolved** "+md(findingText(f))+" ["+md(f.Severity)+"]")
 	}
-	for _, f := range d.Findings.Appeared {
+	for _, f := range beyond(d.Findings.Appeared, d.RootCauses.Appeared) {
 		fs = append(fs, "**New** "+md(findingText(f))+" ["+md(f.Severity)+"]")
 	}
-	list("Findings", fs)
+	list("Other findings", fs)
 	od := d.Objects
 	if !od.Compared {
 		fmt.Fprintf(&b, "\n## Objects\n\nNot compared: %s.\n", md(od.Why))
