@@ -330,3 +330,29 @@ func TestErrorsAreTyped(t *testing.T) {
 		t.Errorf("cluster-scoped empty list: %v %q", err, errOut)
 	}
 }
+
+// TestHPA: TARGETS of an autoscaling/v2 HPA, and of a v1 one read as the
+// API server would serve it as v2.
+func TestHPA(t *testing.T) {
+	dir := t.TempDir()
+	writeJSON(t, filepath.Join(dir, "hpa.json"), map[string]any{"apiVersion": "v1", "kind": "List", "items": []any{
+		map[string]any{"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": map[string]any{"name": "old", "namespace": "default"},
+			"spec":   map[string]any{"scaleTargetRef": map[string]any{"kind": "Deployment", "name": "web"}, "minReplicas": 1, "maxReplicas": 5, "targetCPUUtilizationPercentage": 80},
+			"status": map[string]any{"currentReplicas": 2, "currentCPUUtilizationPercentage": 41}},
+		map[string]any{"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": map[string]any{"name": "new", "namespace": "default"},
+			"spec": map[string]any{"scaleTargetRef": map[string]any{"kind": "Deployment", "name": "api"}, "maxReplicas": 9, "metrics": []any{
+				map[string]any{"type": "Resource", "resource": map[string]any{"name": "memory", "target": map[string]any{"type": "AverageValue", "averageValue": "500Mi"}}},
+				map[string]any{"type": "Pods", "pods": map[string]any{"metric": map[string]any{"name": "rps"}, "target": map[string]any{"type": "AverageValue", "averageValue": "10"}}},
+				map[string]any{"type": "Resource", "resource": map[string]any{"name": "cpu", "target": map[string]any{"type": "Utilization", "averageUtilization": 70}}},
+			}}},
+	}})
+	out, _, err := get(t, []string{dir}, GetOptions{Resource: "hpa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Deployment/api   memory: <unknown>/500Mi, <unknown>/10 + 1 more...   <unset>   9", "Deployment/web   cpu: 41%/80%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+}

@@ -292,7 +292,13 @@ func Describe(w io.Writer, in Inputs, o DescribeOptions) error {
 	var related []object
 	err = rd.parallelObjects(nil, func(b *bundle.Object, seq uint64) error {
 		if res := q.match(b); res != nil {
-			obj, err := res.decode(b)
+			// A kind without a describer of its own is described field
+			// by field, from its JSON as it is.
+			decode := res.decode
+			if res.describe == nil && !isSecret(b) {
+				decode = decodeUnstructured
+			}
+			obj, err := decode(b)
 			if err != nil {
 				rd.warn(fmt.Sprintf("%s %s/%s: %v", b.Kind, b.Namespace, b.Name, err))
 				return nil

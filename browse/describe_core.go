@@ -104,9 +104,9 @@ func describePod(d *describer, p *corev1.Pod) {
 		d.line(0, "NominatedNodeName:\t%s\n", p.Status.NominatedNodeName)
 	}
 	if len(p.Spec.InitContainers) > 0 {
-		d.containers("Init Containers", p.Spec.InitContainers, p.Status.InitContainerStatuses, true, "")
+		d.containers("Init Containers", p.Spec.InitContainers, p.Status.InitContainerStatuses, p, "")
 	}
-	d.containers("Containers", p.Spec.Containers, p.Status.ContainerStatuses, true, "")
+	d.containers("Containers", p.Spec.Containers, p.Status.ContainerStatuses, p, "")
 	if len(p.Spec.ReadinessGates) > 0 {
 		d.line(0, "Readiness Gates:\n  Type\tStatus\n")
 		for _, g := range p.Spec.ReadinessGates {
@@ -161,7 +161,8 @@ func qosClass(p *corev1.Pod) corev1.PodQOSClass {
 // ports, command, state, readiness, restarts, resources, probes,
 // environment (never a Secret's value: a reference to it) and mounts.
 // indent is "  " inside a pod template.
-func (d *describer) containers(title string, cs []corev1.Container, statuses []corev1.ContainerStatus, withStatus bool, indent string) {
+func (d *describer) containers(title string, cs []corev1.Container, statuses []corev1.ContainerStatus, pod *corev1.Pod, indent string) {
+	withStatus := pod != nil
 	byName := map[string]corev1.ContainerStatus{}
 	for _, s := range statuses {
 		byName[s.Name] = s
@@ -248,7 +249,7 @@ func (d *describer) containers(title string, cs []corev1.Container, statuses []c
 				}
 			}
 		}
-		d.env(c)
+		d.env(c, pod)
 		if len(c.VolumeMounts) == 0 {
 			d.line(2, "Mounts:\t<none>\n")
 		} else {
@@ -269,7 +270,10 @@ func (d *describer) containers(title string, cs []corev1.Container, statuses []c
 	}
 }
 
-func (d *describer) env(c corev1.Container) {
+// env lists a container's environment as kubectl does: a literal value,
+// a pod field's value (in a pod, not a template), or where a value comes
+// from (a Secret's key: never its value).
+func (d *describer) env(c corev1.Container, pod *corev1.Pod) {
 	if len(c.Env) == 0 {
 		d.line(2, "Environment:\t<none>\n")
 		return
@@ -289,7 +293,7 @@ func (d *describer) env(c corev1.Container) {
 		vf := e.ValueFrom
 		switch {
 		case vf.FieldRef != nil:
-			d.line(3, "%s:\t (%s:%s)\n", e.Name, vf.FieldRef.APIVersion, vf.FieldRef.FieldPath)
+			d.line(3, "%s:\t%s (%s:%s)\n", e.Name, podField(pod, vf.FieldRef.FieldPath), vf.FieldRef.APIVersion, vf.FieldRef.FieldPath)
 		case vf.ResourceFieldRef != nil:
 			d.line(3, "%s:\t (%s)\n", e.Name, vf.ResourceFieldRef.Resource)
 		case vf.SecretKeyRef != nil:
@@ -300,6 +304,36 @@ func (d *describer) env(c corev1.Container) {
 				vf.ConfigMapKeyRef.Optional != nil && *vf.ConfigMapKeyRef.Optional)
 		}
 	}
+}
+
+// podField is the value of a downward-API field path of pod ("" for a
+// template, or a path it does not know).
+func podField(p *corev1.Pod, path string) string {
+	if p == nil {
+		return ""
+	}
+	switch path {
+	case "metadata.name":
+		return p.Name
+	case "metadata.namespace":
+		return p.Namespace
+	case "metadata.uid":
+		return string(p.UID)
+	case "spec.nodeName":
+		return p.Spec.NodeName
+	case "spec.serviceAccountName":
+		return p.Spec.ServiceAccountName
+	case "status.hostIP":
+		return p.Status.HostIP
+	case "status.podIP":
+		return p.Status.PodIP
+	}
+	for prefix, m := range map[string]map[string]string{"metadata.labels": p.Labels, "metadata.annotations": p.Annotations} {
+		if k, ok := strings.CutPrefix(path, prefix+"['"); ok {
+			return m[strings.TrimSuffix(k, "']")]
+		}
+	}
+	return ""
 }
 
 func containerPorts(ps []corev1.ContainerPort) (ports, hostPorts string) {
@@ -508,9 +542,9 @@ func (d *describer) podTemplate(t *corev1.PodTemplateSpec) {
 		d.line(1, "Service Account:\t%s\n", t.Spec.ServiceAccountName)
 	}
 	if len(t.Spec.InitContainers) > 0 {
-		d.containers("Init Containers", t.Spec.InitContainers, nil, false, "  ")
+		d.containers("Init Containers", t.Spec.InitContainers, nil, nil, "  ")
 	}
-	d.containers("Containers", t.Spec.Containers, nil, false, "  ")
+	d.containers("Containers", t.Spec.Containers, nil, nil, "  ")
 	d.volumes(t.Spec.Volumes, "  ")
 	if t.Spec.PriorityClassName != "" {
 		d.line(1, "Priority Class Name:\t%s\n", t.Spec.PriorityClassName)

@@ -88,9 +88,7 @@ func coreResources() []*resource {
 			func(n *networkingv1.NetworkPolicy, _ bool) []cell {
 				return []cell{str(n.Name), str(metav1.FormatLabelSelector(&n.Spec.PodSelector)), age(n.CreationTimestamp)}
 			}, nil),
-		typed[autoscalingv2.HorizontalPodAutoscaler](resource{group: "autoscaling", kind: "HorizontalPodAutoscaler", short: []string{"hpa"},
-			columns: cols(nameCol(), col("REFERENCE"), col("TARGETS"), col("MINPODS"), col("MAXPODS"), col("REPLICAS"), col("AGE"))},
-			hpaRow, nil),
+		hpaResource(),
 		typed[policyv1.PodDisruptionBudget](resource{group: "policy", kind: "PodDisruptionBudget", short: []string{"pdb"},
 			columns: cols(nameCol(), col("MIN AVAILABLE"), col("MAX UNAVAILABLE"), col("ALLOWED DISRUPTIONS"), col("AGE"))},
 			pdbRow, nil),
@@ -743,6 +741,45 @@ func ingressClassRow(c *networkingv1.IngressClass, _ bool) []cell {
 }
 
 // ---- autoscaling, policy ----
+
+// hpaResource reads autoscaling/v2 HorizontalPodAutoscalers, and v1 ones
+// as the v2 object the API server would serve for them (the CPU target
+// and current utilization as a Resource metric).
+func hpaResource() *resource {
+	r := typed[autoscalingv2.HorizontalPodAutoscaler](resource{group: "autoscaling", kind: "HorizontalPodAutoscaler", short: []string{"hpa"},
+		columns: cols(nameCol(), col("REFERENCE"), col("TARGETS"), col("MINPODS"), col("MAXPODS"), col("REPLICAS"), col("AGE"))},
+		hpaRow, nil)
+	v2 := r.decode
+	r.decode = func(o *bundle.Object) (object, error) {
+		if o.APIVersion != "autoscaling/v1" {
+			return v2(o)
+		}
+		var v1 struct {
+			autoscalingv2.HorizontalPodAutoscaler
+			Spec struct {
+				autoscalingv2.HorizontalPodAutoscalerSpec
+				TargetCPU *int32 `json:"targetCPUUtilizationPercentage"`
+			} `json:"spec"`
+			Status struct {
+				autoscalingv2.HorizontalPodAutoscalerStatus
+				CurrentCPU *int32 `json:"currentCPUUtilizationPercentage"`
+			} `json:"status"`
+		}
+		if err := unmarshal(o.Raw, &v1); err != nil {
+			return object{}, err
+		}
+		h := v1.HorizontalPodAutoscaler
+		h.Spec, h.Status = v1.Spec.HorizontalPodAutoscalerSpec, v1.Status.HorizontalPodAutoscalerStatus
+		h.Spec.Metrics = []autoscalingv2.MetricSpec{{Type: autoscalingv2.ResourceMetricSourceType, Resource: &autoscalingv2.ResourceMetricSource{
+			Name: corev1.ResourceCPU, Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: v1.Spec.TargetCPU}}}}
+		if v1.Status.CurrentCPU != nil {
+			h.Status.CurrentMetrics = []autoscalingv2.MetricStatus{{Type: autoscalingv2.ResourceMetricSourceType, Resource: &autoscalingv2.ResourceMetricStatus{
+				Name: corev1.ResourceCPU, Current: autoscalingv2.MetricValueStatus{AverageUtilization: v1.Status.CurrentCPU}}}}
+		}
+		return object{meta: &h, v: &h}, nil
+	}
+	return r
+}
 
 // hpaTargets formats the current/target of the first two metrics (the
 // TARGETS column).

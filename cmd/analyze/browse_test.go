@@ -214,6 +214,18 @@ var browseCases = []browseCase{
 		{"get", "se,vs", "-n", "media"},
 		{"describe", "se", "-n", "media", "--", "", ""},
 	}},
+	{"03-healthy-ingress-nginx", [][]string{
+		{"get", "ing,ingressclass", "-A"},
+		{"describe", "ing/payments-api", "-n", "payments"},
+	}},
+	{"08-scaled-to-zero-keda-haproxy", [][]string{
+		{"get", "scaledobjects,deploy", "-n", "media"},
+		{"describe", "scaledobject/transcoder", "-n", "media"},
+	}},
+	{"31-network-policy-sidecar", [][]string{
+		{"get", "netpol", "-A", "-o", "wide"},
+		{"describe", "networkpolicy/billing-ingress", "-n", "billing"},
+	}},
 	{"26-mtls-mismatch", [][]string{
 		{"get", "pa,dr", "-A"},
 		{"get", "peerauthentications.security.istio.io", "-n", "payments", "-o", "yaml"},
