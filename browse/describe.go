@@ -1,6 +1,7 @@
 package browse
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -278,6 +279,15 @@ type found struct {
 // Describe prints the named object as kubectl describe does, its events
 // at the end.
 func Describe(w io.Writer, in Inputs, o DescribeOptions) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	if err := describeObject(out, in, o); err != nil {
+		out.Flush()
+		return err
+	}
+	return out.Flush()
+}
+
+func describeObject(w io.Writer, in Inputs, o DescribeOptions) error {
 	q, err := parseRequest(o.Resource, o.Name, o.Namespace, false, "")
 	if err != nil {
 		return err

@@ -1,6 +1,8 @@
 package browse
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -152,6 +154,15 @@ type kept struct {
 // Get prints the objects the options select, from the inputs, to w;
 // "No resources found" goes to errw as kubectl writes it to stderr.
 func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	if err := getObjects(out, errw, in, o); err != nil {
+		out.Flush()
+		return err
+	}
+	return out.Flush()
+}
+
+func getObjects(w, errw io.Writer, in Inputs, o GetOptions) error {
 	if o.Output != "" && !slices.Contains(Outputs, o.Output) {
 		return usagef("invalid -o %q: want %s", o.Output, strings.Join(Outputs, ", "))
 	}
@@ -170,7 +181,13 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 		if res == nil {
 			return nil
 		}
-		obj, err := res.decode(b)
+		// Only a table reads the object's fields; the other outputs need
+		// its metadata (labels, name), a cheaper decode.
+		decode := res.decode
+		if o.Output == "name" || o.Output == "yaml" || o.Output == "json" {
+			decode = decodeMeta
+		}
+		obj, err := decode(b)
 		if err != nil {
 			rd.warn(fmt.Sprintf("%s %s/%s: %v", b.Kind, b.Namespace, b.Name, err))
 			mu.Lock()
@@ -196,7 +213,7 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 				}
 			}
 			k := kept{res: res, namespace: obj.meta.GetNamespace(), name: obj.meta.GetName(),
-				version: obj.meta.GetResourceVersion(), seq: seq, data: s2.Encode(nil, raw)}
+				version: obj.meta.GetResourceVersion(), seq: seq, data: compress(raw)}
 			key := res.groupKind() + "/" + k.namespace + "/" + k.name
 			mu.Lock()
 			defer mu.Unlock()
@@ -286,6 +303,22 @@ func Get(w, errw io.Writer, in Inputs, o GetOptions) error {
 		}
 	}
 	return nil
+}
+
+// encodeBufs recycles the buffers objects are compressed into: s2.Encode
+// returns a slice of its worst-case size, and kept that way it would hold
+// more than the object itself.
+var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// compress returns raw compressed (s2) in a slice of its own size.
+func compress(raw []byte) []byte {
+	buf := encodeBufs.Get().(*[]byte)
+	if n := s2.MaxEncodedLen(len(raw)); cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	out := bytes.Clone(s2.Encode((*buf)[:cap(*buf)], raw))
+	encodeBufs.Put(buf)
+	return out
 }
 
 // targetOrder is the position of the target showing res in the request.

@@ -57,8 +57,13 @@ func (e fnError) Error() string { return e.err.Error() }
 
 // walk reads every entry of every input; the manifest is read here, the
 // other entries go to fn. fn returning stopWalk ends the walk quietly.
-func (r *reader) walk(fn func(e *bundle.Entry) error) error {
-	err := load.Entries(r.in.Paths, r.in.Limits, r.in.Warn, func(e *bundle.Entry) error {
+func (r *reader) walk(fn func(e *bundle.Entry) error) error { return r.walkWanted(nil, fn) }
+
+// walkWanted is walk for a caller that needs only the entries want
+// accepts by path (nil: all): a bundle with log frames is then read in
+// part (load.EntriesOf). fn may still see other entries.
+func (r *reader) walkWanted(want func(path string) bool, fn func(e *bundle.Entry) error) error {
+	err := load.EntriesOf(r.in.Paths, r.in.Limits, r.in.Warn, want, func(e *bundle.Entry) error {
 		if e.Type == bundle.EntryManifest {
 			r.readManifest(e)
 			return nil
@@ -202,7 +207,7 @@ func (r *reader) parallelObjects(wants func(apiVersion, kind string) bool, work 
 		seq  uint64
 	}
 	n := max(runtime.GOMAXPROCS(0), 1)
-	jobs := make(chan job, n)
+	jobs := make(chan job) // unbuffered: the walker reads ahead one entry, no more
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
 	var firstErr error
@@ -260,7 +265,8 @@ func (r *reader) parallelObjects(wants func(apiVersion, kind string) bool, work 
 		})
 	}
 	entry := uint64(0)
-	err := r.walk(func(e *bundle.Entry) error {
+	objectsOnly := func(path string) bool { t, _, _, _, _ := bundle.Classify(path); return t == bundle.EntryObjects }
+	err := r.walkWanted(objectsOnly, func(e *bundle.Entry) error {
 		if e.Type != bundle.EntryObjects {
 			return nil
 		}

@@ -110,7 +110,16 @@ func Logs(w, errw io.Writer, in Inputs, o LogsOptions) error {
 		}
 		return err
 	}
-	err := rd.walk(func(e *bundle.Entry) error {
+	// What a bundle with log frames must be read for: the objects files
+	// when the pod or the collection time is needed, and the pod's logs.
+	wanted := func(path string) bool {
+		t, ns, pod, _, _ := bundle.Classify(path)
+		if t.IsLog() {
+			return ns == o.Namespace && pod == o.Pod
+		}
+		return t == bundle.EntryObjects && (needPod || needTimes)
+	}
+	err := rd.walkWanted(wanted, func(e *bundle.Entry) error {
 		switch e.Type {
 		case bundle.EntryObjects:
 			if !needPod && !(needTimes && rd.collected.IsZero()) {
@@ -191,7 +200,7 @@ func Logs(w, errw io.Writer, in Inputs, o LogsOptions) error {
 			return err
 		}
 	}
-	return rd.walk(func(e *bundle.Entry) error {
+	return rd.walkWanted(logOf(o), func(e *bundle.Entry) error {
 		if !isLogOf(e, o, container) {
 			return nil
 		}
@@ -200,6 +209,14 @@ func Logs(w, errw io.Writer, in Inputs, o LogsOptions) error {
 		}
 		return stopWalk
 	})
+}
+
+// logOf accepts the paths of the pod's logs.
+func logOf(o LogsOptions) func(path string) bool {
+	return func(path string) bool {
+		t, ns, pod, _, _ := bundle.Classify(path)
+		return t.IsLog() && ns == o.Namespace && pod == o.Pod
+	}
 }
 
 // isLogOf reports whether entry e holds the asked log.
@@ -240,7 +257,7 @@ func newestLine(rd *reader, o LogsOptions, container string) (time.Time, error) 
 			}
 		}
 	}
-	err := rd.walk(func(e *bundle.Entry) error {
+	err := rd.walkWanted(logOf(o), func(e *bundle.Entry) error {
 		if !isLogOf(e, o, container) {
 			return nil
 		}

@@ -194,11 +194,24 @@ func appendJSONString(dst []byte, s string) []byte {
 // (appendJSON): the YAML reader refuses a raw C1 control character, which
 // JSON allows.
 func yamlOf(raw []byte) ([]byte, error) {
-	safe, err := appendJSON(nil, raw, 0)
-	if err != nil {
-		return nil, err
+	if !ascii(raw) {
+		var err error
+		if raw, err = appendJSON(nil, raw, 0); err != nil {
+			return nil, err
+		}
 	}
-	return yaml.JSONToYAML(safe)
+	return yaml.JSONToYAML(raw)
+}
+
+// ascii reports whether b is all ASCII: JSON text can then hold no raw
+// C1 control (its escapes the YAML reader takes).
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // visibleLines writes text line by line, each made visible: YAML leaves

@@ -122,6 +122,17 @@ func decodeUnstructured(o *bundle.Object) (object, error) {
 	return object{meta: u, v: u}, nil
 }
 
+// decodeMeta reads only an object's metadata.
+func decodeMeta(o *bundle.Object) (object, error) {
+	var v struct {
+		Metadata metav1.ObjectMeta `json:"metadata"`
+	}
+	if err := unmarshal(o.Raw, &v); err != nil {
+		return object{}, err
+	}
+	return object{meta: &v.Metadata, v: &v.Metadata}, nil
+}
+
 // generic is the resource of a kind browse has no entry for: NAME AGE,
 // and the generic describer, as kubectl shows a custom resource whose
 // definition has no printer columns.
