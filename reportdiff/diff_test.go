@@ -196,3 +196,29 @@ func populated(f *analyzers.Facts) *analyzers.Facts {
 	f.Cluster = []*analyzers.ClusterFact{{}}
 	return f
 }
+
+// TestRenderTerminalSafe: strings from the inputs (names, upstreams,
+// field values) reach the people's formats made visible.
+func TestRenderTerminalSafe(t *testing.T) {
+	const evil = "\x1b]0;pwned\x07\r\u009b2J\u202e"
+	obj := ref("Service", "shop"+evil, "web"+evil)
+	before := &report.Report{
+		RootCauses: []report.RootCause{{Cause: "no-workload", Object: obj, Detail: evil, Severity: "critical"}},
+		Symptoms:   []report.Symptom{{Kind: "UH", Where: obj, Upstream: "up" + evil, Count: 1}},
+		Findings:   []report.Finding{{Rule: "r" + evil, Object: obj, Severity: "info"}},
+	}
+	items := Objects{"x": {Domain: "services", Object: obj, Detail: evil, Fields: map[string]string{"selector": "app=" + evil}}}
+	changed := Objects{"x": {Domain: "services", Object: obj, Detail: evil, Fields: map[string]string{"selector": "app=b" + evil}}}
+	d := Compare(Side{Sources: []string{"a" + evil}, Report: before, Objects: items}, Side{Sources: []string{"b"}, Report: &report.Report{}, Objects: changed}, "info", report.Tool{})
+	for _, format := range []string{"table", "markdown"} {
+		var b bytes.Buffer
+		if err := Render(&b, d, format); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(b.String(), "\n") {
+			if strings.ContainsAny(line, "\x1b\r\x07") || strings.Contains(line, "\u009b") || strings.Contains(line, "\u202e") {
+				t.Errorf("%s: a control character reaches the output: %q", format, line)
+			}
+		}
+	}
+}
