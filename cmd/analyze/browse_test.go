@@ -333,6 +333,7 @@ func TestBrowseExitStatus(t *testing.T) {
 		{[]string{"get", "pods", "-o", "table", in}, exitUsage, `invalid -o "table"`},
 		{[]string{"get", "pods"}, exitUsage, "no INPUT given"},
 		{[]string{"get", "pods", "missing.tar.zst"}, exitUsage, "missing.tar.zst: no such file or directory"},
+		{[]string{"get", "pods", "web", in}, exitUsage, `"web" is no input: to name an object write pods/web`},
 		{[]string{"describe", "pods", in}, exitUsage, "describe needs a name"},
 		{[]string{"describe", "svc/nope", "-n", "payments", in}, exitFailing, `services "nope" not found`},
 		{[]string{"logs", "payments/ledger-lzmfkwvchl-c5pzw", in}, exitFailing, "no log of container ledger"},

@@ -80,6 +80,12 @@ func runGet(o *GetOptions) error {
 	if o.Get.Resource == "" {
 		return usageErrorf("no KIND given: analyze get KIND[/NAME] INPUT... (pods, svc, deploy, vs, ...)")
 	}
+	// "get pods web incident.tar.zst" is kubectl's spelling of a name:
+	// here an object is named KIND/NAME, so say so rather than "no such
+	// file".
+	if len(o.Inputs) > 1 && !strings.ContainsAny(o.Inputs[0], "/.") && checkPath(o.Inputs[0]) != nil {
+		return usageErrorf("%q is no input: to name an object write %s/%s", o.Inputs[0], o.Get.Resource, o.Inputs[0])
+	}
 	in, err := browseInputs(o.IO, o.Inputs, &o.Limits)
 	if err != nil {
 		return err
