@@ -412,11 +412,11 @@ func eventsOf(events []*corev1.Event, h *found) []*corev1.Event {
 	var out []*corev1.Event
 	m := h.obj.meta
 	for _, e := range events {
-		io := e.InvolvedObject
-		if io.Name != m.GetName() || io.Namespace != m.GetNamespace() || io.Kind != h.res.kind {
+		inv := e.InvolvedObject
+		if inv.Name != m.GetName() || inv.Namespace != m.GetNamespace() || inv.Kind != h.res.kind {
 			continue
 		}
-		if io.UID != "" && m.GetUID() != "" && io.UID != m.GetUID() {
+		if inv.UID != "" && m.GetUID() != "" && inv.UID != m.GetUID() {
 			continue
 		}
 		out = append(out, e)

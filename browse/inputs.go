@@ -76,18 +76,6 @@ func (r *reader) walkWanted(want func(path string) bool, fn func(e *bundle.Entry
 	return err
 }
 
-// objects calls visit for every object of every objects entry, decoded
-// as kubectl output is (typed lists' items get their kind; managedFields
-// dropped). Raw is valid only during the call.
-func (r *reader) objects(visit func(o *bundle.Object) error) error {
-	return r.walk(func(e *bundle.Entry) error {
-		if e.Type != bundle.EntryObjects {
-			return nil
-		}
-		return r.entryObjects(e, visit)
-	})
-}
-
 // entryObjects decodes one objects entry; the decoder's problems are
 // warnings, visit's errors end the walk.
 func (r *reader) entryObjects(e *bundle.Entry, visit func(o *bundle.Object) error) error {
