@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/nohealthy/nohealthy/internal/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,55 +20,10 @@ import (
 // The -update flag rewrites the golden files of this package's tests. It
 // is registered in init, after any package-level flag of the same name
 // another test file may declare, so that both can exist.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// golden compares got with testdata/<name>, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/<name>, or rewrites it with -update.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/analyze -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test ./cmd/analyze -update to accept):\n%s", path, firstDiff(string(want), got))
-	}
-}
-
-// firstDiff shows the first line that differs.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n want %q\n  got %q", i+1, a, b)
-		}
-	}
-	return "(same lines, different bytes)"
+	golden.Check(t, filepath.Join("testdata", name), []byte(got), "go test ./cmd/analyze -update")
 }
 
 // inputForms writes a corpus case's bundle directory in the other forms
@@ -296,12 +251,12 @@ func TestBrowseCorpusInEveryForm(t *testing.T) {
 			for _, form := range []string{"dir", "tar", "dump", "loose"} {
 				got[form] = strings.ReplaceAll(transcript(t, forms[form], bc.commands), forms[form], "INPUT")
 			}
-			golden(t, filepath.Join("browse", bc.name+".golden"), got["dir"])
+			checkGolden(t, filepath.Join("browse", bc.name+".golden"), got["dir"])
 			if got["tar"] != got["dir"] {
-				t.Errorf(".tar.zst and directory differ:\n%s", firstDiff(got["dir"], got["tar"]))
+				t.Errorf(".tar.zst and directory differ:\n%s", golden.FirstDiff(got["dir"], got["tar"]))
 			}
-			golden(t, filepath.Join("browse", bc.name+".dump.golden"), got["dump"])
-			golden(t, filepath.Join("browse", bc.name+".loose.golden"), got["loose"])
+			checkGolden(t, filepath.Join("browse", bc.name+".dump.golden"), got["dump"])
+			checkGolden(t, filepath.Join("browse", bc.name+".loose.golden"), got["loose"])
 			for _, form := range []string{"dump", "loose"} {
 				for _, args := range bc.commands {
 					if !(indexOf(args, "name") > 0 || indexOf(args, "yaml") > 0 || indexOf(args, "json") > 0) {
@@ -309,7 +264,7 @@ func TestBrowseCorpusInEveryForm(t *testing.T) {
 					}
 					want := run(t, hooks{}, false, append(cloneArgs(args), forms["dir"])...).stdout
 					if out := run(t, hooks{}, false, append(cloneArgs(args), forms[form])...).stdout; out != want {
-						t.Errorf("%s: %v differs from the directory's:\n%s", form, args, firstDiff(want, out))
+						t.Errorf("%s: %v differs from the directory's:\n%s", form, args, golden.FirstDiff(want, out))
 					}
 				}
 			}

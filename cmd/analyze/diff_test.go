@@ -93,7 +93,7 @@ func TestDiffFixWorked(t *testing.T) {
 		if r.code != exitOK {
 			t.Fatalf("-o %s: exit %d: %s", format, r.code, r.stderr)
 		}
-		golden(t, filepath.Join("diff", "fix-worked."+format+".golden"), norm(r.stdout))
+		checkGolden(t, filepath.Join("diff", "fix-worked."+format+".golden"), norm(r.stdout))
 	}
 	var d struct {
 		RootCauses struct{ Resolved []struct{ Cause string } }
@@ -141,7 +141,7 @@ func TestDiffRulePack(t *testing.T) {
 		!strings.Contains(r.stdout, "both sides read the same input") {
 		t.Errorf("a new warning with --fail-on warning: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	golden(t, filepath.Join("diff", "rule-pack.table.golden"), strings.ReplaceAll(r.stdout, in, "INPUT"))
+	checkGolden(t, filepath.Join("diff", "rule-pack.table.golden"), strings.ReplaceAll(r.stdout, in, "INPUT"))
 	if r := run(t, hooks{}, false, "diff", "--after-rules", pack, in); r.code != exitOK {
 		t.Errorf("a new warning with --fail-on critical: exit %d, want 0", r.code)
 	}
