@@ -170,7 +170,7 @@ func TestSymptomKeys(t *testing.T) {
 // away; hits of one rule with the same detail are one finding.
 func TestEveryDefectOfOneObject(t *testing.T) {
 	rules := map[string]string{
-		"host": "title: h\ncause: destination-host-unknown\nseverity: critical\nfor: routes\nwhen: \"!route.hostKnown\"\ndetail: \"host {{route.host}}\"\nsummary: s\nremediation: x\n",
+		"host":   "title: h\ncause: destination-host-unknown\nseverity: critical\nfor: routes\nwhen: \"!route.hostKnown\"\ndetail: \"host {{route.host}}\"\nsummary: s\nremediation: x\n",
 		"subset": "title: s\ncause: subset-undefined\nseverity: critical\nfor: routes\nwhen: \"route.hostKnown && !route.subsetDefined\"\ndetail: \"subset {{route.subset}}\"\nsummary: s\nremediation: x\n",
 	}
 	vs := analyzers.Ref{Kind: "VirtualService", Namespace: "shop", Name: "front"}
