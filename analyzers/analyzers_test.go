@@ -9,18 +9,26 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// TestFQDN: Istio hosts follow pilot's ResolveShortnameToFQDN (only a name
+// without a dot is expanded), addresses a proxy resolves follow the
+// Kubernetes DNS search path.
 func TestFQDN(t *testing.T) {
-	for _, c := range []struct{ host, ns, want string }{
-		{"reviews", "shop", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop", "x", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop.svc", "x", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop.svc.cluster.local", "x", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop.svc.cluster.local.", "x", "reviews.shop.svc.cluster.local"},
-		{"api.example.com", "x", "api.example.com"},
-		{"*.example.com", "x", "*.example.com"},
+	for _, c := range []struct{ host, ns, istio, dns string }{
+		{"reviews", "shop", "reviews.shop.svc.cluster.local", "reviews.shop.svc.cluster.local"},
+		{"Reviews", "shop", "reviews.shop.svc.cluster.local", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop", "x", "reviews.shop", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc", "x", "reviews.shop.svc", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc.cluster.local", "x", "reviews.shop.svc.cluster.local", "reviews.shop.svc.cluster.local"},
+		{"api.example.com", "x", "api.example.com", "api.example.com"},
+		{"*.example.com", "x", "*.example.com", "*.example.com"},
+		{"10.96.0.10", "x", "10.96.0.10", "10.96.0.10"},
+		{"*", "x", "*", "*"},
 	} {
-		if got := fqdn(c.host, c.ns); got != c.want {
-			t.Errorf("fqdn(%q,%q)=%q want %q", c.host, c.ns, got, c.want)
+		if got := istioFQDN(c.host, c.ns); got != c.istio {
+			t.Errorf("istioFQDN(%q,%q)=%q want %q", c.host, c.ns, got, c.istio)
+		}
+		if got := dnsFQDN(c.host, c.ns); got != c.dns {
+			t.Errorf("dnsFQDN(%q,%q)=%q want %q", c.host, c.ns, got, c.dns)
 		}
 	}
 }

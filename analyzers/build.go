@@ -33,9 +33,20 @@ type builder struct {
 	drFacts       map[string][]*DestinationRuleFact
 	subsetFacts   []*SubsetFact
 	subsetByName  map[string]*SubsetFact
-	gatewayPods   map[string][]*corev1.Pod
 	templates     map[string][]podTemplate
+	templateByRef map[Ref]podTemplate
 	symsByFQDN    map[string][]*SymptomFact
+
+	// Istio as pilot applies it (istio_mesh.go, istio_hosts.go).
+	mesh         *meshConfig
+	meshWarnings []string
+	hosts        *hostIndex
+	drsByNS      map[string][]*drEntry
+	paByNS       map[string][]*kinds.PeerAuthentication
+	// gwPods: the pods each Istio Gateway ("ns/name") applies to.
+	gwPods map[string][]*corev1.Pod
+	// rejectsByPod: "ns/pod" -> keys of its NR filter_chain_not_found symptoms.
+	rejectsByPod map[string][]string
 }
 
 // BuildInput is what BuildFacts needs besides the objects.
@@ -80,6 +91,10 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildServices()
 	b.buildWorkloads()
 	b.linkWorkloadsToServices()
+	b.readMeshConfig()
+	b.buildHostIndex()
+	b.indexDestinationRules()
+	b.indexGatewayPods()
 	b.indexUpstreamNames()
 	b.indexConfigUpstreams()
 	b.indexAdminClusters(in.Admin)
@@ -102,7 +117,9 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildNodes()
 	b.buildUpstreams(in.Admin)
 	b.buildNetworkPolicies()
+	b.buildPeerAuthentications()
 	b.buildCluster()
+	b.facts.Warnings = b.meshWarnings
 	if b.samples != nil {
 		b.facts.pending = &pendingSamples{set: b.samples, refs: b.sampleRefs}
 	}
@@ -262,7 +279,7 @@ func (b *builder) knownClients() map[Ref][]*corev1.Pod {
 			continue
 		}
 		for _, g := range r.Gateways {
-			for _, p := range b.gatewayPods[gatewayRefKey(g, r.VirtualService.Namespace)] {
+			for _, p := range b.gwPods[gatewayRefKey(g, r.VirtualService.Namespace)] {
 				add(r.Service, p)
 			}
 		}

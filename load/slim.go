@@ -2,9 +2,11 @@ package load
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // A bundle of a big cluster holds hundreds of thousands of objects; the
@@ -65,14 +67,23 @@ func slimObject(v any) (keep bool) {
 			o.Message = o.Message[:maxEventMessage] + "…"
 		}
 	case *corev1.ConfigMap:
-		// Only proxy configurations are read (upstream names); drop the rest.
+		// Only proxy configurations (upstream names) and Istio's mesh
+		// configuration are read; drop the rest.
 		o.Annotations = nil
 		o.BinaryData = nil
 		for k, d := range o.Data {
-			if !analyzers.LooksLikeProxyConfig(d) {
+			if !analyzers.LooksLikeProxyConfig(d) && !analyzers.IsMeshConfig(o.Name, k) {
 				delete(o.Data, k)
 			}
 		}
+	case *batchv1.Job:
+		o.Annotations = nil
+		o.Spec.Template.Spec = corev1.PodSpec{}
+	case *batchv1.CronJob:
+		o.Annotations = nil
+		o.Spec.JobTemplate.Spec.Template.Spec = corev1.PodSpec{}
+	case *kinds.Rollout:
+		o.Annotations = nil
 	case *corev1.Node:
 		o.Annotations = nil
 		o.Status.Images = nil
