@@ -47,6 +47,8 @@ type builder struct {
 	gwPods map[string][]*corev1.Pod
 	// rejectsByPod: "ns/pod" -> keys of its NR filter_chain_not_found symptoms.
 	rejectsByPod map[string][]string
+	// noCluster: the NC symptoms that carry a request host.
+	noCluster []*SymptomFact
 }
 
 // BuildInput is what BuildFacts needs besides the objects.

@@ -29,7 +29,8 @@ var plaintextRejectKinds = map[string]bool{
 
 // plainClient is one client outside the mesh of one Service.
 type plainClient struct {
-	desc    string // "Pod ingress-nginx/ingress-nginx-controller-7d9 (ingress-nginx, no sidecar, not ambient)"
+	desc    string // "Pod ingress-nginx/ingress-nginx-controller-7d9 (ingress-nginx)"
+	how     string // why it is outside the mesh: "no sidecar, not ambient"
 	port    int    // the container port it reaches, 0 = any of the Service's
 	symptom *SymptomFact
 	ingress Ref // the Ingress that routes it there, for a client known from the objects alone
@@ -47,27 +48,28 @@ func (b *builder) buildPeerAuthentications() {
 	if len(pas) == 0 {
 		return
 	}
+	// One group per policy, client, Service, port and verdict: its
+	// evidence names every server pod in that situation once.
+	type group struct {
+		client   plainClient
+		svc      Ref
+		port     int
+		verdict  string
+		insts    []string
+		symptoms []string // the client's failure groups
+		judged   bool     // from pod templates
+	}
 	type hit struct {
 		services map[Ref]bool
 		clients  map[string]bool
 		symptoms map[string]int64
-		evidence []Evidence
+		groups   []*group
 	}
 	hits := map[*kinds.PeerAuthentication]*hit{}
-	record := func(pa *kinds.PeerAuthentication, svc Ref, c plainClient, text string) {
-		h := hits[pa]
-		if h == nil {
-			h = &hit{services: map[Ref]bool{}, clients: map[string]bool{}, symptoms: map[string]int64{}}
-			hits[pa] = h
-		}
-		h.services[svc] = true
-		h.clients[c.desc] = true
-		if c.symptom != nil {
-			h.symptoms[c.symptom.ID] = c.symptom.Count
-		}
-		if len(h.evidence) < 8 {
-			h.evidence = appendUnique(h.evidence, Evidence{Kind: "Object", Ref: "PeerAuthentication " + pa.Namespace + "/" + pa.Name, Text: text})
-		}
+	groupOf := map[string]*group{}
+	count := map[string]int64{}
+	for _, sf := range b.facts.Symptoms {
+		count[sf.ID] = sf.Count
 	}
 	byService := b.plaintextClients()
 	svcRefs := make([]Ref, 0, len(byService))
@@ -76,13 +78,12 @@ func (b *builder) buildPeerAuthentications() {
 	}
 	sort.Slice(svcRefs, func(i, j int) bool { return svcRefs[i].String() < svcRefs[j].String() })
 	for _, svcRef := range svcRefs {
-		clients := byService[svcRef]
 		svc := kinds.Services.In(b.s)[key(svcRef.Namespace, svcRef.Name)]
 		if svc == nil {
 			continue
 		}
 		insts, fromTemplates := b.hostInstances(svc, b.ix.selectPods(svc.Namespace, svc.Spec.Selector))
-		for _, c := range clients {
+		for _, c := range byService[svcRef] {
 			for _, x := range insts {
 				if !x.inMesh {
 					continue
@@ -96,30 +97,66 @@ func (b *builder) buildPeerAuthentications() {
 					if v.mode != "STRICT" || v.policy == nil {
 						continue
 					}
-					text := fmt.Sprintf("%s sends plaintext to Service %s/%s; %s (%s) requires mTLS on port %d: %s",
-						c.desc, svc.Namespace, svc.Name, x, x.how, port, v.text())
-					if fromTemplates {
-						text += "; judged from the pod template, no pods of the Service in the input"
+					h := hits[v.policy]
+					if h == nil {
+						h = &hit{services: map[Ref]bool{}, clients: map[string]bool{}, symptoms: map[string]int64{}}
+						hits[v.policy] = h
+					}
+					h.services[svcRef] = true
+					h.clients[c.desc] = true
+					gk := fmt.Sprintf("%p|%s|%s|%d|%s", v.policy, c.desc, svcRef, port, v.text())
+					g := groupOf[gk]
+					if g == nil {
+						g = &group{client: c, svc: svcRef, port: port, verdict: v.text(), judged: fromTemplates}
+						groupOf[gk] = g
+						h.groups = append(h.groups, g)
 					}
 					if c.symptom != nil {
-						text += fmt.Sprintf("; %d failure line(s) %s", c.symptom.Count, c.symptom.ID)
-					} else if c.ingress.Name != "" {
-						text += "; it routes there for " + refText(c.ingress)
+						h.symptoms[c.symptom.ID] = c.symptom.Count
+						if !containsString(g.symptoms, c.symptom.ID) {
+							g.symptoms = append(g.symptoms, c.symptom.ID)
+						}
 					}
-					record(v.policy, svcRef, c, text)
-					h := hits[v.policy]
+					if !containsString(g.insts, x.String()) {
+						g.insts = append(g.insts, x.String())
+					}
 					for _, k := range b.filterChainRejects(x.pod) {
 						id := strings.TrimPrefix(k, "symptom:")
-						for _, sf := range b.facts.Symptoms {
-							if sf.ID == id {
-								h.symptoms[id] = sf.Count
-							}
-						}
+						h.symptoms[id] = count[id]
 					}
 					break
 				}
 			}
 		}
+	}
+	evidenceOf := func(pa *kinds.PeerAuthentication, h *hit) []Evidence {
+		var out []Evidence
+		for _, g := range h.groups {
+			if len(out) >= 8 {
+				break
+			}
+			who := g.insts[0]
+			if n := len(g.insts); n > 1 {
+				who += fmt.Sprintf(" and %d more", n-1)
+			}
+			text := fmt.Sprintf("%s, %s, sends plaintext to Service %s/%s; %s require%s mTLS on port %d: %s",
+				g.client.desc, g.client.how, g.svc.Namespace, g.svc.Name, who, map[bool]string{true: "", false: "s"}[len(g.insts) > 1], g.port, g.verdict)
+			if g.judged {
+				text += "; judged from the pod templates, no pods of the Service in the input"
+			}
+			switch {
+			case len(g.symptoms) > 0:
+				var n int64
+				for _, id := range g.symptoms {
+					n += count[id]
+				}
+				text += fmt.Sprintf("; %d failure line(s) of the client (%s)", n, strings.Join(g.symptoms, ", "))
+			case g.client.ingress.Name != "":
+				text += "; it routes there for " + refText(g.client.ingress)
+			}
+			out = append(out, Evidence{Kind: "Object", Ref: "PeerAuthentication " + pa.Namespace + "/" + pa.Name, Text: text})
+		}
+		return out
 	}
 	for _, pa := range inKeyOrder(pas) {
 		f := &PeerAuthenticationFact{Ref: Ref{Kind: "PeerAuthentication", Namespace: pa.Namespace, Name: pa.Name},
@@ -152,7 +189,7 @@ func (b *builder) buildPeerAuthentications() {
 			for _, id := range ids {
 				f.Keys = append(f.Keys, "symptom:"+id)
 			}
-			f.Evidence = h.evidence
+			f.Evidence = evidenceOf(pa, h)
 		}
 		b.facts.PeerAuthentications = append(b.facts.PeerAuthentications, f)
 	}
@@ -178,15 +215,6 @@ func (b *builder) filterChainRejects(p *corev1.Pod) []string {
 	return b.rejectsByPod[key(p.Namespace, p.Name)]
 }
 
-func appendUnique(list []Evidence, e Evidence) []Evidence {
-	for _, x := range list {
-		if x == e {
-			return list
-		}
-	}
-	return append(list, e)
-}
-
 // plaintextClients lists, per Service, the clients outside the mesh known
 // to send to it, in a stable order.
 func (b *builder) plaintextClients() map[Ref][]plainClient {
@@ -206,11 +234,11 @@ func (b *builder) plaintextClients() map[Ref][]plainClient {
 		if !sf.ServiceFound || !plaintextRejectKinds[sf.Kind] {
 			continue
 		}
-		desc, ok := b.outOfMeshReporter(sf)
+		desc, how, ok := b.outOfMeshReporter(sf)
 		if !ok {
 			continue
 		}
-		add(sf.Service, plainClient{desc: desc, port: b.symptomPort(sf), symptom: sf})
+		add(sf.Service, plainClient{desc: desc, how: how, port: b.symptomPort(sf), symptom: sf})
 	}
 	// ingress-nginx controllers without a sidecar, and the Services
 	// their Ingresses route to.
@@ -256,7 +284,7 @@ func (b *builder) plaintextClients() map[Ref][]plainClient {
 				ref := Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
 				for _, p := range nginx {
 					_, how := b.podMesh(p)
-					add(ref, plainClient{desc: fmt.Sprintf("Pod %s/%s (ingress-nginx, %s)", p.Namespace, p.Name, how), port: port,
+					add(ref, plainClient{desc: fmt.Sprintf("Pod %s/%s (ingress-nginx)", p.Namespace, p.Name), how: how, port: port,
 						ingress: Ref{Kind: "Ingress", Namespace: ing.Namespace, Name: ing.Name}})
 				}
 			}
@@ -266,29 +294,29 @@ func (b *builder) plaintextClients() map[Ref][]plainClient {
 }
 
 // outOfMeshReporter describes the reporter of sf when it is outside the
-// mesh: a pod of the input with no sidecar that is not ambient, or a log
-// of unknown origin in a format no Envoy writes (a proxy outside the
-// cluster). ok is false for a proxy of the mesh or one it cannot tell.
-func (b *builder) outOfMeshReporter(sf *SymptomFact) (string, bool) {
+// mesh, and how: a pod of the input with no sidecar that is not ambient,
+// or a log of unknown origin in a format no Envoy writes (a proxy outside
+// the cluster). ok is false for a proxy of the mesh or one it cannot tell.
+func (b *builder) outOfMeshReporter(sf *SymptomFact) (desc, how string, ok bool) {
 	if sf.Reporter.Name == "" {
 		if logscan.Format(sf.Format).Spec().Mesh {
-			return "", false
+			return "", "", false
 		}
-		return "a " + sf.Format + " log of unknown origin (a proxy outside the cluster)", true
+		return "a " + sf.Format + " log of unknown origin", "a proxy outside the cluster", true
 	}
-	p, ok := kinds.Pods.In(b.s)[key(sf.Reporter.Namespace, sf.Reporter.Name)]
-	if !ok {
-		return "", false
+	p, found := kinds.Pods.In(b.s)[key(sf.Reporter.Namespace, sf.Reporter.Name)]
+	if !found {
+		return "", "", false
 	}
 	in, how := b.podMesh(p)
 	if in {
-		return "", false
+		return "", "", false
 	}
-	role := sf.ReporterRole
-	if role == "" {
-		role = sf.Format
+	desc = fmt.Sprintf("Pod %s/%s", p.Namespace, p.Name)
+	if sf.ReporterRole != "" {
+		desc += " (" + sf.ReporterRole + ")"
 	}
-	return fmt.Sprintf("Pod %s/%s (%s, %s)", p.Namespace, p.Name, role, how), true
+	return desc, how, true
 }
 
 // symptomPort is the container port a symptom's client reached: the port

@@ -226,6 +226,11 @@ func (b *builder) buildRoutes() {
 			if sb := b.subsetByName[fq+"|"+sub]; sb != nil {
 				sb.Routed = true
 			}
+			if !f.HostKnown || !f.SubsetDefined {
+				// Envoy logs no cluster for NC: the request's host is what
+				// ties it to this VirtualService's routes.
+				f.Keys = append(f.Keys, b.noClusterSymptoms(vs)...)
+			}
 			f.Evidence = []Evidence{{Kind: "Object", Ref: vref.String(), Text: routeText(f)}}
 			b.facts.Routes = append(b.facts.Routes, f)
 		}
@@ -250,6 +255,7 @@ func (b *builder) routeSubsets(f *RouteFact, fq, svcNS string, proxies []string)
 	}
 	defined := map[string]bool{}
 	var missing []string
+	where := map[string][]string{} // message -> proxy namespaces
 	for i, pns := range proxies {
 		drs := b.destinationRulesFor(fq, pns, svcNS)
 		here := map[string]bool{}
@@ -270,18 +276,51 @@ func (b *builder) routeSubsets(f *RouteFact, fq, svcNS string, proxies []string)
 		if f.Subset == "" || here[f.Subset] {
 			continue
 		}
+		var msg string
 		switch {
 		case len(drs) == 0 && all[f.Subset]:
-			missing = append(missing, fmt.Sprintf("proxies in %s apply no DestinationRule for %s: the rules defining subset %s are not exported to %s", pns, fq, f.Subset, pns))
+			msg = fmt.Sprintf("apply no DestinationRule for %s: the rules defining subset %s are not exported to them", fq, f.Subset)
 		case len(drs) == 0:
-			missing = append(missing, fmt.Sprintf("no DestinationRule for %s defines subset %s", fq, f.Subset))
+			msg = fmt.Sprintf("apply no DestinationRule for %s", fq)
 		default:
-			missing = append(missing, fmt.Sprintf("proxies in %s apply DestinationRule %s, which defines [%s]", pns, strings.Join(names, ", "), strings.Join(sortedSet(here), ", ")))
+			msg = fmt.Sprintf("apply DestinationRule %s, which defines [%s]", strings.Join(names, ", "), strings.Join(sortedSet(here), ", "))
 		}
+		if where[msg] == nil {
+			missing = append(missing, msg)
+		}
+		where[msg] = append(where[msg], pns)
+	}
+	for i, msg := range missing {
+		missing[i] = "proxies in " + strings.Join(where[msg], ", ") + " " + msg
 	}
 	f.DefinedSubsets = sortedSet(defined)
 	f.SubsetDefined = len(missing) == 0
 	f.SubsetText = strings.Join(missing, "; ")
+}
+
+// noClusterSymptoms are the keys (symptom:<id>) of the NC failures whose
+// request host is one of the VirtualService's: a route to a host or subset
+// that has no cluster ends there, and the line names no cluster.
+func (b *builder) noClusterSymptoms(vs *kinds.VirtualService) []string {
+	if b.noCluster == nil {
+		b.noCluster = []*SymptomFact{}
+		for _, sf := range b.facts.Symptoms {
+			if sf.Kind == "NC" && sf.Authority != "" {
+				b.noCluster = append(b.noCluster, sf)
+			}
+		}
+	}
+	var out []string
+	for _, sf := range b.noCluster {
+		host := stripPort(sf.Authority)
+		for _, h := range vs.Spec.Hosts {
+			if hostMatches(h, host) || (!strings.HasPrefix(h, "*") && istioFQDN(h, vs.Namespace) == dnsFQDN(host, sf.Reporter.Namespace)) {
+				out = append(out, "symptom:"+sf.ID)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func routeText(f *RouteFact) string {
@@ -461,8 +500,12 @@ func (b *builder) buildVirtualServices() {
 				continue
 			}
 			if !vsMatchesGateway(gw, vs) {
-				f.UnboundGateways = append(f.UnboundGateways, fmt.Sprintf("Gateway %s offers namespace %s the hosts [%s], none of its hosts [%s]",
-					gk, vs.Namespace, strings.Join(gatewayHostsFor(gw, vs.Namespace), ", "), strings.Join(vs.Spec.Hosts, ", ")))
+				var all []string
+				for _, srv := range gw.Spec.Servers {
+					all = append(all, srv.Hosts...)
+				}
+				f.UnboundGateways = append(f.UnboundGateways, fmt.Sprintf("Gateway %s takes none of its hosts [%s] from namespace %s: its server hosts are [%s]",
+					gk, strings.Join(vs.Spec.Hosts, ", "), vs.Namespace, strings.Join(all, ", ")))
 				f.Keys = append(f.Keys, "gw:"+gk)
 				continue
 			}

@@ -61,6 +61,7 @@ func TestDeterministic(t *testing.T) {
 
 type expected struct {
 	Description string `json:"description"`
+	Source      string `json:"source"`
 	RootCauses  []struct {
 		Cause  string `json:"cause"`
 		Object struct {
@@ -75,9 +76,9 @@ type expected struct {
 
 func TestFilesParse(t *testing.T) {
 	tree := readTree(t, committed)
-	cases := map[string]bool{}
+	caseDirs := map[string]bool{}
 	for p, b := range tree {
-		cases[strings.SplitN(p, "/", 2)[0]] = true
+		caseDirs[strings.SplitN(p, "/", 2)[0]] = true
 		switch {
 		case strings.HasSuffix(p, ".json"):
 			if !json.Valid(b) {
@@ -98,15 +99,25 @@ func TestFilesParse(t *testing.T) {
 			}
 		}
 	}
-	for name := range cases {
-		for _, f := range []string{"bundle/manifest.json", "bundle/index.json", "expected.yaml"} {
+	layouts := map[string]Layout{}
+	for _, mk := range cases {
+		c := mk()
+		layouts[c.Name] = c.Layout
+	}
+	for name := range caseDirs {
+		need := map[Layout][]string{
+			LayoutBundle: {"bundle/manifest.json", "bundle/index.json"},
+			LayoutLoose:  {"bundle/objects.yaml"},
+			LayoutDump:   {"bundle/nodes.json"},
+		}[layouts[name]]
+		for _, f := range append(need, "expected.yaml") {
 			if _, ok := tree[name+"/"+f]; !ok {
 				t.Errorf("%s: no %s", name, f)
 			}
 		}
 	}
-	if len(cases) < 32 {
-		t.Errorf("only %d cases", len(cases))
+	if len(caseDirs) < 32 {
+		t.Errorf("only %d cases", len(caseDirs))
 	}
 }
 
