@@ -395,6 +395,8 @@ func case60SubsetZoneDrained() *Case {
 		Ports: []CPort{{"http", 8080}}, Probe: "/ready", Sidecar: true, Nodes: []*Node{ws[0], ws[2]}})
 	ss := c.Service("search", "search", map[string]string{"app": "search"}, P("http", 8080, "http"))
 	zb := ws[1].Labels["topology.kubernetes.io/zone"]
+	// kubectl cordon: the node controller taints an unschedulable node.
+	ws[1].Taints = append(ws[1].Taints, M{"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable", "timeAdded": ts(c.Now.Add(-55 * Min))})
 	c.DR("v1", "search", "search", M{"host": "search", "subsets": L{
 		M{"name": "zone-b", "labels": M{"topology.kubernetes.io/zone": zb}},
 		M{"name": "any", "labels": M{"app": "search"}}}})
