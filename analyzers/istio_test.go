@@ -223,7 +223,7 @@ spec: {hosts: [` + name + `], http: [{route: [{destination: {host: ` + host + `,
 		{"front/a", "reviews.books.svc.cluster.local", true},
 		{"front/b", "ratings.books.svc.cluster.local", false}, // exported to books only
 		{"books/c", "ratings", true},
-		{"front/d", "details.books.svc.cluster.local", true}, // from the root namespace
+		{"front/d", "details.books.svc.cluster.local", true},   // from the root namespace
 		{"shadow/e", "reviews.books.svc.cluster.local", false}, // its own *.books rule wins, no subsets
 	} {
 		r := routeOf(f, c.vs, c.host)
@@ -395,10 +395,10 @@ spec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}, {
 // STRICT Service is a plaintext client of the policy that decided it, with
 // exactly its failure groups as keys; a client inside the mesh is not.
 func TestPlaintextClients(t *testing.T) {
-	docs := pod("edge", "nginx-1", "node-x", "10.0.9.1", false, "app: web-proxy")+
-		pod("mesh", "client-1", "node-x", "10.0.9.2", true, "app: client")+
-		pod("s", "api-1", "node-x", "10.0.0.1", true, "app: api")+
-		service("s", "api", "app: api", "")+`---
+	docs := pod("edge", "nginx-1", "node-x", "10.0.9.1", false, "app: web-proxy") +
+		pod("mesh", "client-1", "node-x", "10.0.9.2", true, "app: client") +
+		pod("s", "api-1", "node-x", "10.0.0.1", true, "app: api") +
+		service("s", "api", "app: api", "") + `---
 apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: {name: default, namespace: s}
