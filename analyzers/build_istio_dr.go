@@ -258,7 +258,7 @@ func (b *builder) tlsConflicts(f *DestinationRuleFact, dr *kinds.DestinationRule
 					}
 					tp := targetPort(sp, x.pod)
 					v := b.peerAuthFor(x.ns, x.labels, tp)
-					if v.mode != "STRICT" {
+					if v.mode != "STRICT" || !portCaptured(x.pod, tp) {
 						continue
 					}
 					if f.StrictClientMode == "" {

@@ -94,7 +94,7 @@ func (b *builder) buildPeerAuthentications() {
 				}
 				for _, port := range ports {
 					v := b.peerAuthFor(x.ns, x.labels, port)
-					if v.mode != "STRICT" || v.policy == nil {
+					if v.mode != "STRICT" || v.policy == nil || !portCaptured(x.pod, port) {
 						continue
 					}
 					h := hits[v.policy]

@@ -228,6 +228,12 @@ func (b *builder) podMesh(p *corev1.Pod) (in bool, how string) {
 	if hasSidecar(p) {
 		return true, "istio-proxy sidecar"
 	}
+	if _, ok := p.Annotations[kinds.AnnotationSidecarStatus]; ok {
+		return true, "sidecar injected (sidecar.istio.io/status)"
+	}
+	if p.Annotations["ambient.istio.io/redirection"] == "enabled" {
+		return true, "ambient (redirection enabled by istio-cni)"
+	}
 	switch p.Labels[labelDataplane] {
 	case "ambient":
 		return true, "ambient (pod label istio.io/dataplane-mode=ambient)"
@@ -307,6 +313,32 @@ func (v mtlsVerdict) text() string {
 		return "PERMISSIVE (no PeerAuthentication applies: Istio's default)"
 	}
 	return fmt.Sprintf("%s (%s PeerAuthentication %s/%s)", v.mode, v.scope, v.policy.Namespace, v.policy.Name)
+}
+
+// portCaptured reports whether pod p's sidecar intercepts inbound port:
+// the injector's traffic.sidecar.istio.io/includeInboundPorts ("*" by
+// default, "" none) less excludeInboundPorts. A port it does not capture
+// reaches the app directly, so no PeerAuthentication applies to it
+// (tools/istio-iptables, istio.io annotation reference).
+func portCaptured(p *corev1.Pod, port int) bool {
+	if p == nil || port == 0 || !hasSidecar(p) {
+		return true
+	}
+	inList := func(list string) bool {
+		for _, x := range strings.Split(list, ",") {
+			if strings.TrimSpace(x) == strconv.Itoa(port) {
+				return true
+			}
+		}
+		return false
+	}
+	if ex, ok := p.Annotations[kinds.AnnotationExcludeInboundPorts]; ok && inList(ex) {
+		return false
+	}
+	if in, ok := p.Annotations[kinds.AnnotationIncludeInboundPorts]; ok && strings.TrimSpace(in) != "*" {
+		return inList(in)
+	}
+	return true
 }
 
 // peerAuthFor returns the mode pilot enforces on port (a container port

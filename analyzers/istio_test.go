@@ -423,3 +423,48 @@ spec: {mtls: {mode: STRICT}}
 		t.Errorf("keys %v, %d client lines", pa.Keys, pa.ClientSymptoms)
 	}
 }
+
+// TestMeshAnnotations: a port the sidecar does not capture
+// (traffic.sidecar.istio.io/excludeInboundPorts) takes plaintext whatever
+// the PeerAuthentication; a pod the injector marked
+// (sidecar.istio.io/status) is in the mesh though its containers are not
+// in the input's projection of it.
+func TestMeshAnnotations(t *testing.T) {
+	annotated := func(name, ip, app, ann string) string {
+		return `---
+apiVersion: v1
+kind: Pod
+metadata: {name: ` + name + `, namespace: s, labels: {app: ` + app + `}, annotations: {` + ann + `}}
+spec: {nodeName: node-x, containers: [{name: app, ports: [{name: http, containerPort: 8080}]}, {name: istio-proxy}]}
+status: {phase: Running, podIP: ` + ip + `, conditions: [{type: Ready, status: "True"}]}
+`
+	}
+	statusOnly := `---
+apiVersion: v1
+kind: Pod
+metadata: {name: marked, namespace: s, labels: {app: marked}, annotations: {sidecar.istio.io/status: '{"containers":["istio-proxy"]}'}}
+spec: {nodeName: node-x, containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]}
+status: {phase: Running, podIP: 10.0.0.3, conditions: [{type: Ready, status: "True"}]}
+`
+	docs := pod("edge", "nginx-1", "node-x", "10.0.9.1", false, "app: web-proxy") +
+		annotated("open-1", "10.0.0.1", "open", `traffic.sidecar.istio.io/excludeInboundPorts: "8080,9090"`) +
+		annotated("closed-1", "10.0.0.2", "closed", `traffic.sidecar.istio.io/excludeInboundPorts: "9090"`) + statusOnly +
+		service("s", "open", "app: open", "") + service("s", "closed", "app: closed", "") + service("s", "marked", "app: marked", "") + `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: s}
+spec: {mtls: {mode: STRICT}}
+`
+	line := func(ip string) string {
+		return `2025/01/01 10:00:00 [error] 7#7: *1 upstream prematurely closed connection while reading response header from upstream, client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", upstream: "http://` + ip + `:8080/", host: "x"`
+	}
+	f := factsOf(t, docs, logLines{logscan.Origin{Namespace: "edge", Pod: "nginx-1", Container: "nginx"},
+		[]string{line("10.0.0.1"), line("10.0.0.2"), line("10.0.0.3")}})
+	var got []string
+	for _, r := range f.PeerAuthentications[0].StrictServices {
+		got = append(got, r.Name)
+	}
+	if strings.Join(got, ",") != "closed,marked" {
+		t.Errorf("STRICT Services reached in plaintext: %v, want closed and marked (open's port 8080 is not captured)", got)
+	}
+}

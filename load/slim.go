@@ -27,7 +27,7 @@ const maxEventMessage = 2048
 func slimObject(v any) (keep bool) {
 	switch o := v.(type) {
 	case *corev1.Pod:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Volumes = nil
 		slimContainers(o.Spec.Containers)
 		slimContainers(o.Spec.InitContainers)
@@ -46,17 +46,17 @@ func slimObject(v any) (keep bool) {
 			}
 		}
 	case *appsv1.ReplicaSet:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *appsv1.Deployment:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *appsv1.StatefulSet:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 		o.Spec.VolumeClaimTemplates = nil
 	case *appsv1.DaemonSet:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *corev1.Event:
 		if !keepEvent(o.Type, o.Reason) {
@@ -85,7 +85,7 @@ func slimObject(v any) (keep bool) {
 	case *kinds.Rollout:
 		o.Annotations = nil
 	case *corev1.Node:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Status.Images = nil
 		o.Status.VolumesAttached = nil
 		o.Status.VolumesInUse = nil
