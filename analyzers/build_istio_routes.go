@@ -13,9 +13,9 @@ import (
 // indexGatewayPods finds the pods each Istio Gateway applies to, as pilot
 // merges gateways for a gateway proxy (pilot/pkg/model/push_context.go
 // mergeGateways): a Gateway without a selector applies to every gateway
-// proxy; a selector matches gateway pods in any namespace
-// (PILOT_SCOPE_GATEWAY_TO_NAMESPACE, off by default, would keep it to its
-// own; pilot/pkg/features/pilot.go).
+// proxy; a selector matches gateway pods in any namespace, or only in the
+// Gateway's own when istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true
+// (pilot/pkg/features/pilot.go).
 func (b *builder) indexGatewayPods() {
 	b.gwPods = map[string][]*corev1.Pod{}
 	gateways := kinds.IstioGateways.In(b.s)
@@ -30,10 +30,18 @@ func (b *builder) indexGatewayPods() {
 	}
 	for _, k := range sortedKeys(gateways) {
 		g := gateways[k]
+		scoped := b.mesh.scopeGatewayToNamespace
 		var pods []*corev1.Pod
-		if len(g.Spec.Selector) == 0 {
-			pods = gatewayRole
-		} else {
+		switch {
+		case len(g.Spec.Selector) == 0:
+			for _, p := range gatewayRole {
+				if !scoped || p.Namespace == g.Namespace {
+					pods = append(pods, p)
+				}
+			}
+		case scoped:
+			pods = b.ix.selectPods(g.Namespace, g.Spec.Selector)
+		default:
 			for _, ns := range sortedKeys(b.ix.podsByNS) {
 				pods = append(pods, b.ix.selectPods(ns, g.Spec.Selector)...)
 			}
@@ -448,8 +456,12 @@ func (b *builder) buildGateways() {
 		}
 		f.NRAuthorities = sortedSet(auth)
 		sort.Strings(f.UnroutedHosts)
-		f.Evidence = []Evidence{{Kind: "Object", Ref: f.Ref.String(), Text: fmt.Sprintf("selector %s matches %d pod(s) (%d ready); hosts %s; bound VirtualServices: %s",
-			orNone(f.SelectorText), f.MatchingPods, f.ReadyPods, strings.Join(f.Hosts, ", "), orNone(strings.Join(f.BoundVirtualServices, ", ")))}}
+		scope := ""
+		if b.mesh.scopeGatewayToNamespace {
+			scope = fmt.Sprintf(" in namespace %s (istiod runs with %s=true)", g.Namespace, kinds.EnvScopeGatewayToNamespace)
+		}
+		f.Evidence = []Evidence{{Kind: "Object", Ref: f.Ref.String(), Text: fmt.Sprintf("selector %s matches %d pod(s)%s (%d ready); hosts %s; bound VirtualServices: %s",
+			orNone(f.SelectorText), f.MatchingPods, scope, f.ReadyPods, strings.Join(f.Hosts, ", "), orNone(strings.Join(f.BoundVirtualServices, ", ")))}}
 		b.facts.Gateways = append(b.facts.Gateways, f)
 	}
 }

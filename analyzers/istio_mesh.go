@@ -34,6 +34,11 @@ type meshConfig struct {
 	// the network label live).
 	controlPlane string
 	network      string
+	// From istiod's environment (pilot/pkg/features): its cluster ID, and
+	// whether a Gateway's selector is kept to its own namespace
+	// (PILOT_SCOPE_GATEWAY_TO_NAMESPACE).
+	clusterID               string
+	scopeGatewayToNamespace bool
 }
 
 // meshConfigFile is the `mesh` key of the istio ConfigMap (YAML).
@@ -109,6 +114,25 @@ func (b *builder) readMeshConfig() {
 	if ns, ok := kinds.Namespaces.In(b.s)[m.controlPlane]; ok {
 		m.network = ns.Labels[labelNetwork]
 	}
+	m.clusterID = defaultClusterID
+	for _, p := range b.ix.pods {
+		if w := b.workloadByRef[b.ix.owner[p]]; w == nil || w.Role != "istiod" || podTerminal(p) {
+			continue
+		}
+		for _, c := range p.Spec.Containers {
+			for _, e := range c.Env {
+				switch e.Name {
+				case kinds.EnvScopeGatewayToNamespace:
+					m.scopeGatewayToNamespace = strings.EqualFold(e.Value, "true")
+				case kinds.EnvClusterID:
+					if e.Value != "" {
+						m.clusterID = e.Value
+					}
+				}
+			}
+		}
+		break
+	}
 	b.mesh = m
 }
 
@@ -153,7 +177,7 @@ func (b *builder) endpointLabel(p *corev1.Pod, k string) (string, bool) {
 			return p.Spec.NodeName, true
 		}
 	case labelCluster:
-		return defaultClusterID, true
+		return b.mesh.clusterID, true
 	case labelNetwork:
 		if v, ok := p.Labels[k]; ok && v != "" {
 			return v, true

@@ -468,3 +468,43 @@ spec: {mtls: {mode: STRICT}}
 		t.Errorf("STRICT Services reached in plaintext: %v, want closed and marked (open's port 8080 is not captured)", got)
 	}
 }
+
+// TestGatewaySelectorScope: a Gateway's selector matches gateway pods of
+// any namespace, or of its own only when istiod runs with
+// PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true; no selector matches every
+// gateway pod.
+func TestGatewaySelectorScope(t *testing.T) {
+	istiod := func(scoped string) string {
+		return `---
+apiVersion: v1
+kind: Pod
+metadata: {name: istiod-1, namespace: istio-system, labels: {app: istiod}}
+spec: {nodeName: node-x, containers: [{name: discovery, env: [{name: PILOT_SCOPE_GATEWAY_TO_NAMESPACE, value: "` + scoped + `"}, {name: POD_NAME, value: x}]}]}
+status: {phase: Running, podIP: 10.0.5.1, conditions: [{type: Ready, status: "True"}]}
+`
+	}
+	gws := pod("istio-system", "ingress-1", "node-x", "10.0.5.2", true, "istio: ingressgateway") + `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: shop, namespace: shop}
+spec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: any, namespace: shop}
+spec: {servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]}
+`
+	for _, c := range []struct {
+		scoped    string
+		shop, any int
+	}{{"false", 1, 1}, {"true", 0, 0}} {
+		f := factsOf(t, istiod(c.scoped)+gws)
+		got := map[string]int{}
+		for _, g := range f.Gateways {
+			got[g.Ref.Name] = g.MatchingPods
+		}
+		if got["shop"] != c.shop || got["any"] != c.any {
+			t.Errorf("scoped=%s: matching pods %v, want shop %d, any %d", c.scoped, got, c.shop, c.any)
+		}
+	}
+}

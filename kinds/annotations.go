@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/internal/jsonskip"
 )
@@ -110,5 +111,56 @@ func (a *annotationsProjection) UnmarshalJSON(b []byte) error {
 			i = jsonskip.SkipSpace(b, i+1)
 		}
 	}
+	return nil
+}
+
+// Container environment is slimmed from pods like annotations: only the
+// istiod settings that change what pilot computes are kept
+// (pilot/pkg/features/pilot.go).
+var keptEnv = map[string]bool{
+	// A Gateway's selector matches gateway pods of its own namespace only.
+	EnvScopeGatewayToNamespace: true,
+	// The cluster istiod serves: the topology.istio.io/cluster label of
+	// every endpoint.
+	EnvClusterID: true,
+}
+
+// Environment variables the fact builders read.
+const (
+	EnvScopeGatewayToNamespace = "PILOT_SCOPE_GATEWAY_TO_NAMESPACE"
+	EnvClusterID               = "CLUSTER_ID"
+)
+
+// KeepEnv returns the kept variables of env with a literal value (nil
+// when none): what slimming leaves of a container's environment, and what
+// decoding through a projection reads.
+func KeepEnv(env []corev1.EnvVar) []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, e := range env {
+		if keptEnv[e.Name] && e.ValueFrom == nil {
+			out = append(out, corev1.EnvVar{Name: e.Name, Value: e.Value})
+		}
+	}
+	return out
+}
+
+// envProjection reads only the kept variables of a container's env: a
+// container that has none (nearly all) costs a scan of its bytes and no
+// allocation.
+type envProjection []corev1.EnvVar
+
+func (e *envProjection) UnmarshalJSON(b []byte) error {
+	*e = nil
+	if !bytes.Contains(b, []byte(EnvScopeGatewayToNamespace)) && !bytes.Contains(b, []byte(EnvClusterID)) {
+		if bytes.Equal(b, []byte("null")) || (len(b) > 0 && b[0] == '[') {
+			return nil
+		}
+		return fmt.Errorf("env: want an array")
+	}
+	var all []corev1.EnvVar
+	if err := jsonv2.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	*e = KeepEnv(all)
 	return nil
 }

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -58,4 +59,28 @@ func FuzzAnnotationsProjection(f *testing.F) {
 			t.Fatalf("%q: projected %v, want %v", in, p, want)
 		}
 	})
+}
+
+// TestEnvProjection: only istiod's literal settings are kept; a
+// container without them decodes to nil.
+func TestEnvProjection(t *testing.T) {
+	for in, want := range map[string]string{
+		`[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}]`:                   "",
+		`[{"name":"PILOT_SCOPE_GATEWAY_TO_NAMESPACE","value":"true"},{"name":"A","value":"b"}]`:          "PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true",
+		`[{"name":"CLUSTER_ID","valueFrom":{"configMapKeyRef":{"name":"x","key":"y"}}}]`:                 "",
+		`[{"name":"CLUSTER_ID","value":"east"},{"name":"PILOT_SCOPE_GATEWAY_TO_NAMESPACE","value":"0"}]`: "CLUSTER_ID=east,PILOT_SCOPE_GATEWAY_TO_NAMESPACE=0",
+		`null`: "",
+	} {
+		var e envProjection
+		if err := jsonv2.Unmarshal([]byte(in), &e); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		var got []string
+		for _, v := range e {
+			got = append(got, v.Name+"="+v.Value)
+		}
+		if g := strings.Join(got, ","); g != want {
+			t.Errorf("%s: kept %q, want %q", in, g, want)
+		}
+	}
 }

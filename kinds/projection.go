@@ -137,7 +137,7 @@ type containerProjection struct {
 	WorkingDir               string                          `json:"workingDir,omitempty"`
 	Ports                    []corev1.ContainerPort          `json:"ports,omitempty"`
 	EnvFrom                  []corev1.EnvFromSource          `json:"-"`
-	Env                      []corev1.EnvVar                 `json:"-"`
+	Env                      envProjection                   `json:"env,omitempty"`
 	Resources                corev1.ResourceRequirements     `json:"-"`
 	ResizePolicy             []corev1.ContainerResizePolicy  `json:"resizePolicy,omitempty"`
 	RestartPolicy            *corev1.ContainerRestartPolicy  `json:"restartPolicy,omitempty"`

@@ -96,7 +96,8 @@ func slimObject(v any) (keep bool) {
 func slimContainers(cs []corev1.Container) {
 	for i := range cs {
 		c := &cs[i]
-		c.Env, c.EnvFrom, c.VolumeMounts, c.VolumeDevices = nil, nil, nil, nil
+		c.Env = kinds.KeepEnv(c.Env)
+		c.EnvFrom, c.VolumeMounts, c.VolumeDevices = nil, nil, nil
 		c.Command, c.Args = nil, nil
 		c.Resources = corev1.ResourceRequirements{}
 		c.LivenessProbe, c.StartupProbe, c.Lifecycle, c.SecurityContext = nil, nil, nil, nil
