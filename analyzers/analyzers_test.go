@@ -77,10 +77,22 @@ func TestCloseness(t *testing.T) {
 }
 
 func TestHostMatchesAndGatewayRef(t *testing.T) {
-	if !hostMatches("*.example.com", "api.example.com") || hostMatches("*.example.com", "example.org") || !hostMatches("*", "x") {
-		t.Error("hostMatches")
+	// pkg/config/host/name.go SubsetOf: one way, and "*.foo.com" does not cover foo.com.
+	for _, c := range []struct {
+		pattern, host string
+		want          bool
+	}{
+		{"*.example.com", "api.example.com", true}, {"*.example.com", "example.org", false}, {"*", "x", true},
+		{"*.example.com", "example.com", false}, {"api.example.com", "*.example.com", false},
+		{"*.example.com", "*.api.example.com", true}, {"*.api.example.com", "*.example.com", false},
+		{"API.example.com", "api.EXAMPLE.com", true},
+	} {
+		if got := hostMatches(c.pattern, c.host); got != c.want {
+			t.Errorf("hostMatches(%q, %q) = %v", c.pattern, c.host, got)
+		}
 	}
-	for ref, want := range map[string]string{"gw": "shop/gw", "istio-system/gw": "istio-system/gw", "gw.istio-system": "istio-system/gw", "mesh": ""} {
+	for ref, want := range map[string]string{"gw": "shop/gw", "istio-system/gw": "istio-system/gw", "gw.istio-system": "istio-system/gw", "mesh": "",
+		"./gw": "shop/gw", "gw.istio-system.svc.cluster.local": "istio-system/gw"} {
 		if got := gatewayRefKey(ref, "shop"); got != want {
 			t.Errorf("gatewayRefKey(%q)=%q want %q", ref, got, want)
 		}

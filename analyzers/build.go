@@ -42,6 +42,8 @@ type builder struct {
 	meshWarnings []string
 	hosts        *hostIndex
 	drsByNS      map[string][]*drEntry
+	drsByHost    map[string][]*drEntry // exact hosts
+	drsWild      []*drEntry            // wildcard hosts
 	paByNS       map[string][]*kinds.PeerAuthentication
 	// gwPods: the pods each Istio Gateway ("ns/name") applies to.
 	gwPods map[string][]*corev1.Pod

@@ -252,12 +252,10 @@ func (b *builder) buildRoutes() {
 // own namespace, is undefined for them: Envoy has no cluster for it (NC).
 func (b *builder) routeSubsets(f *RouteFact, fq, svcNS string, proxies []string) {
 	all := map[string]bool{}
-	for _, es := range b.drsByNS {
-		for _, e := range es {
-			if e.host == fq || (strings.HasPrefix(e.host, "*") && hostMatches(e.host, fq)) {
-				for _, ss := range e.dr.Spec.Subsets {
-					all[ss.Name] = true
-				}
+	for _, e := range append(b.drsByHost[fq], b.drsWild...) {
+		if e.host == fq || hostMatches(e.host, fq) {
+			for _, ss := range e.dr.Spec.Subsets {
+				all[ss.Name] = true
 			}
 		}
 	}

@@ -265,6 +265,7 @@ type drEntry struct {
 
 func (b *builder) indexDestinationRules() {
 	b.drsByNS = map[string][]*drEntry{}
+	b.drsByHost = map[string][]*drEntry{}
 	def := b.mesh.destinationRuleExportTo
 	defPrivate := false
 	for _, x := range def {
@@ -285,6 +286,11 @@ func (b *builder) indexDestinationRules() {
 			e.export.text = "no exportTo, mesh default defaultDestinationRuleExportTo " + exportText(def)
 		}
 		b.drsByNS[dr.Namespace] = append(b.drsByNS[dr.Namespace], e)
+		if strings.HasPrefix(e.host, "*") {
+			b.drsWild = append(b.drsWild, e)
+		} else {
+			b.drsByHost[e.host] = append(b.drsByHost[e.host], e)
+		}
 	}
 }
 

@@ -41,6 +41,20 @@ const (
 // leaves of an object's annotations, and what decoding through a
 // projection reads.
 func KeepAnnotations(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	// Already slim (decoded through the projection): kept as it is.
+	slim := true
+	for k, v := range m {
+		if !keptAnnotations[k] || (k == AnnotationSidecarStatus && v != "") {
+			slim = false
+			break
+		}
+	}
+	if slim {
+		return m
+	}
 	var out map[string]string
 	for k, v := range m {
 		if !keptAnnotations[k] {
@@ -53,6 +67,11 @@ func KeepAnnotations(m map[string]string) map[string]string {
 			v = ""
 		}
 		out[k] = v
+	}
+	if len(out) == 1 && out[AnnotationSidecarStatus] == "" {
+		if _, ok := out[AnnotationSidecarStatus]; ok {
+			return sidecarStatusOnly
+		}
 	}
 	return out
 }
@@ -75,6 +94,10 @@ func (a *annotationsProjection) UnmarshalJSON(b []byte) error {
 	if !bytes.Contains(b, istioMark) {
 		return nil
 	}
+	// The kept pairs are gathered first: the common result (the
+	// injector's mark alone) then takes no map of its own.
+	var kept [8]struct{ k, v string }
+	n := 0
 	i := jsonskip.SkipSpace(b, 1)
 	for i < len(b) && b[i] != '}' {
 		if b[i] != '"' {
@@ -94,25 +117,50 @@ func (a *annotationsProjection) UnmarshalJSON(b []byte) error {
 		if ve < 0 {
 			return fmt.Errorf("annotations: bad value at offset %d", v)
 		}
-		if keptAnnotations[string(key)] {
+		if canon, ok := keptAnnotationKey[string(key)]; ok && n < len(kept) {
 			var s string
-			if string(key) != AnnotationSidecarStatus {
+			if canon != AnnotationSidecarStatus {
 				if err := jsonv2.Unmarshal(b[v:ve], &s); err != nil {
 					return fmt.Errorf("annotations: %s: %w", key, err)
 				}
 			}
-			if *a == nil {
-				*a = annotationsProjection{}
-			}
-			(*a)[string(key)] = s
+			kept[n].k, kept[n].v = canon, s
+			n++
 		}
 		i = jsonskip.SkipSpace(b, ve)
 		if i < len(b) && b[i] == ',' {
 			i = jsonskip.SkipSpace(b, i+1)
 		}
 	}
+	switch {
+	case n == 0:
+	case n == 1 && kept[0].k == AnnotationSidecarStatus:
+		// Nearly every injected pod keeps just the injector's mark: they
+		// all share one map (objects of the store are only read once
+		// decoded).
+		*a = sidecarStatusOnly
+	default:
+		*a = make(annotationsProjection, n)
+		for _, p := range kept[:n] {
+			(*a)[p.k] = p.v
+		}
+	}
 	return nil
 }
+
+// sidecarStatusOnly is the kept annotations of a pod the injector marked
+// and nothing else: shared, never written.
+var sidecarStatusOnly = annotationsProjection{AnnotationSidecarStatus: ""}
+
+// keptAnnotationKey maps each kept key to itself, so a decoded key is
+// stored as the one constant string rather than a copy per object.
+var keptAnnotationKey = func() map[string]string {
+	m := make(map[string]string, len(keptAnnotations))
+	for k := range keptAnnotations {
+		m[k] = k
+	}
+	return m
+}()
 
 // Container environment is slimmed from pods like annotations: only the
 // istiod settings that change what pilot computes are kept
