@@ -3,6 +3,7 @@ package analyzers
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -135,6 +136,8 @@ func (b *builder) linkWorkloadsToServices() {
 		w.Services = []Ref{}
 		w.ServicesWithoutReady = []Ref{}
 		w.UnreadySubsets = []string{}
+		w.ZeroReplicaFor = []Ref{}
+		w.ZeroReplicaEvidence = []Evidence{}
 		for _, sf := range b.svcByWorkload[w.Ref] {
 			w.Services = append(w.Services, sf.Ref)
 			w.Keys = append(w.Keys, "svc:"+key(sf.Namespace, sf.Name))
@@ -142,6 +145,10 @@ func (b *builder) linkWorkloadsToServices() {
 				w.ServicesWithoutReady = append(w.ServicesWithoutReady, sf.Ref)
 				w.BacksUnreadyService = true
 				w.Outage = true
+				if sf.MatchedPods == 0 && slices.Contains(sf.ZeroReplicaWorkloads, w.Ref) {
+					w.ZeroReplicaFor = append(w.ZeroReplicaFor, sf.Ref)
+					w.ZeroReplicaEvidence = append(w.ZeroReplicaEvidence, sf.Evidence...)
+				}
 			}
 		}
 	}

@@ -154,6 +154,11 @@ type WorkloadFact struct {
 	// ServicesWithoutReady: of those, the ones with no ready backend.
 	ServicesWithoutReady []Ref `cel:"servicesWithoutReady"`
 	BacksUnreadyService  bool  `cel:"backsUnreadyService"`
+	// ZeroReplicaFor are the Services that select no pod and whose pod
+	// template this workload carries at 0 desired replicas: scaling it up
+	// is what gives them a backend. ZeroReplicaEvidence is their evidence.
+	ZeroReplicaFor      []Ref      `cel:"zeroReplicaFor"`
+	ZeroReplicaEvidence []Evidence `cel:"zeroReplicaEvidence"`
 	// UnreadySubsets are DestinationRule subsets ("reviews/v1") whose only
 	// pods are this workload's and none is ready.
 	UnreadySubsets []string `cel:"unreadySubsets"`

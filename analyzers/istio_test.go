@@ -508,3 +508,25 @@ spec: {servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
 		}
 	}
 }
+
+// TestMeshConfigUnreadable: a mesh configuration that does not parse
+// leaves Istio's defaults and says so in the facts' warnings.
+func TestMeshConfigUnreadable(t *testing.T) {
+	f := factsOf(t, service("pay", "ledger", "app: ledger", "")+`---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data: {mesh: "defaultServiceExportTo: [.\n  rootNamespace: {"}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: r, namespace: shop}
+spec: {hosts: [r], http: [{route: [{destination: {host: ledger.pay.svc.cluster.local}}]}]}
+`)
+	if len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "ConfigMap istio-system/istio: key mesh:") {
+		t.Errorf("warnings %q", f.Warnings)
+	}
+	if r := routeOf(f, "shop/r", "ledger.pay.svc.cluster.local"); r == nil || !r.HostKnown {
+		t.Error("the defaults (exportTo *) did not apply")
+	}
+}

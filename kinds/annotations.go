@@ -197,9 +197,16 @@ func KeepEnv(env []corev1.EnvVar) []corev1.EnvVar {
 // allocation.
 type envProjection []corev1.EnvVar
 
+// The names as JSON strings, quotes included: a sidecar's
+// ISTIO_META_CLUSTER_ID must not make every container decode its env.
+var (
+	quotedScopeGateway = []byte(`"` + EnvScopeGatewayToNamespace + `"`)
+	quotedClusterID    = []byte(`"` + EnvClusterID + `"`)
+)
+
 func (e *envProjection) UnmarshalJSON(b []byte) error {
 	*e = nil
-	if !bytes.Contains(b, []byte(EnvScopeGatewayToNamespace)) && !bytes.Contains(b, []byte(EnvClusterID)) {
+	if !bytes.Contains(b, quotedScopeGateway) && !bytes.Contains(b, quotedClusterID) {
 		if bytes.Equal(b, []byte("null")) || (len(b) > 0 && b[0] == '[') {
 			return nil
 		}

@@ -70,6 +70,7 @@ func TestEnvProjection(t *testing.T) {
 		`[{"name":"CLUSTER_ID","valueFrom":{"configMapKeyRef":{"name":"x","key":"y"}}}]`:                 "",
 		`[{"name":"CLUSTER_ID","value":"east"},{"name":"PILOT_SCOPE_GATEWAY_TO_NAMESPACE","value":"0"}]`: "CLUSTER_ID=east,PILOT_SCOPE_GATEWAY_TO_NAMESPACE=0",
 		`null`: "",
+		`[{"name":"ISTIO_META_CLUSTER_ID","value":"Kubernetes"}]`: "",
 	} {
 		var e envProjection
 		if err := jsonv2.Unmarshal([]byte(in), &e); err != nil {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
 )
 
@@ -191,5 +193,37 @@ func TestEveryDefectOfOneObject(t *testing.T) {
 	want := "destination-host-unknown host ratings, destination-host-unknown host details, subset-undefined subset v1"
 	if strings.Join(got, ", ") != want {
 		t.Errorf("root causes %q, want %q", strings.Join(got, ", "), want)
+	}
+}
+
+// TestScaledToZeroNamesEachWorkload: a Service whose pods two Deployments
+// would make, both at 0 replicas, gets one scaled-to-zero root cause per
+// Deployment, not one for the first of them.
+func TestScaledToZeroNamesEachWorkload(t *testing.T) {
+	s := load.NewObjects()
+	for _, o := range []bundle.Object{
+		{APIVersion: "v1", Kind: "Service", Namespace: "shop", Name: "cart", Raw: []byte(`{"metadata":{"name":"cart","namespace":"shop"},"spec":{"selector":{"app":"cart"},"ports":[{"port":80}]}}`)},
+		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "cart-blue", Raw: []byte(`{"metadata":{"name":"cart-blue","namespace":"shop"},"spec":{"replicas":0,"template":{"metadata":{"labels":{"app":"cart","slot":"blue"}}}}}`)},
+		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "cart-green", Raw: []byte(`{"metadata":{"name":"cart-green","namespace":"shop"},"spec":{"replicas":0,"template":{"metadata":{"labels":{"app":"cart","slot":"green"}}}}}`)},
+	} {
+		if _, err := s.Add(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := analyzers.BuildFacts(s.Store(), analyzers.BuildInput{Coverage: map[string]string{"Pod": "ok", "Service": "ok", "Deployment": "ok"}})
+	p, err := BuiltinPack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine([]*Pack{p}, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rc := range e.Analyze(&analyzers.Snapshot{Facts: f}).RootCauses {
+		got = append(got, rc.Cause+" "+rc.Object.Name)
+	}
+	if strings.Join(got, ", ") != "scaled-to-zero cart-blue, scaled-to-zero cart-green" {
+		t.Errorf("root causes %v", got)
 	}
 }
