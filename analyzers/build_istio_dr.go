@@ -221,9 +221,12 @@ func (b *builder) tlsConflicts(f *DestinationRuleFact, dr *kinds.DestinationRule
 		insts []string
 	}
 	var groups []*group
-	byKey := map[string]*group{}
+	var byKey map[string]*group
 	note := func(list *[]string, head, tail string, x instance) {
 		k := head + "|" + tail
+		if byKey == nil {
+			byKey = map[string]*group{}
+		}
 		g := byKey[k]
 		if g == nil {
 			g = &group{list: list, head: head, tail: tail}
@@ -240,6 +243,9 @@ func (b *builder) tlsConflicts(f *DestinationRuleFact, dr *kinds.DestinationRule
 		port := int(sp.Port)
 		for _, c := range clusters {
 			mode := tlsOf(c.tp, port)
+			if mode != "DISABLE" && mode != "SIMPLE" && mode != "ISTIO_MUTUAL" {
+				continue // auto mTLS (unset) follows the server; MUTUAL sends its own certificate
+			}
 			where := fmt.Sprintf("port %d", port)
 			if c.subset != "" {
 				where = "subset " + c.subset + " " + where

@@ -2,6 +2,7 @@ package analyzers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -251,45 +252,46 @@ func (b *builder) buildRoutes() {
 // those proxies do not see, or hidden by a more specific rule of their
 // own namespace, is undefined for them: Envoy has no cluster for it (NC).
 func (b *builder) routeSubsets(f *RouteFact, fq, svcNS string, proxies []string) {
-	all := map[string]bool{}
-	for _, e := range append(b.drsByHost[fq], b.drsWild...) {
-		if e.host == fq || hostMatches(e.host, fq) {
-			for _, ss := range e.dr.Spec.Subsets {
-				all[ss.Name] = true
-			}
-		}
-	}
-	defined := map[string]bool{}
-	var missing []string
-	where := map[string][]string{} // message -> proxy namespaces
-	for i, pns := range proxies {
-		drs := b.destinationRulesFor(fq, pns, svcNS)
-		here := map[string]bool{}
-		var names []string
+	defines := func(drs []*drEntry, subset string) bool {
 		for _, e := range drs {
-			if !f.DRFound {
-				f.DestinationRule = Ref{Kind: "DestinationRule", Namespace: e.dr.Namespace, Name: e.dr.Name}
-				f.DRFound = true
-			}
-			names = append(names, e.dr.Namespace+"/"+e.dr.Name)
 			for _, ss := range e.dr.Spec.Subsets {
-				here[ss.Name] = true
-				if i == 0 {
-					defined[ss.Name] = true
+				if ss.Name == subset {
+					return true
 				}
 			}
 		}
-		if f.Subset == "" || here[f.Subset] {
+		return false
+	}
+	var missing []string
+	var where map[string][]string // message -> proxy namespaces
+	for i, pns := range proxies {
+		drs := b.destinationRulesFor(fq, pns, svcNS)
+		if i == 0 {
+			if len(drs) > 0 {
+				f.DestinationRule = Ref{Kind: "DestinationRule", Namespace: drs[0].dr.Namespace, Name: drs[0].dr.Name}
+				f.DRFound = true
+			}
+			f.DefinedSubsets = subsetNames(drs)
+		}
+		if f.Subset == "" || defines(drs, f.Subset) {
 			continue
 		}
+		// Undefined here: say which rules the proxies apply, or why none.
 		var msg string
 		switch {
-		case len(drs) == 0 && all[f.Subset]:
+		case len(drs) == 0 && (defines(b.drsByHost[fq], f.Subset) || defines(b.wildDRsFor(fq), f.Subset)):
 			msg = fmt.Sprintf("apply no DestinationRule for %s: the rules defining subset %s are not exported to them", fq, f.Subset)
 		case len(drs) == 0:
 			msg = fmt.Sprintf("apply no DestinationRule for %s", fq)
 		default:
-			msg = fmt.Sprintf("apply DestinationRule %s, which defines [%s]", strings.Join(names, ", "), strings.Join(sortedSet(here), ", "))
+			names := make([]string, len(drs))
+			for j, e := range drs {
+				names[j] = e.dr.Namespace + "/" + e.dr.Name
+			}
+			msg = fmt.Sprintf("apply DestinationRule %s, which defines [%s]", strings.Join(names, ", "), strings.Join(subsetNames(drs), ", "))
+		}
+		if where == nil {
+			where = map[string][]string{}
 		}
 		if where[msg] == nil {
 			missing = append(missing, msg)
@@ -299,9 +301,20 @@ func (b *builder) routeSubsets(f *RouteFact, fq, svcNS string, proxies []string)
 	for i, msg := range missing {
 		missing[i] = "proxies in " + strings.Join(where[msg], ", ") + " " + msg
 	}
-	f.DefinedSubsets = sortedSet(defined)
 	f.SubsetDefined = len(missing) == 0
 	f.SubsetText = strings.Join(missing, "; ")
+}
+
+// subsetNames lists the subsets the rules define, sorted, once each.
+func subsetNames(drs []*drEntry) []string {
+	out := []string{}
+	for _, e := range drs {
+		for _, ss := range e.dr.Spec.Subsets {
+			out = append(out, ss.Name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // noClusterSymptoms are the keys (symptom:<id>) of the NC failures whose

@@ -303,56 +303,67 @@ func (b *builder) indexDestinationRules() {
 // longest wildcard), and rules of one namespace for that host merge.
 func (b *builder) destinationRulesFor(fq, proxyNS, svcNS string) []*drEntry {
 	root := b.mesh.rootNamespace
-	var local []*drEntry
-	for _, e := range b.drsByNS[proxyNS] {
-		if proxyNS == root {
-			if e.private {
-				local = append(local, e)
-			}
-		} else if e.export.all || e.export.private || e.export.ns[proxyNS] {
-			local = append(local, e)
+	local := func(e *drEntry) bool {
+		if e.dr.Namespace != proxyNS {
+			return false
 		}
+		if proxyNS == root {
+			return e.private
+		}
+		return e.export.all || e.export.private || e.export.ns[proxyNS]
 	}
-	if m := mostSpecific(fq, local); len(m) > 0 {
+	if m := b.mostSpecific(fq, local); len(m) > 0 {
 		return m
 	}
-	exported := func(ns string) []*drEntry {
-		var out []*drEntry
-		for _, e := range b.drsByNS[ns] {
-			if !e.private && (e.export.all || e.export.ns[proxyNS]) {
-				out = append(out, e)
-			}
+	exportedFrom := func(ns string) func(*drEntry) bool {
+		return func(e *drEntry) bool {
+			return e.dr.Namespace == ns && !e.private && (e.export.all || e.export.ns[proxyNS])
 		}
-		return mostSpecific(fq, out)
 	}
 	if svcNS != "" {
-		if m := exported(svcNS); len(m) > 0 {
+		if m := b.mostSpecific(fq, exportedFrom(svcNS)); len(m) > 0 {
 			return m
 		}
 	}
-	return exported(root)
+	return b.mostSpecific(fq, exportedFrom(root))
 }
 
-// mostSpecific keeps the entries whose host is fq, else those of the
-// longest wildcard covering fq (pilot/pkg/model/config.go MostSpecificHostMatch).
-func mostSpecific(fq string, es []*drEntry) []*drEntry {
-	var exact, wild []*drEntry
-	best := ""
-	for _, e := range es {
-		switch {
-		case e.host == fq:
-			exact = append(exact, e)
-		case strings.HasPrefix(e.host, "*") && hostMatches(e.host, fq):
-			if len(e.host) > len(best) {
-				best, wild = e.host, nil
-			}
-			if e.host == best {
-				wild = append(wild, e)
-			}
+// wildDRsFor lists the rules whose wildcard host covers fq.
+func (b *builder) wildDRsFor(fq string) []*drEntry {
+	var out []*drEntry
+	for _, e := range b.drsWild {
+		if hostMatches(e.host, fq) {
+			out = append(out, e)
 		}
 	}
-	if len(exact) > 0 {
-		return exact
+	return out
+}
+
+// mostSpecific returns the rules keep accepts whose host is fq, else
+// those of the longest wildcard covering fq (pilot/pkg/model/config.go
+// MostSpecificHostMatch). Rules are looked up by host, so a call costs
+// the rules of that host and the wildcard ones, not the namespace's.
+func (b *builder) mostSpecific(fq string, keep func(*drEntry) bool) []*drEntry {
+	var out []*drEntry
+	for _, e := range b.drsByHost[fq] {
+		if keep(e) {
+			out = append(out, e)
+		}
 	}
-	return wild
+	if len(out) > 0 {
+		return out
+	}
+	best := ""
+	for _, e := range b.drsWild {
+		if !hostMatches(e.host, fq) || !keep(e) {
+			continue
+		}
+		switch {
+		case len(e.host) > len(best):
+			best, out = e.host, append(out[:0], e)
+		case e.host == best:
+			out = append(out, e)
+		}
+	}
+	return out
 }
