@@ -35,6 +35,8 @@ type builder struct {
 	subsetFacts   []*SubsetFact
 	subsetByName  map[string]*SubsetFact
 	templates     map[string][]podTemplate
+	// templateByRef is made from templates on first use (only a Service
+	// without pods needs it).
 	templateByRef map[Ref]podTemplate
 	symsByFQDN    map[string][]*SymptomFact
 
@@ -97,7 +99,6 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildWorkloads()
 	b.linkWorkloadsToServices()
 	b.readMeshConfig()
-	b.buildHostIndex()
 	b.indexDestinationRules()
 	b.indexGatewayPods()
 	b.indexUpstreamNames()

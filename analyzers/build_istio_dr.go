@@ -46,7 +46,7 @@ func (b *builder) hostInstances(svc *corev1.Service, pods []*corev1.Pod) (out []
 		return nil, false
 	}
 	for _, r := range sf.TemplateWorkloads {
-		t, ok := b.templateByRef[r]
+		t, ok := b.templateOf(r)
 		if !ok {
 			continue
 		}
@@ -54,6 +54,20 @@ func (b *builder) hostInstances(svc *corev1.Service, pods []*corev1.Pod) (out []
 		out = append(out, instance{tmpl: t, ns: r.Namespace, labels: t.labels, inMesh: in, how: how})
 	}
 	return out, len(out) > 0
+}
+
+// templateOf returns the pod template of workload r.
+func (b *builder) templateOf(r Ref) (podTemplate, bool) {
+	if b.templateByRef == nil {
+		b.templateByRef = map[Ref]podTemplate{}
+		for _, ts := range b.templates {
+			for _, t := range ts {
+				b.templateByRef[t.ref] = t
+			}
+		}
+	}
+	t, ok := b.templateByRef[r]
+	return t, ok
 }
 
 // matches reports whether the endpoint of x carries sel; for a template,

@@ -198,7 +198,7 @@ func (b *builder) buildRoutes() {
 				f.Gateways = []string{}
 			}
 			f.Keys = []string{"host:" + fq}
-			visible, hidden := b.hosts.lookup(fq, from)
+			visible, hidden := b.hostIndex().lookup(fq, from)
 			var svc *corev1.Service
 			if visible != nil {
 				svc = visible.svc

@@ -164,9 +164,7 @@ type podTemplate struct {
 func (b *builder) indexTemplates() {
 	s := b.s
 	b.templates = map[string][]podTemplate{}
-	b.templateByRef = map[Ref]podTemplate{}
 	put := func(t podTemplate) {
-		b.templateByRef[t.ref] = t
 		for k, v := range t.labels {
 			ik := t.ref.Namespace + "\x00" + k + "=" + v
 			b.templates[ik] = append(b.templates[ik], t)

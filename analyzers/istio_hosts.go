@@ -154,6 +154,15 @@ type hostIndex struct {
 	wild  []*meshHost
 }
 
+// hostIndex returns the service registry, built on first use (only routes
+// of VirtualServices look hosts up).
+func (b *builder) hostIndex() *hostIndex {
+	if b.hosts == nil {
+		b.buildHostIndex()
+	}
+	return b.hosts
+}
+
 // buildHostIndex lists every Service (name.ns.svc.cluster.local, exportTo
 // from its annotation, else the mesh default) and every ServiceEntry host
 // (short names in the entry's namespace; spec.exportTo, else the mesh

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"container/heap"
+	"slices"
 	"sort"
 
 	"github.com/nohealthy/nohealthy/report"
@@ -71,8 +72,8 @@ type rootCause struct {
 	// of syms, else the deepest finding n explains -> ... -> n, else n.
 	// Never empty.
 	chain []*node
-	// reached are the findings n explains, directly or not.
-	reached map[*node]bool
+	// causes are the other root causes n explains, directly or not.
+	causes []*node
 }
 
 // rank returns the root causes best first: those that explain an
@@ -90,8 +91,8 @@ func rank(hits []*node) []*rootCause {
 		if n.h.c.rule.Cause == "" {
 			continue
 		}
-		syms, paths, deepest, reached := reachSymptoms(n)
-		rc := &rootCause{n: n, syms: syms, reached: reached}
+		syms, paths, deepest, causes := reachSymptoms(n)
+		rc := &rootCause{n: n, syms: syms, causes: causes}
 		for _, sn := range syms {
 			rc.lines += sn.sym.Count
 			rc.biggest = max(rc.biggest, sn.sym.Count)
@@ -145,9 +146,9 @@ func explainersFirst(roots []*rootCause) []*rootCause {
 	before := make([][]int, len(roots))
 	constrained := false
 	for i, r := range roots {
-		for x := range r.reached {
+		for _, x := range r.causes {
 			j, ok := index[x]
-			if !ok || j == i || roots[j].reached[r.n] {
+			if !ok || j == i || slices.Contains(roots[j].causes, r.n) {
 				continue
 			}
 			before[j] = append(before[j], i)
@@ -213,7 +214,7 @@ func (h *intHeap) Pop() any {
 // reachSymptoms walks what n explains and returns the symptoms reached
 // (most lines first) with, for each, its chain symptom -> ... -> n; the
 // chain to the deepest finding reached (for a root cause that explains no
-// symptom), and the set of findings reached.
+// symptom), and the other root causes reached.
 //
 // A chain is the longest path from n: when n explains a symptom both
 // directly and through other findings (istiod down explains every Envoy
@@ -222,57 +223,58 @@ func (h *intHeap) Pop() any {
 // shows every link. The findings reached form a graph that may hold a
 // cycle; its depth-first order from n, dropping the edges that go back
 // up that order, is a DAG whose longest paths are found in one pass.
-func reachSymptoms(n *node) (syms []*node, paths map[*node][]*node, deepest []*node, reached map[*node]bool) {
-	// Depth-first postorder of the findings reachable from n.
-	var post []*node
-	state := map[*node]int8{} // 1 on the stack, 2 done
-	var visit func(x *node)
-	visit = func(x *node) {
-		state[x] = 1
+func reachSymptoms(n *node) (syms []*node, paths map[*node][]*node, deepest []*node, causes []*node) {
+	// One record per node reached, findings and symptoms alike, in one
+	// slice: a root cause of a big incident reaches thousands of symptoms.
+	type visit struct {
+		order  int // topological position of a finding
+		depth  int
+		parent *node
+	}
+	var vs []visit
+	at := map[*node]int{}
+	var post []*node // findings in depth-first postorder
+	var dfs func(x *node)
+	dfs = func(x *node) {
+		at[x] = len(vs)
+		vs = append(vs, visit{})
 		for _, y := range x.explains {
-			if y.h != nil && state[y] == 0 {
-				visit(y)
+			if _, ok := at[y]; !ok && y.h != nil {
+				dfs(y)
 			}
 		}
-		state[x] = 2
 		post = append(post, x)
 	}
-	visit(n)
-	order := make(map[*node]int, len(post)) // topological position
-	for i := range post {
-		order[post[len(post)-1-i]] = i
+	dfs(n)
+	for i, x := range post {
+		vs[at[x]].order = len(post) - 1 - i
 	}
-	depth := map[*node]int{n: 0}
-	parent := map[*node]*node{}
-	reached = make(map[*node]bool, len(post)-1)
 	var symOrder []*node
-	for i := len(post) - 1; i >= 0; i-- {
+	for i := len(post) - 1; i >= 0; i-- { // topological order
 		x := post[i]
-		if x != n {
-			reached[x] = true
+		ix := at[x]
+		if x != n && x.h.c.rule.Cause != "" {
+			causes = append(causes, x)
 		}
 		for _, y := range x.explains {
-			if y.sym != nil {
-				d, seen := depth[y]
-				if !seen {
-					symOrder = append(symOrder, y)
-				}
-				if !seen || depth[x]+1 > d {
-					depth[y], parent[y] = depth[x]+1, x
-				}
+			iy, ok := at[y]
+			switch {
+			case y.sym != nil && !ok:
+				iy = len(vs)
+				at[y] = iy
+				vs = append(vs, visit{depth: -1})
+				symOrder = append(symOrder, y)
+			case y.sym == nil && vs[iy].order <= vs[ix].order: // back up the order: part of a cycle
 				continue
 			}
-			if order[y] <= order[x] { // back up the order: part of a cycle
-				continue
-			}
-			if d, seen := depth[y]; !seen || depth[x]+1 > d {
-				depth[y], parent[y] = depth[x]+1, x
+			if d := vs[ix].depth + 1; d > vs[iy].depth {
+				vs[iy].depth, vs[iy].parent = d, x
 			}
 		}
 	}
 	chainOf := func(x *node) []*node {
 		var chain []*node
-		for ; x != nil; x = parent[x] {
+		for ; x != nil; x = vs[at[x]].parent {
 			chain = append(chain, x)
 		}
 		return chain
@@ -285,9 +287,9 @@ func reachSymptoms(n *node) (syms []*node, paths map[*node][]*node, deepest []*n
 	}
 	deep := n
 	for i := len(post) - 2; i >= 0; i-- { // topological order, n excluded
-		if x := post[i]; depth[x] > depth[deep] {
+		if x := post[i]; vs[at[x]].depth > vs[at[deep]].depth {
 			deep = x
 		}
 	}
-	return syms, paths, chainOf(deep), reached
+	return syms, paths, chainOf(deep), causes
 }
