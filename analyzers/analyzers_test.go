@@ -9,18 +9,26 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// TestFQDN: Istio hosts follow pilot's ResolveShortnameToFQDN (only a name
+// without a dot is expanded), addresses a proxy resolves follow the
+// Kubernetes DNS search path.
 func TestFQDN(t *testing.T) {
-	for _, c := range []struct{ host, ns, want string }{
-		{"reviews", "shop", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop", "x", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop.svc", "x", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop.svc.cluster.local", "x", "reviews.shop.svc.cluster.local"},
-		{"reviews.shop.svc.cluster.local.", "x", "reviews.shop.svc.cluster.local"},
-		{"api.example.com", "x", "api.example.com"},
-		{"*.example.com", "x", "*.example.com"},
+	for _, c := range []struct{ host, ns, istio, dns string }{
+		{"reviews", "shop", "reviews.shop.svc.cluster.local", "reviews.shop.svc.cluster.local"},
+		{"Reviews", "shop", "reviews.shop.svc.cluster.local", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop", "x", "reviews.shop", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc", "x", "reviews.shop.svc", "reviews.shop.svc.cluster.local"},
+		{"reviews.shop.svc.cluster.local", "x", "reviews.shop.svc.cluster.local", "reviews.shop.svc.cluster.local"},
+		{"api.example.com", "x", "api.example.com", "api.example.com"},
+		{"*.example.com", "x", "*.example.com", "*.example.com"},
+		{"10.96.0.10", "x", "10.96.0.10", "10.96.0.10"},
+		{"*", "x", "*", "*"},
 	} {
-		if got := fqdn(c.host, c.ns); got != c.want {
-			t.Errorf("fqdn(%q,%q)=%q want %q", c.host, c.ns, got, c.want)
+		if got := istioFQDN(c.host, c.ns); got != c.istio {
+			t.Errorf("istioFQDN(%q,%q)=%q want %q", c.host, c.ns, got, c.istio)
+		}
+		if got := dnsFQDN(c.host, c.ns); got != c.dns {
+			t.Errorf("dnsFQDN(%q,%q)=%q want %q", c.host, c.ns, got, c.dns)
 		}
 	}
 }
@@ -69,10 +77,22 @@ func TestCloseness(t *testing.T) {
 }
 
 func TestHostMatchesAndGatewayRef(t *testing.T) {
-	if !hostMatches("*.example.com", "api.example.com") || hostMatches("*.example.com", "example.org") || !hostMatches("*", "x") {
-		t.Error("hostMatches")
+	// pkg/config/host/name.go SubsetOf: one way, and "*.foo.com" does not cover foo.com.
+	for _, c := range []struct {
+		pattern, host string
+		want          bool
+	}{
+		{"*.example.com", "api.example.com", true}, {"*.example.com", "example.org", false}, {"*", "x", true},
+		{"*.example.com", "example.com", false}, {"api.example.com", "*.example.com", false},
+		{"*.example.com", "*.api.example.com", true}, {"*.api.example.com", "*.example.com", false},
+		{"API.example.com", "api.EXAMPLE.com", true},
+	} {
+		if got := hostMatches(c.pattern, c.host); got != c.want {
+			t.Errorf("hostMatches(%q, %q) = %v", c.pattern, c.host, got)
+		}
 	}
-	for ref, want := range map[string]string{"gw": "shop/gw", "istio-system/gw": "istio-system/gw", "gw.istio-system": "istio-system/gw", "mesh": ""} {
+	for ref, want := range map[string]string{"gw": "shop/gw", "istio-system/gw": "istio-system/gw", "gw.istio-system": "istio-system/gw", "mesh": "",
+		"./gw": "shop/gw", "gw.istio-system.svc.cluster.local": "istio-system/gw"} {
 		if got := gatewayRefKey(ref, "shop"); got != want {
 			t.Errorf("gatewayRefKey(%q)=%q want %q", ref, got, want)
 		}

@@ -3,6 +3,7 @@ package analyzers
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -34,11 +35,28 @@ type builder struct {
 	drFacts       map[string][]*DestinationRuleFact
 	subsetFacts   []*SubsetFact
 	subsetByName  map[string]*SubsetFact
-	gatewayPods   map[string][]*corev1.Pod
 	templates     map[string][]podTemplate
+	// templateByRef is made from templates on first use (only a Service
+	// without pods needs it).
+	templateByRef map[Ref]podTemplate
 	symsByFQDN    map[string][]*SymptomFact
 	// docker resolves names, addresses and log files on a Docker host.
 	docker *dockerIndex
+
+	// Istio as pilot applies it (istio_mesh.go, istio_hosts.go).
+	mesh         *meshConfig
+	meshWarnings []string
+	hosts        *hostIndex
+	drsByNS      map[string][]*drEntry
+	drsByHost    map[string][]*drEntry // exact hosts
+	drsWild      []*drEntry            // wildcard hosts
+	paByNS       map[string][]*kinds.PeerAuthentication
+	// gwPods: the pods each Istio Gateway ("ns/name") applies to.
+	gwPods map[string][]*corev1.Pod
+	// rejectsByPod: "ns/pod" -> keys of its NR filter_chain_not_found symptoms.
+	rejectsByPod map[string][]string
+	// noCluster: the NC symptoms that carry a request host.
+	noCluster []*SymptomFact
 }
 
 // BuildInput is what BuildFacts needs besides the objects.
@@ -85,6 +103,9 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildServices()
 	b.buildWorkloads()
 	b.linkWorkloadsToServices()
+	b.readMeshConfig()
+	b.indexDestinationRules()
+	b.indexGatewayPods()
 	b.indexUpstreamNames()
 	b.indexConfigUpstreams()
 	b.indexAdminClusters(in.Admin)
@@ -109,8 +130,10 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildNodes()
 	b.buildUpstreams(in.Admin)
 	b.buildNetworkPolicies()
+	b.buildPeerAuthentications()
 	b.buildCluster()
 	b.facts.Timeline = b.buildTimeline()
+	b.facts.Warnings = b.meshWarnings
 	if b.samples != nil {
 		b.facts.pending = &pendingSamples{set: b.samples, refs: b.sampleRefs}
 	}
@@ -122,6 +145,8 @@ func (b *builder) linkWorkloadsToServices() {
 		w.Services = []Ref{}
 		w.ServicesWithoutReady = []Ref{}
 		w.UnreadySubsets = []string{}
+		w.ZeroReplicaFor = []Ref{}
+		w.ZeroReplicaEvidence = []Evidence{}
 		for _, sf := range b.svcByWorkload[w.Ref] {
 			w.Services = append(w.Services, sf.Ref)
 			w.Keys = append(w.Keys, "svc:"+key(sf.Namespace, sf.Name))
@@ -129,6 +154,10 @@ func (b *builder) linkWorkloadsToServices() {
 				w.ServicesWithoutReady = append(w.ServicesWithoutReady, sf.Ref)
 				w.BacksUnreadyService = true
 				w.Outage = true
+				if sf.MatchedPods == 0 && slices.Contains(sf.ZeroReplicaWorkloads, w.Ref) {
+					w.ZeroReplicaFor = append(w.ZeroReplicaFor, sf.Ref)
+					w.ZeroReplicaEvidence = append(w.ZeroReplicaEvidence, sf.Evidence...)
+				}
 			}
 		}
 	}
@@ -270,7 +299,7 @@ func (b *builder) knownClients() map[Ref][]*corev1.Pod {
 			continue
 		}
 		for _, g := range r.Gateways {
-			for _, p := range b.gatewayPods[gatewayRefKey(g, r.VirtualService.Namespace)] {
+			for _, p := range b.gwPods[gatewayRefKey(g, r.VirtualService.Namespace)] {
 				add(r.Service, p)
 			}
 		}

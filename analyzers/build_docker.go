@@ -775,19 +775,12 @@ func (b *builder) linkDockerSymptoms() {
 		if port > 0 && refusal(sf) && f.Running > 0 && f.CrashLoop == 0 {
 			where := "a proxy"
 			if sf.Reporter.Name != "" {
-				where = refText(sf.Reporter)
+				where = sf.Reporter.String()
 			}
 			w.refuse(port, Evidence{Kind: "LogLine", Ref: where,
 				Text: fmt.Sprintf("%s ×%d to port %d (%s)", sf.Kind, sf.Count, port, cmp.Or(sf.UpstreamHost, sf.Upstream))})
 		}
 	}
-}
-
-func refText(r Ref) string {
-	if r.Namespace == "" {
-		return r.Kind + " " + r.Name
-	}
-	return r.Kind + " " + r.Namespace + "/" + r.Name
 }
 
 // appendEvidence caps a fact's evidence: a service with hundreds of

@@ -138,6 +138,9 @@ func (b *builder) templateWorkloads(f *ServiceFact) {
 		}
 	}
 	for _, t := range best {
+		if t.ref.Kind == "Deployment" && b.rolloutOwnsTemplate(t.ref) {
+			continue // a Rollout's workloadRef: the Rollout makes the pods
+		}
 		add(t.ref, t.labels, t.replicas)
 	}
 }
@@ -146,11 +149,18 @@ func (b *builder) templateWorkloads(f *ServiceFact) {
 // and label pair (b.templates["ns\x00k=v"]) so
 // matching a Service against templates does not scan the cluster.
 type podTemplate struct {
-	ref      Ref
-	labels   map[string]string
-	replicas *int32
+	ref         Ref
+	labels      map[string]string
+	replicas    *int32
+	annotations map[string]string
 }
 
+// indexTemplates indexes the pod templates of every kind that makes pods
+// from one (Deployments, StatefulSets, DaemonSets, ReplicaSets no
+// Deployment or Rollout owns, Jobs, CronJobs, Argo Rollouts), so Services
+// and subsets are judged against the pods a workload will make when the
+// input holds none (manifests from Git, `kubectl get` of workloads only),
+// as istioctl analyze --use-kube=false does.
 func (b *builder) indexTemplates() {
 	s := b.s
 	b.templates = map[string][]podTemplate{}
@@ -160,15 +170,56 @@ func (b *builder) indexTemplates() {
 			b.templates[ik] = append(b.templates[ik], t)
 		}
 	}
-	for _, d := range inKeyOrder(kinds.Deployments.In(s)) {
-		put(podTemplate{Ref{Kind: "Deployment", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas})
+	deployments := kinds.Deployments.In(s)
+	for _, d := range inKeyOrder(deployments) {
+		put(podTemplate{Ref{Kind: "Deployment", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas, d.Spec.Template.Annotations})
 	}
 	for _, d := range inKeyOrder(kinds.StatefulSets.In(s)) {
-		put(podTemplate{Ref{Kind: "StatefulSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas})
+		put(podTemplate{Ref{Kind: "StatefulSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, d.Spec.Replicas, d.Spec.Template.Annotations})
 	}
 	for _, d := range inKeyOrder(kinds.DaemonSets.In(s)) {
-		put(podTemplate{Ref{Kind: "DaemonSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, nil})
+		put(podTemplate{Ref{Kind: "DaemonSet", Namespace: d.Namespace, Name: d.Name}, d.Spec.Template.Labels, nil, d.Spec.Template.Annotations})
 	}
+	for _, rs := range inKeyOrder(kinds.ReplicaSets.In(s)) {
+		if controllerOf(rs.OwnerReferences) == nil {
+			put(podTemplate{Ref{Kind: "ReplicaSet", Namespace: rs.Namespace, Name: rs.Name}, rs.Spec.Template.Labels, rs.Spec.Replicas, rs.Spec.Template.Annotations})
+		}
+	}
+	for _, j := range inKeyOrder(kinds.Jobs.In(s)) {
+		if controllerOf(j.OwnerReferences) == nil {
+			put(podTemplate{Ref{Kind: "Job", Namespace: j.Namespace, Name: j.Name}, j.Spec.Template.Labels, j.Spec.Parallelism, j.Spec.Template.Annotations})
+		}
+	}
+	for _, cj := range inKeyOrder(kinds.CronJobs.In(s)) {
+		t := cj.Spec.JobTemplate.Spec.Template
+		put(podTemplate{Ref{Kind: "CronJob", Namespace: cj.Namespace, Name: cj.Name}, t.Labels, nil, t.Annotations})
+	}
+	for _, r := range inKeyOrder(kinds.Rollouts.In(s)) {
+		labels, ann := r.Spec.Template.ObjectMeta.Labels, r.Spec.Template.ObjectMeta.Annotations
+		if w := r.Spec.WorkloadRef; w != nil && w.Kind == "Deployment" {
+			if d, ok := deployments[key(r.Namespace, w.Name)]; ok {
+				labels, ann = d.Spec.Template.Labels, d.Spec.Template.Annotations
+			}
+		}
+		replicas := r.Spec.Replicas
+		if replicas == nil {
+			one := int32(1)
+			replicas = &one
+		}
+		put(podTemplate{Ref{Kind: "Rollout", Namespace: r.Namespace, Name: r.Name}, labels, replicas, ann})
+	}
+}
+
+// rolloutOwnsTemplate: a Rollout takes its pod template from Deployment d
+// (spec.workloadRef), so the Rollout, not d (scaled to 0 by Argo), makes
+// the pods.
+func (b *builder) rolloutOwnsTemplate(d Ref) bool {
+	for _, r := range kinds.Rollouts.In(b.s) {
+		if w := r.Spec.WorkloadRef; w != nil && w.Kind == "Deployment" && w.Name == d.Name && r.Namespace == d.Namespace {
+			return true
+		}
+	}
+	return false
 }
 
 // endpointFacts counts the Service's endpoints and their conditions.

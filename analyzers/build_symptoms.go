@@ -211,9 +211,10 @@ func (b *builder) resolveUpstream(f *SymptomFact, s *logscan.Symptom) *corev1.Se
 			return nil
 		}
 		f.Subset = c.subset
-		svc, fq := b.ix.serviceForHost(c.host, s.Origin.Namespace)
+		// Envoy names a cluster after the host's FQDN: no expansion.
+		fq := istioFQDN(c.host, s.Origin.Namespace)
 		f.FQDN = fq
-		return svc
+		return b.ix.serviceByFQDN(fq)
 	}
 	if svc := b.upstreamNames[up]; svc != nil {
 		return svc

@@ -156,6 +156,11 @@ type WorkloadFact struct {
 	// ServicesWithoutReady: of those, the ones with no ready backend.
 	ServicesWithoutReady []Ref `cel:"servicesWithoutReady"`
 	BacksUnreadyService  bool  `cel:"backsUnreadyService"`
+	// ZeroReplicaFor are the Services that select no pod and whose pod
+	// template this workload carries at 0 desired replicas: scaling it up
+	// is what gives them a backend. ZeroReplicaEvidence is their evidence.
+	ZeroReplicaFor      []Ref      `cel:"zeroReplicaFor"`
+	ZeroReplicaEvidence []Evidence `cel:"zeroReplicaEvidence"`
 	// UnreadySubsets are DestinationRule subsets ("reviews/v1") whose only
 	// pods are this workload's and none is ready.
 	UnreadySubsets []string `cel:"unreadySubsets"`
@@ -196,8 +201,18 @@ type SubsetFact struct {
 	MatchingPods      int `cel:"matchingPods"`
 	ReadyMatchingPods int `cel:"readyMatchingPods"`
 	// PresentLabels lists the values the host's pods carry for the subset's
-	// label keys ("version=v2", "version=v3").
+	// label keys ("version=v2", "version=v3"), the labels Istio adds to
+	// every endpoint (zone, node, network) included.
 	PresentLabels []string `cel:"presentLabels"`
+	// With no pod of the host in the input, the subset is judged against
+	// the pod templates of the workloads the host's Service selects:
+	// HostTemplates are those workloads, MatchingTemplates the ones whose
+	// template carries the subset's labels. TemplatesJudged is false when
+	// the subset selects on a label only a running pod has (its zone or
+	// node), which no template can tell.
+	HostTemplates     []Ref `cel:"hostTemplates"`
+	MatchingTemplates []Ref `cel:"matchingTemplates"`
+	TemplatesJudged   bool  `cel:"templatesJudged"`
 	// Routed: some VirtualService routes to this subset.
 	Routed       bool       `cel:"routed"`
 	SymptomCount int64      `cel:"symptomCount"`
@@ -213,14 +228,25 @@ type RouteFact struct {
 	Subset         string `cel:"subset"`
 	Port           int    `cel:"port"`
 	// Service is the Service the host resolves to (zero if none).
-	Service           Ref      `cel:"service"`
-	ServiceFound      bool     `cel:"serviceFound"`
-	ServiceEntryFound bool     `cel:"serviceEntryFound"`
-	HostKnown         bool     `cel:"hostKnown"`
-	DestinationRule   Ref      `cel:"destinationRule"`
-	DRFound           bool     `cel:"drFound"`
-	DefinedSubsets    []string `cel:"definedSubsets"`
-	SubsetDefined     bool     `cel:"subsetDefined"`
+	Service           Ref  `cel:"service"`
+	ServiceFound      bool `cel:"serviceFound"`
+	ServiceEntryFound bool `cel:"serviceEntryFound"`
+	// HostKnown: a Service or ServiceEntry defines the host and is
+	// exported to the VirtualService's namespace (or one it is exported
+	// to). HostHidden: one defines it but its exportTo keeps it from them;
+	// VisibilityText says which and how.
+	HostKnown       bool     `cel:"hostKnown"`
+	HostHidden      bool     `cel:"hostHidden"`
+	VisibilityText  string   `cel:"visibilityText"`
+	DestinationRule Ref      `cel:"destinationRule"`
+	DRFound         bool     `cel:"drFound"`
+	DefinedSubsets  []string `cel:"definedSubsets"`
+	// SubsetDefined: for every proxy namespace that runs the route (the
+	// namespaces of the pods of the Gateways it is bound to, or its own
+	// for the mesh), the DestinationRule pilot applies there defines the
+	// subset. SubsetText says where it is missing and why.
+	SubsetDefined bool   `cel:"subsetDefined"`
+	SubsetText    string `cel:"subsetText"`
 	// NearestService is a Service whose name is close to an unknown host.
 	NearestService string     `cel:"nearestService"`
 	Gateways       []string   `cel:"gateways"`
@@ -234,10 +260,15 @@ type VirtualServiceFact struct {
 	Ref   Ref      `cel:"ref"`
 	Hosts []string `cel:"hosts"`
 	// Gateways as written; MissingGateways those that name no Gateway found.
-	Gateways        []string   `cel:"gateways"`
-	MissingGateways []string   `cel:"missingGateways"`
-	BoundToMesh     bool       `cel:"boundToMesh"`
-	GatewaysKnown   bool       `cel:"gatewaysKnown"`
+	Gateways        []string `cel:"gateways"`
+	MissingGateways []string `cel:"missingGateways"`
+	BoundToMesh     bool     `cel:"boundToMesh"`
+	GatewaysKnown   bool     `cel:"gatewaysKnown"`
+	// UnboundGateways are Gateways it names that exist but take none of
+	// its routes: no server host admits any of its hosts for its
+	// namespace (ns/host, ./host, */host), or it is not exported to the
+	// namespace of the Gateway's pods. Each entry says which and why.
+	UnboundGateways []string   `cel:"unboundGateways"`
 	NRCount         int64      `cel:"nrCount"`
 	Evidence        []Evidence `cel:"evidence"`
 	Keys            []string   `cel:"keys"`
@@ -274,6 +305,16 @@ type DestinationRuleFact struct {
 	ServiceFound bool   `cel:"serviceFound"`
 	// TLSMode of the top-level traffic policy ("" when unset).
 	TLSMode string `cel:"tlsMode"`
+	// StrictConflicts: where the rule sets tls.mode DISABLE or SIMPLE
+	// (top level, per port or per subset) for pods that enforce STRICT
+	// mTLS on that port; StrictPeerAuth is the policy making the first of
+	// them STRICT, StrictClientMode the client mode. PlainServerConflicts:
+	// where it sets ISTIO_MUTUAL for pods with no sidecar that are not
+	// ambient. Each entry says where and why.
+	StrictConflicts      []string `cel:"strictConflicts"`
+	StrictPeerAuth       Ref      `cel:"strictPeerAuth"`
+	StrictClientMode     string   `cel:"strictClientMode"`
+	PlainServerConflicts []string `cel:"plainServerConflicts"`
 	// PeerAuthMode is the mTLS mode enforced on the host's pods by the most
 	// specific PeerAuthentication ("" when none applies); PeerAuth names it.
 	PeerAuthMode string `cel:"peerAuthMode"`
@@ -302,6 +343,31 @@ type DestinationRuleFact struct {
 	AdminActiveHCFailed int        `cel:"adminActiveHCFailed"`
 	Evidence            []Evidence `cel:"evidence"`
 	Keys                []string   `cel:"keys"`
+}
+
+// PeerAuthenticationFact is one PeerAuthentication and the clients
+// outside the mesh it locks out.
+type PeerAuthenticationFact struct {
+	Ref Ref `cel:"ref"`
+	// Mode as written (STRICT, PERMISSIVE, DISABLE, UNSET, "").
+	Mode string `cel:"mode"`
+	// Scope: "mesh-wide" (root namespace, no selector), "namespace" or "workload".
+	Scope        string   `cel:"scope"`
+	SelectorText string   `cel:"selectorText"`
+	PortLevel    []string `cel:"portLevel"`
+	// StrictServices are Services whose pods in the mesh this policy makes
+	// enforce STRICT mTLS on a port some client out of the mesh uses.
+	StrictServices []Ref `cel:"strictServices"`
+	// PlaintextClients are those clients: pods with no sidecar that are
+	// not ambient (ingress-nginx, HAProxy, a plain pod, a Job), or a log
+	// of a proxy outside the cluster, that send to those Services
+	// (seen failing in their logs, or routing to them through an Ingress).
+	PlaintextClients []string `cel:"plaintextClients"`
+	// ClientSymptoms counts the failure lines of those clients for those
+	// Services; the keys name their symptom groups (symptom:<id>).
+	ClientSymptoms int64      `cel:"clientSymptoms"`
+	Evidence       []Evidence `cel:"evidence"`
+	Keys           []string   `cel:"keys"`
 }
 
 // NetworkPolicyFact is one NetworkPolicy and the traffic it blocks.
@@ -418,15 +484,20 @@ type Facts struct {
 	VirtualServices  []*VirtualServiceFact
 	Gateways         []*GatewayFact
 	DestinationRules []*DestinationRuleFact
-	NetworkPolicies  []*NetworkPolicyFact
-	Nodes            []*NodeFact
-	Upstreams        []*UpstreamFact
-	Symptoms         []*SymptomFact
-	Cluster          []*ClusterFact
-	DockerServices   []*DockerServiceFact
+	// PeerAuthentications: every PeerAuthentication (peerAuthentications).
+	PeerAuthentications []*PeerAuthenticationFact
+	NetworkPolicies     []*NetworkPolicyFact
+	Nodes               []*NodeFact
+	Upstreams           []*UpstreamFact
+	Symptoms            []*SymptomFact
+	Cluster             []*ClusterFact
+	DockerServices      []*DockerServiceFact
 	// Coverage maps an object kind ("EndpointSlice") to "ok", "forbidden",
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string
+	// Warnings are problems met while deriving the facts (an unreadable
+	// mesh configuration); the loader adds them to the snapshot's.
+	Warnings []string
 
 	// Timeline is when the objects changed, read after ranking for the
 	// root causes' changes (ChangesBefore). nil when not recorded.

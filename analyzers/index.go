@@ -204,36 +204,17 @@ func (ix *index) podEvents(p *corev1.Pod) []*corev1.Event {
 	return ix.events["Pod/"+p.Namespace+"/"+p.Name]
 }
 
-// svcRefFor finds the Service named by a mesh host (FQDN or short name
-// relative to ns).
-func (ix *index) serviceForHost(host, ns string) (*corev1.Service, string) {
-	fq := fqdn(host, ns)
+// serviceByFQDN finds the Service a cluster-local FQDN
+// (name.ns.svc.cluster.local) names; nil for any other host.
+func (ix *index) serviceByFQDN(fq string) *corev1.Service {
 	name, rest, _ := strings.Cut(fq, ".")
 	namespace, rest, ok := strings.Cut(rest, ".")
 	if ok && (rest == "svc" || strings.HasPrefix(rest, "svc.")) {
 		if svc, ok := kinds.Services.In(ix.s)[key(namespace, name)]; ok {
-			return svc, fq
+			return svc
 		}
 	}
-	return nil, fq
-}
-
-// fqdn expands a short mesh host the way Istio does: "reviews" in ns
-// "shop" is reviews.shop.svc.cluster.local; "reviews.shop" likewise.
-func fqdn(host, ns string) string {
-	host = strings.TrimSuffix(host, ".")
-	if host == "" || strings.HasPrefix(host, "*") {
-		return host
-	}
-	switch dots := strings.Count(host, "."); {
-	case dots == 0 && ns != "":
-		return host + "." + ns + ".svc.cluster.local"
-	case dots == 1:
-		return host + ".svc.cluster.local"
-	case dots == 2 && strings.HasSuffix(host, ".svc"):
-		return host + ".cluster.local"
-	}
-	return host
+	return nil
 }
 
 func eventTime(e *corev1.Event) (t metav1.Time) {

@@ -99,7 +99,7 @@ func (b *builder) serviceForAddress(a string) *corev1.Service {
 		}
 	}
 	if strings.Contains(h, ".svc") || strings.Count(h, ".") == 1 {
-		if svc, _ := b.ix.serviceForHost(h, ""); svc != nil {
+		if svc := b.ix.serviceByFQDN(dnsFQDN(h, "")); svc != nil {
 			return svc
 		}
 	}

@@ -97,6 +97,12 @@ type DestinationRule struct {
 			TrafficPolicy *TrafficPolicy    `json:"trafficPolicy"`
 		} `json:"subsets"`
 		ExportTo []string `json:"exportTo"`
+		// WorkloadSelector limits the rule to the selected client
+		// workloads of its own namespace; pilot never exports such a rule
+		// (pilot/pkg/model/push_context.go, setDestinationRules).
+		WorkloadSelector *struct {
+			MatchLabels map[string]string `json:"matchLabels"`
+		} `json:"workloadSelector"`
 	} `json:"spec"`
 }
 
@@ -126,6 +132,16 @@ type ServiceEntry struct {
 		Hosts      []string `json:"hosts"`
 		Resolution string   `json:"resolution"`
 		Location   string   `json:"location"`
+		ExportTo   []string `json:"exportTo"`
+		Ports      []struct {
+			Number     int    `json:"number"`
+			Name       string `json:"name"`
+			Protocol   string `json:"protocol"`
+			TargetPort int    `json:"targetPort"`
+		} `json:"ports"`
+		WorkloadSelector *struct {
+			Labels map[string]string `json:"labels"`
+		} `json:"workloadSelector"`
 	} `json:"spec"`
 }
 

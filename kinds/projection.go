@@ -57,8 +57,9 @@ func (t *fastTime) UnmarshalJSON(b []byte) error {
 	return (*metav1.Time)(t).UnmarshalJSON(b)
 }
 
-// metaProjection is metav1.ObjectMeta without annotations (slimmed from
-// every projected kind) and managedFields (dropped from every kind).
+// metaProjection is metav1.ObjectMeta with only the kept annotations
+// (annotations.go; slimming drops the others from every projected kind)
+// and without managedFields (dropped from every kind).
 type metaProjection struct {
 	Name                       string                      `json:"name,omitempty"`
 	GenerateName               string                      `json:"generateName,omitempty"`
@@ -71,7 +72,7 @@ type metaProjection struct {
 	DeletionTimestamp          *fastTime                   `json:"deletionTimestamp,omitempty"`
 	DeletionGracePeriodSeconds *int64                      `json:"deletionGracePeriodSeconds,omitempty"`
 	Labels                     map[string]string           `json:"labels,omitempty"`
-	Annotations                map[string]string           `json:"-"`
+	Annotations                annotationsProjection       `json:"annotations,omitempty"`
 	OwnerReferences            []metav1.OwnerReference     `json:"ownerReferences,omitempty"`
 	Finalizers                 []string                    `json:"finalizers,omitempty"`
 	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
@@ -241,7 +242,7 @@ type containerProjection struct {
 	WorkingDir               string                          `json:"workingDir,omitempty"`
 	Ports                    []corev1.ContainerPort          `json:"ports,omitempty"`
 	EnvFrom                  []corev1.EnvFromSource          `json:"-"`
-	Env                      []corev1.EnvVar                 `json:"-"`
+	Env                      envProjection                   `json:"env,omitempty"`
 	Resources                corev1.ResourceRequirements     `json:"-"`
 	ResizePolicy             []corev1.ContainerResizePolicy  `json:"resizePolicy,omitempty"`
 	RestartPolicy            *corev1.ContainerRestartPolicy  `json:"restartPolicy,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -53,6 +54,9 @@ var (
 	ReplicaSets     = stored[appsv1.ReplicaSet](Kind{Group: "apps", Kind: "ReplicaSet", Resource: "replicasets", Versions: v1, Namespaced: true, Gather: Required, Decode: Projected, Projection: replicaSetProjection{}, Facts: "workloads"})
 	StatefulSets    = stored[appsv1.StatefulSet](Kind{Group: "apps", Kind: "StatefulSet", Resource: "statefulsets", Versions: v1, Namespaced: true, Gather: Required, Decode: Projected, Projection: statefulSetProjection{}, Facts: "workloads services"})
 	DaemonSets      = stored[appsv1.DaemonSet](Kind{Group: "apps", Kind: "DaemonSet", Resource: "daemonsets", Versions: v1, Namespaced: true, Gather: Required, Decode: Projected, Projection: daemonSetProjection{}, Facts: "workloads services"})
+	Jobs            = stored[batchv1.Job](Kind{Group: "batch", Kind: "Job", Resource: "jobs", Versions: v1, Namespaced: true, Gather: Required, Decode: Full, Facts: "workloads services"})
+	CronJobs        = stored[batchv1.CronJob](Kind{Group: "batch", Kind: "CronJob", Resource: "cronjobs", Versions: v1, Namespaced: true, Gather: Required, Decode: Full, Facts: "services"})
+	Rollouts        = stored[Rollout](Kind{Group: "argoproj.io", Kind: "Rollout", Resource: "rollouts", Versions: []string{"v1alpha1"}, Namespaced: true, Gather: Optional, Decode: Full, Facts: "workloads services"})
 	_               = counted(Kind{Group: "autoscaling", Kind: "HorizontalPodAutoscaler", Resource: "horizontalpodautoscalers", Versions: []string{"v2", "v1"}, Namespaced: true, Gather: Required})
 	_               = counted(Kind{Group: "policy", Kind: "PodDisruptionBudget", Resource: "poddisruptionbudgets", Versions: v1, Namespaced: true, Gather: Required})
 	NetworkPolicies = stored[networkingv1.NetworkPolicy](Kind{Group: "networking.k8s.io", Kind: "NetworkPolicy", Resource: "networkpolicies", Versions: v1, Namespaced: true, Gather: Required, Decode: Full, Facts: "networkPolicies"})

@@ -223,7 +223,7 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails, Docker: l.docker,
 	})
 	snap := &analyzers.Snapshot{
-		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
+		Sources: append([]string{}, inputs...), Warnings: append(l.warnings, facts.Warnings...), CollectedAt: l.created,
 		ObjectCount: kept.Count() + l.docker.Count(), LogLines: lines, Facts: facts,
 	}
 	// The objects and the log groups, most of the heap, are garbage now,

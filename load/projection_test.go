@@ -135,10 +135,11 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 		mf[0].Time == nil || mf[0].FieldsV1 != nil || dObj.(*appsv1.Deployment).Annotations != nil {
 		t.Errorf("Deployment managedFields %+v", mf)
 	}
-	// The skipped fields really are skipped: the pod's env is never built.
+	// The skipped fields really are skipped: the pod's env is never built,
+	// and of its annotations only the presence of the injector's status.
 	p, _, _ := decode(kinds.Lookup("", "Pod"), objs[0])
 	pod := p.(*corev1.Pod)
-	if pod.Spec.Containers[0].Env != nil || pod.Annotations != nil || pod.Spec.Containers[0].ReadinessProbe == nil || pod.Status.ContainerStatuses[0].RestartCount != 3 {
+	if pod.Spec.Containers[0].Env != nil || !reflect.DeepEqual(pod.Annotations, map[string]string{kinds.AnnotationSidecarStatus: ""}) || pod.Spec.Containers[0].ReadinessProbe == nil || pod.Status.ContainerStatuses[0].RestartCount != 3 {
 		t.Errorf("projected pod: %+v", pod)
 	}
 }

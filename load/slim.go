@@ -2,6 +2,7 @@ package load
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/analyzers"
@@ -26,7 +27,7 @@ const maxEventMessage = 2048
 func slimObject(v any) (keep bool) {
 	switch o := v.(type) {
 	case *corev1.Pod:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Volumes = nil
 		slimContainers(o.Spec.Containers)
 		slimContainers(o.Spec.InitContainers)
@@ -54,14 +55,14 @@ func slimObject(v any) (keep bool) {
 		}
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *appsv1.Deployment:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *appsv1.StatefulSet:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 		o.Spec.VolumeClaimTemplates = nil
 	case *appsv1.DaemonSet:
-		o.Annotations = nil
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *corev1.Event:
 		if !keepEvent(o.Type, o.Reason) {
@@ -72,16 +73,25 @@ func slimObject(v any) (keep bool) {
 			o.Message = o.Message[:maxEventMessage] + "…"
 		}
 	case *corev1.ConfigMap:
-		// Only proxy configurations are read (upstream names); drop the rest.
+		// Only proxy configurations (upstream names) and Istio's mesh
+		// configuration are read; drop the rest.
 		o.Annotations = nil
 		o.BinaryData = nil
 		for k, d := range o.Data {
-			if !analyzers.LooksLikeProxyConfig(d) {
+			if !analyzers.LooksLikeProxyConfig(d) && !analyzers.IsMeshConfig(o.Name, k) {
 				delete(o.Data, k)
 			}
 		}
-	case *corev1.Node:
+	case *batchv1.Job:
 		o.Annotations = nil
+		o.Spec.Template.Spec = corev1.PodSpec{}
+	case *batchv1.CronJob:
+		o.Annotations = nil
+		o.Spec.JobTemplate.Spec.Template.Spec = corev1.PodSpec{}
+	case *kinds.Rollout:
+		o.Annotations = nil
+	case *corev1.Node:
+		o.Annotations = kinds.KeepAnnotations(o.Annotations)
 		o.Status.Images = nil
 		o.Status.VolumesAttached = nil
 		o.Status.VolumesInUse = nil
@@ -107,7 +117,8 @@ func keepWriters(k *kinds.Kind, v any) {
 func slimContainers(cs []corev1.Container) {
 	for i := range cs {
 		c := &cs[i]
-		c.Env, c.EnvFrom, c.VolumeMounts, c.VolumeDevices = nil, nil, nil, nil
+		c.Env = kinds.KeepEnv(c.Env)
+		c.EnvFrom, c.VolumeMounts, c.VolumeDevices = nil, nil, nil
 		c.Command, c.Args = nil, nil
 		c.Resources = corev1.ResourceRequirements{}
 		c.LivenessProbe, c.StartupProbe, c.Lifecycle, c.SecurityContext = nil, nil, nil, nil

@@ -160,6 +160,9 @@ type hit struct {
 	remediation string
 	evidence    []report.Evidence
 	keys        map[string]bool
+	// symptoms are the IDs of the symptom groups the item named with
+	// symptom:<id> keys (nil when none).
+	symptoms map[string]bool
 }
 
 // eval runs the rule on act's item (act binds c's domain variable); nil
@@ -217,6 +220,13 @@ func (c *compiled) eval(act *activation) (*hit, error) {
 		keys = c.dom.keys(item)
 	}
 	for _, k := range keys {
+		if id, ok := strings.CutPrefix(k, symptomKeyPrefix); ok {
+			if h.symptoms == nil {
+				h.symptoms = map[string]bool{}
+			}
+			h.symptoms[id] = true
+			continue
+		}
 		h.keys[k] = true
 	}
 	return h, nil

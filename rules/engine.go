@@ -186,6 +186,12 @@ func (e *Engine) merge(results [][]result) (hits []*node, warnings []string) {
 			k := c.rule.ID + "|" + h.object.String() + "|" + h.detail
 			if n, ok := merged[k]; ok {
 				maps.Copy(n.h.keys, h.keys)
+				if h.symptoms != nil {
+					if n.h.symptoms == nil {
+						n.h.symptoms = map[string]bool{}
+					}
+					maps.Copy(n.h.symptoms, h.symptoms)
+				}
 				n.h.evidence = appendEvidence(n.h.evidence, h.evidence)
 				continue
 			}

@@ -7,8 +7,9 @@ const FormatHAProxy Format = "haproxy"
 
 // Symptom kinds of HAProxy lines.
 const (
-	KindHAProxyNoServer   = "haproxy-nosrv"       // <NOSRV> 503 SC--
-	KindHAProxyServerDown = "haproxy-server-down" // "Server b/s is DOWN" / "backend b has no server available!"
+	KindHAProxyNoServer    = "haproxy-nosrv"        // <NOSRV> 503 SC--
+	KindHAProxyServerDown  = "haproxy-server-down"  // "Server b/s is DOWN" / "backend b has no server available!"
+	KindHAProxyServerAbort = "haproxy-server-abort" // 5xx with termination state SH or SD: the server closed the connection
 )
 
 // HAProxy httplog (doc/configuration.txt §8.2.3):
@@ -17,7 +18,10 @@ const (
 //	status bytes req_cookie res_cookie termination_state ...
 //
 // "No server available" renders as server <NOSRV>, status 503 and a
-// termination state starting with "SC" (src/http_ana.c). Health-check
+// termination state starting with "SC" (src/http_ana.c). A server that
+// closes or resets the connection before its response headers (SH) or
+// during its body (SD) leaves a 5xx with that state (doc/configuration.txt
+// §8.5, "Session state at disconnection"). Health-check
 // messages "Server b/s is DOWN" and "backend b has no server available!"
 // are recognised anywhere in a line.
 func (s *fileScan) haproxy(l []byte) bool {
@@ -91,18 +95,45 @@ func (s *fileScan) haproxyHTTP(l []byte, d int) bool {
 		return false
 	}
 	server := bs[sl+1:]
-	if status != 503 || string(server) != "<NOSRV>" {
+	if status < 500 || status > 504 {
 		return true
 	}
 	_, i = token(l, skipSpaces(l, i)) // bytes
-	_, i = token(l, skipSpaces(l, i)) // request cookie
-	_, i = token(l, skipSpaces(l, i)) // response cookie
-	term, _ := token(l, skipSpaces(l, i))
-	if !bytes.HasPrefix(term, []byte("SC")) {
+	// The captured cookies ("- -") come before the state in httplog;
+	// some custom formats leave them out.
+	var term []byte
+	for k := 0; k < 3 && term == nil; k++ {
+		var t []byte
+		t, i = token(l, skipSpaces(l, i))
+		if isTerminationState(t) {
+			term = t
+		}
+	}
+	h := hit{format: FormatHAProxy, upstream: bs[:sl], code: status, details: term}
+	switch {
+	case status == 503 && string(server) == "<NOSRV>" && bytes.HasPrefix(term, []byte("SC")):
+		h.kind = KindHAProxyNoServer
+	case string(server) != "<NOSRV>" && (bytes.HasPrefix(term, []byte("SH")) || bytes.HasPrefix(term, []byte("SD"))):
+		h.kind = KindHAProxyServerAbort
+		h.host = server
+	default:
 		return true
 	}
-	h := hit{kind: KindHAProxyNoServer, format: FormatHAProxy, upstream: bs[:sl], code: status, details: term}
 	h.t, _ = parseCLFTime(ts)
 	s.record(&h)
+	return true
+}
+
+// isTerminationState: a four-character session state such as "SC--",
+// "SH--" or "----" (doc/configuration.txt §8.5).
+func isTerminationState(t []byte) bool {
+	if len(t) != 4 {
+		return false
+	}
+	for _, c := range t {
+		if !(c == '-' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+			return false
+		}
+	}
 	return true
 }

@@ -17,6 +17,7 @@ const (
 	KindNginxConnectRefused  = "nginx-connect-refused"   // connect() failed (111: Connection refused)
 	KindNginxConnectFailed   = "nginx-connect-failed"    // connect() failed, other errno (113 no route, ...)
 	KindNginxUpstreamTimeout = "nginx-upstream-timeout"  // upstream timed out (110: ...)
+	KindNginxUpstreamReset   = "nginx-upstream-reset"    // upstream prematurely closed connection / recv() failed (104: ...) from upstream
 	KindNginxResolveFailed   = "nginx-resolve-failed"    // "could not be resolved"
 	KindIngress503           = "ingress-503"             // ingress-nginx access line 503 with no upstream contacted
 	KindIngress502           = "ingress-502"             // ingress-nginx access line 502/504 after upstream tries
@@ -85,6 +86,8 @@ func (s *fileScan) nginxError(l []byte) bool {
 		}
 	case bytes.HasPrefix(msg, []byte("upstream timed out (")):
 		kind = KindNginxUpstreamTimeout
+	case bytes.HasPrefix(msg, []byte("upstream prematurely closed connection")), upstreamReset(msg):
+		kind = KindNginxUpstreamReset
 	default:
 		k := bytes.Index(msg, []byte(" could not be resolved"))
 		if k < 0 {
@@ -109,6 +112,21 @@ func (s *fileScan) nginxError(l []byte) bool {
 	}
 	s.record(&h)
 	return true
+}
+
+// upstreamReset: the upstream reset the connection after it was
+// established, "recv() failed (104: Connection reset by peer) while
+// reading response header from upstream" (also readv/writev/send; 104 is
+// ECONNRESET), as opposed to a client resetting its own connection.
+func upstreamReset(msg []byte) bool {
+	i := bytes.Index(msg, []byte(" failed (104: "))
+	if i < 0 || i > 16 {
+		return false
+	}
+	if c := bytes.Index(msg, []byte(", client: ")); c >= 0 {
+		msg = msg[:c]
+	}
+	return bytes.HasSuffix(msg, []byte(" upstream"))
 }
 
 func nginxLevel(b []byte) bool {

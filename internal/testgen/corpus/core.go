@@ -28,6 +28,21 @@ const (
 	StyleYAML
 )
 
+// Layout is how a case's input is laid out on disk (docs/contract.md, inputs).
+type Layout int
+
+const (
+	// LayoutBundle is an unpacked gather bundle (manifest, index, resources/, logs/, proxy/).
+	LayoutBundle Layout = iota
+	// LayoutLoose is what a support engineer attaches without gather: one
+	// `kubectl get ... -A -o yaml` file (a kind: List, objects.yaml) of the
+	// kinds in Case.LooseKinds, plus loose logs under logs/<ns>/<pod>/<container>.log.
+	LayoutLoose
+	// LayoutDump is a `kubectl cluster-info dump --output-directory` tree,
+	// converted from the bundle layout by internal/testgen/dumpconv.
+	LayoutDump
+)
+
 // Obj is one Kubernetes object of a case.
 type Obj struct {
 	APIVersion, Kind, NS, Name string
@@ -70,12 +85,21 @@ type Change struct {
 type Case struct {
 	Name        string
 	Description string
-	// Source names the specification section, upstream document or
-	// upstream behaviour the case follows (expected.yaml source).
-	Source      string
 	Now         time.Time // bundle creation time
 	KubeVersion string
 	Style       ListStyle
+	Layout      Layout
+	// LooseKinds are the kinds LayoutLoose writes (nil: every kind),
+	// LooseNamespaces the namespaces (nil: every namespace; cluster-scoped
+	// objects are written either way).
+	LooseKinds      []string
+	LooseNamespaces []string
+	// Manifests: LayoutLoose writes the objects as they are in Git, without
+	// what the API server fills in (status, uid, resourceVersion, ...).
+	Manifests bool
+	// Source names the specification section, upstream document or
+	// upstream behaviour the case follows (expected.yaml `source:`).
+	Source string
 
 	Expected []Cause
 	Absent   []string

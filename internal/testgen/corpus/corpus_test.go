@@ -77,10 +77,10 @@ type expected struct {
 
 func TestFilesParse(t *testing.T) {
 	tree := readTree(t, committed)
-	cases := map[string]bool{}
+	caseDirs := map[string]bool{}
 	for p := range tree {
 		if c, ok := strings.CutSuffix(p, "/expected.yaml"); ok {
-			cases[c] = true
+			caseDirs[c] = true
 		}
 	}
 	for p, b := range tree {
@@ -104,21 +104,32 @@ func TestFilesParse(t *testing.T) {
 			}
 		}
 	}
-	for name := range cases {
-		_, gathered := tree[name+"/bundle/manifest.json"]
-		if !gathered {
+	layouts := map[string]Layout{}
+	for _, mk := range cases {
+		c := mk()
+		layouts[c.Name] = c.Layout
+	}
+	for name := range caseDirs {
+		if _, gathered := tree[name+"/bundle/manifest.json"]; !gathered && layouts[name] == LayoutBundle {
 			// Pasted files (a Docker host): any files, but some.
 			if !hasPrefix(tree, name+"/bundle/") {
 				t.Errorf("%s: no bundle/ files", name)
 			}
 			continue
 		}
-		if _, ok := tree[name+"/bundle/index.json"]; !ok {
-			t.Errorf("%s: no bundle/index.json", name)
+		need := map[Layout][]string{
+			LayoutBundle: {"bundle/manifest.json", "bundle/index.json"},
+			LayoutLoose:  {"bundle/objects.yaml"},
+			LayoutDump:   {"bundle/nodes.json"},
+		}[layouts[name]]
+		for _, f := range need {
+			if _, ok := tree[name+"/"+f]; !ok {
+				t.Errorf("%s: no %s", name, f)
+			}
 		}
 	}
-	if len(cases) < 32 {
-		t.Errorf("only %d cases", len(cases))
+	if len(caseDirs) < 32 {
+		t.Errorf("only %d cases", len(caseDirs))
 	}
 }
 

@@ -414,12 +414,20 @@ func HAProxyHTTP(seed, frontend string, recs []Rec) []string {
 		date := x.T.UTC().Format("02/Jan/2006:15:04:05.000")
 		var srv, timers, state string
 		bytes := x.BytesSent
-		if x.UpHost == "-" {
+		switch {
+		case x.UpHost == "-":
 			srv = "<NOSRV>"
 			timers = fmt.Sprintf("%d/-1/-1/-1/%d", r.N(2), r.N(2))
 			state = "SC--"
 			bytes = 217
-		} else {
+		case x.Flags == "SH":
+			// the server closed the connection before its response headers
+			srv = x.UpHost
+			tc := r.N(2)
+			timers = fmt.Sprintf("0/0/%d/-1/%d", tc, x.Dur+tc)
+			state = "SH--"
+			bytes = 209
+		default:
 			srv = x.UpHost
 			tc := r.N(2)
 			timers = fmt.Sprintf("0/0/%d/%d/%d", tc, x.Dur-1, x.Dur+tc)

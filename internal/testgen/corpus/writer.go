@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
 
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/internal/testgen/dumpconv"
 )
 
 // resource describes how gather names and stores one kind.
@@ -47,12 +50,13 @@ var resources = map[string]resource{
 	"ServiceEntry":            {"serviceentries.networking.istio.io", "ServiceEntryList", false},
 	"PeerAuthentication":      {"peerauthentications.security.istio.io", "PeerAuthenticationList", false},
 	"ScaledObject":            {"scaledobjects.keda.sh", "ScaledObjectList", false},
+	"Rollout":                 {"rollouts.argoproj.io", "RolloutList", false},
 }
 
 // collectorOrder is the order gather runs its collectors in.
 var collectorOrder = []string{"Namespace", "Node", "Pod", "Service", "EndpointSlice", "Event", "ConfigMap", "Deployment", "ReplicaSet",
 	"StatefulSet", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "Ingress", "IngressClass", "NetworkPolicy",
-	"VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "PeerAuthentication", "ScaledObject"}
+	"VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "PeerAuthentication", "ScaledObject", "Rollout"}
 
 var istioKinds = map[string]bool{"VirtualService": true, "DestinationRule": true, "Gateway": true, "ServiceEntry": true, "PeerAuthentication": true}
 
@@ -125,7 +129,7 @@ func (c *Case) Write(dir string) error {
 			cols = append(cols, cs)
 			continue
 		}
-		if kind == "ScaledObject" && byKind[kind] == nil {
+		if (kind == "ScaledObject" || kind == "Rollout") && byKind[kind] == nil {
 			continue
 		}
 		nss := byKind[kind]
@@ -182,6 +186,16 @@ func (c *Case) Write(dir string) error {
 	}
 	put("bundle/index.json", marshal(bundle.Index{FormatVersion: 1, CompletedAt: c.Now.Add(37 * time.Second).UTC(), Collectors: cols, Files: []bundle.FileInfo{}}))
 	put("expected.yaml", c.expectedYAML())
+	switch c.Layout {
+	case LayoutLoose:
+		if err := c.looseLayout(root, files); err != nil {
+			return err
+		}
+	case LayoutDump:
+		if err := dumpLayout(root, files); err != nil {
+			return err
+		}
+	}
 	return writeFiles(root, files)
 }
 
@@ -199,6 +213,120 @@ func writeFiles(root string, files map[string][]byte) error {
 		}
 	}
 	return nil
+}
+
+// looseLayout replaces the bundle in files by what `kubectl get -A -o yaml`
+// of the case's LooseKinds prints (one kind: List), with the logs and
+// Envoy admin files as loose files beside it.
+func (c *Case) looseLayout(root string, files map[string][]byte) error {
+	bundleDir := filepath.Join(root, "bundle") + string(filepath.Separator)
+	for p := range files {
+		if !strings.HasPrefix(p, bundleDir) {
+			continue
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, bundleDir))
+		if !strings.HasPrefix(rel, "logs/") && !strings.HasPrefix(rel, "proxy/") {
+			delete(files, p)
+		}
+	}
+	want, wantNS := map[string]bool{}, map[string]bool{}
+	for _, k := range c.LooseKinds {
+		want[k] = true
+	}
+	for _, ns := range c.LooseNamespaces {
+		wantNS[ns] = true
+	}
+	items := L{}
+	for _, kind := range collectorOrder {
+		var objs []*Obj
+		for _, o := range c.objs {
+			inNS := len(wantNS) == 0 || wantNS[o.NS] || (kind == "Namespace" && wantNS[o.Name])
+			if o.Kind == kind && (len(want) == 0 || want[kind]) && inNS {
+				objs = append(objs, o)
+			}
+		}
+		sort.SliceStable(objs, func(i, j int) bool {
+			if objs[i].NS != objs[j].NS {
+				return objs[i].NS < objs[j].NS
+			}
+			return objs[i].Name < objs[j].Name
+		})
+		for _, o := range objs {
+			m := withTypeMeta(o)
+			if c.Manifests {
+				m = asManifest(m)
+			}
+			items = append(items, m)
+		}
+	}
+	y, err := yaml.Marshal(M{"apiVersion": "v1", "kind": "List", "items": items, "metadata": M{"resourceVersion": ""}})
+	if err != nil {
+		return err
+	}
+	files[filepath.Join(bundleDir, "objects.yaml")] = y
+	return nil
+}
+
+// asManifest strips what the API server fills in, leaving an object as it
+// is kept in Git.
+func asManifest(m M) M {
+	out := M{}
+	for k, v := range m {
+		if k != "status" {
+			out[k] = v
+		}
+	}
+	md := M{}
+	for k, v := range m["metadata"].(M) {
+		switch k {
+		case "uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "ownerReferences":
+		default:
+			md[k] = v
+		}
+	}
+	out["metadata"] = md
+	return out
+}
+
+// dumpLayout replaces the bundle in files by the `kubectl cluster-info
+// dump` tree dumpconv makes of it.
+func dumpLayout(root string, files map[string][]byte) error {
+	tmp, err := os.MkdirTemp("", "corpus-dump-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bundleDir := filepath.Join(root, "bundle") + string(filepath.Separator)
+	in := filepath.Join(tmp, "bundle")
+	for p, b := range files {
+		if !strings.HasPrefix(p, bundleDir) {
+			continue
+		}
+		dst := filepath.Join(in, strings.TrimPrefix(p, bundleDir))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return err
+		}
+		delete(files, p)
+	}
+	out := filepath.Join(tmp, "dump")
+	if err := dumpconv.ToClusterInfoDump(in, out); err != nil {
+		return err
+	}
+	return filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		files[filepath.Join(bundleDir, rel)] = b
+		return nil
+	})
 }
 
 // styleFor picks the list style; YAML cases keep nodes/namespaces/pods as JSON

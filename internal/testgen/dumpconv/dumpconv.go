@@ -80,7 +80,7 @@ func ToClusterInfoDump(bundleDir, outDir string) error {
 	apiVersions := map[gk]string{}
 	namespaces := map[string]bool{}
 	var logs []logRef
-	var proxies []string
+	var proxies, dumpLogs []string
 
 	var warnings []error
 	err := bundle.Walk(bundleDir, bundle.Limits{}, func(_ string, err error) { warnings = append(warnings, err) }, func(e *bundle.Entry) error {
@@ -108,6 +108,10 @@ func ToClusterInfoDump(bundleDir, outDir string) error {
 			if e.Namespace != "" {
 				logs = append(logs, logRef{e.Namespace, e.Pod, e.Container, e.Previous, filepath.Join(bundleDir, filepath.FromSlash(e.Path))})
 			}
+		case bundle.EntryDumpLogs:
+			// The input is a cluster-info dump already: its framed
+			// logs.txt files are copied as they are.
+			dumpLogs = append(dumpLogs, e.Path)
 		case bundle.EntryProxyAdmin:
 			proxies = append(proxies, e.Path)
 		}
@@ -179,7 +183,7 @@ func ToClusterInfoDump(bundleDir, outDir string) error {
 	if err := writeLogs(outDir, objects[gk{"", "Pod"}], logs); err != nil {
 		return err
 	}
-	for _, p := range proxies {
+	for _, p := range append(proxies, dumpLogs...) {
 		if err := copyFile(filepath.Join(bundleDir, filepath.FromSlash(p)), filepath.Join(outDir, filepath.FromSlash(p))); err != nil {
 			return err
 		}
