@@ -36,6 +36,8 @@ type builder struct {
 	gatewayPods   map[string][]*corev1.Pod
 	templates     map[string][]podTemplate
 	symsByFQDN    map[string][]*SymptomFact
+	// gwapi indexes the Gateway API routes; nil when there are none.
+	gwapi *gatewayAPIIndex
 }
 
 // BuildInput is what BuildFacts needs besides the objects.
@@ -83,6 +85,7 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.indexUpstreamNames()
 	b.indexConfigUpstreams()
 	b.indexAdminClusters(in.Admin)
+	b.indexGatewayAPI()
 	b.buildSymptoms(in.Symptoms)
 	// The facts hold what they need of the groups (their strings and
 	// samples); the group structs, tens of thousands on a big bundle,
@@ -102,6 +105,7 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildNodes()
 	b.buildUpstreams(in.Admin)
 	b.buildNetworkPolicies()
+	b.buildGatewayAPI()
 	b.buildCluster()
 	if b.samples != nil {
 		b.facts.pending = &pendingSamples{set: b.samples, refs: b.sampleRefs}

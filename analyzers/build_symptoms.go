@@ -131,7 +131,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 			f.ReporterRole = roleOf(s.Origin.Namespace, f.ReporterWorkload.Name, nil)
 		}
 	}
-	svc := b.resolveUpstream(f, s)
+	svc := b.gatewayAPISymptom(s, b.resolveUpstream(f, s), keys)
 	if svc != nil {
 		sf := b.serviceByKey[key(svc.Namespace, svc.Name)]
 		f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}

@@ -418,6 +418,10 @@ type Facts struct {
 	Upstreams        []*UpstreamFact
 	Symptoms         []*SymptomFact
 	Cluster          []*ClusterFact
+	// The Gateway API (facts_gatewayapi.go).
+	GatewayAPIGateways []*GatewayAPIGatewayFact
+	GatewayAPIRoutes   []*GatewayAPIRouteFact
+	GatewayAPIBackends []*GatewayAPIBackendFact
 	// Coverage maps an object kind ("EndpointSlice") to "ok", "forbidden",
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string

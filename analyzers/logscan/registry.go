@@ -108,6 +108,7 @@ var kindTable = [...]SymptomKind{
 	{ID: "DF", Formats: envoyFormats, DNS: true, Meaning: "DNS resolution of the upstream failed"},
 	{ID: "DO", Formats: envoyFormats, Meaning: "dropped by drop_overloads (503)"},
 	{ID: "UDO", Formats: envoyFormats, Meaning: "dropped unconditionally: drop_overloads at 100% (503)"},
+	{ID: KindDirectResponse5xx, Formats: envoyFormats, Meaning: "a 5xx the proxy answered itself from a `direct_response` route, no flag set: Envoy Gateway's answer for a rule with no valid backend (500) or, from v1.6, no ready endpoint (503)"},
 
 	{ID: KindNginxNoLiveUpstreams, Formats: []Format{FormatNginxError}, Meaning: "`no live upstreams while connecting to upstream`: every server of the upstream group is marked down"},
 	{ID: KindNginxConnectRefused, Formats: []Format{FormatNginxError}, ConnectFailure: true, Meaning: "`connect() failed (111: Connection refused) while connecting to upstream`"},
