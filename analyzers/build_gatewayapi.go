@@ -251,9 +251,13 @@ func (b *builder) gatewayFact(gw *kinds.Gateway) *GatewayAPIGatewayFact {
 	f := &GatewayAPIGatewayFact{Ref: Ref{Kind: "Gateway", Namespace: gw.Namespace, Name: gw.Name}, Class: gw.Spec.GatewayClassName,
 		Listeners: []string{}, AttachedRoutes: []string{}, ProxyWorkloads: []Ref{}}
 	f.Keys = []string{"gateway:" + key(gw.Namespace, gw.Name)}
+	var classCond *metav1.Condition
 	if gc, ok := kinds.GatewayClasses.In(b.s)[gw.Spec.GatewayClassName]; ok {
 		f.ClassFound = true
 		f.Controller = gc.Spec.ControllerName
+		if c := condition(gc.Status.Conditions, "Accepted"); c != nil && c.Status != metav1.ConditionTrue {
+			classCond = c
+		}
 	} else if b.gwapi != nil {
 		// Without the class, the controller that wrote a route's status
 		// about this Gateway names the implementation.
@@ -293,6 +297,9 @@ func (b *builder) gatewayFact(gw *kinds.Gateway) *GatewayAPIGatewayFact {
 	}
 	f.Evidence = append(f.Evidence, Evidence{Kind: "Object", Ref: f.Ref.String(),
 		Text: classText + "; listeners " + orNone(strings.Join(f.Listeners, ", "))})
+	if classCond != nil {
+		f.Evidence = append(f.Evidence, Evidence{Kind: "Condition", Ref: "GatewayClass " + f.Class, Text: conditionText(classCond)})
+	}
 	acc, prog := condition(gw.Status.Conditions, "Accepted"), condition(gw.Status.Conditions, "Programmed")
 	for _, c := range []*metav1.Condition{acc, prog} {
 		if c == nil {
@@ -331,28 +338,31 @@ func (b *builder) gatewayFact(gw *kinds.Gateway) *GatewayAPIGatewayFact {
 func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl *gatewayImplementation) {
 	var pods []*corev1.Pod
 	var where []string
-	// podsKnown: every place looked in had its pods collected (a loose
-	// input holds only the namespaces it holds).
-	podsKnown := true
-	look := func(ns string, sel map[string]string) {
+	// look finds the pods of sel in ns ("" = every namespace) and reports
+	// whether the input holds every pod there could be (a loose input
+	// holds only the namespaces it holds).
+	look := func(ns string, sel map[string]string) (known bool) {
 		if ns != "" {
 			where = append(where, selectorText(sel)+" in "+ns)
-			podsKnown = podsKnown && b.coverageIn("Pod", ns) == "ok"
 			pods = append(pods, b.ix.selectPods(ns, sel)...)
-			return
+			return b.coverageIn("Pod", ns) == "ok"
 		}
 		where = append(where, selectorText(sel)+" in any namespace")
-		podsKnown = podsKnown && b.facts.Coverage["Pod"] == "ok" && b.facts.Coverage["Pod@*"] != "inferred"
 		for _, n := range sortedKeys(b.ix.podsByNS) {
 			pods = append(pods, b.ix.selectPods(n, sel)...)
 		}
+		return b.facts.Coverage["Pod"] == "ok" && b.facts.Coverage["Pod@*"] != "inferred"
 	}
 	var sels []map[string]string
 	switch {
 	case impl != nil:
+		// The per-Gateway layout decides; a shared proxy (an older
+		// layout, or Cilium's, which may run embedded where this cannot
+		// see it) counts only when found.
+		known := false
 		if impl.proxy != nil {
 			ns, sel := impl.proxy(gw)
-			look(ns, sel)
+			known = look(ns, sel)
 			sels = append(sels, sel)
 		}
 		if len(pods) == 0 {
@@ -360,9 +370,7 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 				look("", sel)
 			}
 		}
-		// A shared proxy (Cilium's) may run embedded where this cannot
-		// see it: only the pods found say something.
-		f.ProxyKnown = podsKnown && (impl.proxy != nil || len(pods) > 0)
+		f.ProxyKnown = known || len(pods) > 0
 	default:
 		// Unknown implementation: the two layouts in use; absence says nothing.
 		ns, sel := perGatewayDeployment(gw)
@@ -370,7 +378,7 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 		if len(pods) == 0 {
 			look(gatewayImplementations[0].proxy(gw))
 		}
-		f.ProxyKnown = podsKnown && len(pods) > 0
+		f.ProxyKnown = len(pods) > 0
 	}
 	wls := map[Ref]bool{}
 	for _, p := range pods {
@@ -410,9 +418,12 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 	switch {
 	case f.ProxyKnown && f.ReadyProxyPods == 0:
 		f.NoProxy, f.NoProxyText = true, "no ready proxy pod serves it ("+f.ProxyText+")"
+		if pendingDefault(acc) {
+			f.NoProxyText += "; no controller has written its status (Accepted=Unknown Pending, waiting for " + orNone(f.Controller) + ")"
+		}
 	case !f.ClassFound && f.Class != "" && b.facts.Coverage["GatewayClass"] == "ok":
 		f.NoProxy, f.NoProxyText = true, "GatewayClass "+f.Class+" does not exist, so no controller programs it"
-	case f.ClassFound && impl == nil && pendingDefault(acc) && len(pods) == 0 && podsKnown:
+	case f.ClassFound && impl == nil && pendingDefault(acc) && len(pods) == 0 && b.coverageIn("Pod", gw.Namespace) == "ok":
 		f.NoProxy, f.NoProxyText = true, "no controller has accepted it (Accepted=Unknown Pending, waiting for controller "+orNone(f.Controller)+") and no proxy pod serves it"
 	}
 }
@@ -764,7 +775,6 @@ func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string
 	}
 	for _, k := range order {
 		f := byRef[k]
-		f.SymptomCount += counts["route:"+r.key()]
 		f.Evidence = append([]Evidence{{Kind: "Object", Ref: r.ref().String(),
 			Text: "backendRef " + f.Text + " in " + strings.Join(f.Rules, ", ") + ": " + b.backendText(f)}}, f.Evidence...)
 		b.facts.GatewayAPIBackends = append(b.facts.GatewayAPIBackends, f)
@@ -780,7 +790,10 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 	f := &GatewayAPIBackendFact{Route: r.ref(), Group: ref.group, Kind: ref.kind, Namespace: ref.namespace, Name: ref.name,
 		Port: int(ref.port), Text: ref.String(), CrossNamespace: ref.namespace != r.obj.Namespace, RouteAccepted: routeAccepted,
 		Grants: []string{}, ServicePorts: []string{}, Defects: []string{}, JudgedBy: "spec"}
-	f.Keys = []string{"route:" + r.key()}
+	// Keyed by its rules (backendFacts), not by its route: a proxy names
+	// the rule whose request failed, and another rule's failure is not
+	// this backend's.
+	f.Keys = []string{}
 	judged := map[string]bool{} // the defects the spec could decide
 	// ReferenceGrant: decidable when gather listed grants, or the input
 	// is the whole of given manifests holding the target's namespace.
@@ -791,6 +804,7 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 		f.Grants = append(f.Grants, rg.Namespace+"/"+rg.Name)
 	}
 	if g, ok := b.gwapi.grantFor(r, ref); ok {
+		judged[reasonRefNotPermitted] = true
 		f.Permitted = true
 		if g != nil {
 			f.Grant = Ref{Kind: "ReferenceGrant", Namespace: g.Namespace, Name: g.Name}
@@ -801,6 +815,7 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 	}
 	switch {
 	case ref.isService():
+		judged[reasonInvalidKind] = true
 		svcKnown := b.coverageIn("Service", ref.namespace) == "ok"
 		svc := b.gwapi.services[key(ref.namespace, ref.name)]
 		if svc == nil {

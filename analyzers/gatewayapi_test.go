@@ -261,6 +261,15 @@ func TestBackendDefects(t *testing.T) {
 			t.Errorf("%s: defects %v judged by %s though the controller resolved every ref", b.Text, b.Defects, b.JudgedBy)
 		}
 	}
+	// A route-wide RefNotPermitted is about some other ref: a ref in the
+	// route's own namespace is always permitted, and the spec says so.
+	st = strings.ReplaceAll(st, `{type: ResolvedRefs, status: "True", reason: ResolvedRefs}`, `{type: ResolvedRefs, status: "False", reason: RefNotPermitted}`)
+	f = BuildFacts(storeOf(t, infraGateway+routeYAML(spec)+st), BuildInput{Coverage: gathered})
+	for _, b := range f.GatewayAPIBackends {
+		if slices.Contains(b.Defects, reasonRefNotPermitted) {
+			t.Errorf("%s: RefNotPermitted from the status, though it is in the route's namespace", b.Text)
+		}
+	}
 }
 
 // TestGatewayProxy: Envoy Gateway's proxy pods are found by their owner

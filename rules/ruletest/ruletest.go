@@ -28,6 +28,9 @@ const (
 // Expected is a case's expected.yaml.
 type Expected struct {
 	Description string `json:"description,omitempty"`
+	// Source names the specification or upstream behaviour the case
+	// follows.
+	Source string `json:"source,omitempty"`
 	// RootCauses are best first; empty means the input is healthy.
 	RootCauses []ExpectedCause `json:"rootCauses"`
 	// Absent lists causes that must not be reported at all.

@@ -60,6 +60,12 @@ type Cause struct {
 type Case struct {
 	Name        string
 	Description string
+	// Source names the specification section, upstream document or
+	// upstream behaviour the case follows (expected.yaml's source line).
+	Source string
+	// Layout is the input form the case is written in (default: a gather
+	// bundle).
+	Layout      Layout
 	Now         time.Time // bundle creation time
 	KubeVersion string
 	Style       ListStyle
