@@ -113,6 +113,8 @@ type gatewayAPIIndex struct {
 	byKey    map[string]*gwRoute // "HTTPRoute/ns/name"
 	grants   map[string][]*kinds.ReferenceGrant
 	services map[string]*corev1.Service
+	// tlsPolicies: "ns/service" -> the BackendTLSPolicies targeting it.
+	tlsPolicies map[string][]*kinds.BackendTLSPolicy
 }
 
 // routeTable is the routes of one kind, in key order.
@@ -156,6 +158,19 @@ func (b *builder) indexGatewayAPI() {
 		services: kinds.Services.In(b.s)}
 	for _, rg := range inKeyOrder(kinds.ReferenceGrants.In(b.s)) {
 		g.grants[rg.Namespace] = append(g.grants[rg.Namespace], rg)
+	}
+	g.tlsPolicies = map[string][]*kinds.BackendTLSPolicy{}
+	for _, p := range inKeyOrder(kinds.BackendTLSPolicies.In(b.s)) {
+		targets := p.Spec.TargetRefs
+		if p.Spec.TargetRef != nil {
+			targets = append(targets, *p.Spec.TargetRef)
+		}
+		for _, t := range targets {
+			if t.Group == "" && t.Kind == "Service" {
+				k := key(p.Namespace, t.Name)
+				g.tlsPolicies[k] = append(g.tlsPolicies[k], p)
+			}
+		}
 	}
 	for _, t := range tables {
 		for _, obj := range t.objs {
@@ -207,6 +222,12 @@ func (b *builder) buildGatewayAPI() {
 		return
 	}
 	counts := b.gatewayAPISymptomCounts()
+	var nrAuthorities []string // the request hosts of NR lines, once
+	for _, sf := range b.facts.Symptoms {
+		if sf.Kind == "NR" && sf.Authority != "" {
+			nrAuthorities = append(nrAuthorities, strings.ToLower(stripPort(sf.Authority)))
+		}
+	}
 	gwFacts := map[string]*GatewayAPIGatewayFact{}
 	for _, k := range sortedKeys(gateways) {
 		f := b.gatewayFact(gateways[k])
@@ -216,15 +237,26 @@ func (b *builder) buildGatewayAPI() {
 	if b.gwapi != nil {
 		for _, r := range b.gwapi.routes {
 			accepted := false
-			for _, rf := range b.routeFacts(r, gwFacts, counts) {
+			for _, rf := range b.routeFacts(r, gwFacts, counts, nrAuthorities) {
 				accepted = accepted || rf.Accepted || !rf.Judged
 				b.facts.GatewayAPIRoutes = append(b.facts.GatewayAPIRoutes, rf)
 			}
 			b.backendFacts(r, accepted, counts)
 		}
 	}
-	for _, f := range b.facts.GatewayAPIGateways {
-		b.finishGatewayFact(f)
+	// What the routes and the proxies' lines tell of each Gateway.
+	for _, rf := range b.facts.GatewayAPIRoutes {
+		g := gwFacts[key(rf.Parent.Namespace, rf.Parent.Name)]
+		if g != nil && rf.Parent.Kind == "Gateway" && rf.Accepted && !slices.Contains(g.AttachedRoutes, rf.Ref.String()) {
+			g.AttachedRoutes = append(g.AttachedRoutes, rf.Ref.String())
+		}
+	}
+	for _, g := range b.facts.GatewayAPIGateways {
+		for _, k := range g.Keys {
+			if strings.HasPrefix(k, "pod:") {
+				g.SymptomCount += counts[k]
+			}
+		}
 	}
 }
 
@@ -428,26 +460,6 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 	}
 }
 
-// finishGatewayFact adds what the routes tell: which attach, and the
-// lines its proxies logged.
-func (b *builder) finishGatewayFact(f *GatewayAPIGatewayFact) {
-	for _, rf := range b.facts.GatewayAPIRoutes {
-		if rf.Parent.Kind == "Gateway" && rf.Parent.Namespace == f.Ref.Namespace && rf.Parent.Name == f.Ref.Name && rf.Accepted {
-			if t := rf.Ref.String(); !slices.Contains(f.AttachedRoutes, t) {
-				f.AttachedRoutes = append(f.AttachedRoutes, t)
-			}
-		}
-	}
-	for _, sf := range b.facts.Symptoms {
-		if sf.Reporter.Name == "" {
-			continue
-		}
-		if slices.Contains(f.Keys, "pod:"+key(sf.Reporter.Namespace, sf.Reporter.Name)) {
-			f.SymptomCount += sf.Count
-		}
-	}
-}
-
 // gwStatusFor returns the status a controller wrote about parent p of r,
 // nil when there is none.
 func gwStatusFor(r *gwRoute, p parentRef) *kinds.RouteParentStatus {
@@ -467,7 +479,7 @@ func fresh(c *metav1.Condition, obj *kinds.GatewayRoute) bool {
 }
 
 // routeFacts judges each parentRef of r.
-func (b *builder) routeFacts(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFact, counts map[string]int64) []*GatewayAPIRouteFact {
+func (b *builder) routeFacts(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFact, counts map[string]int64, nrAuthorities []string) []*GatewayAPIRouteFact {
 	obj := r.obj
 	var zero []string
 	for i, rule := range obj.Spec.Rules {
@@ -545,7 +557,7 @@ func (b *builder) routeFacts(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFa
 				}
 			}
 		}
-		b.addWildcardAuthorities(f, obj.Spec.Hostnames)
+		addWildcardAuthorities(f, obj.Spec.Hostnames, nrAuthorities)
 		out = append(out, f)
 	}
 	return out
@@ -566,16 +578,12 @@ func statusAccepted(st *kinds.RouteParentStatus, obj *kinds.GatewayRoute) *metav
 // addWildcardAuthorities keys a route with wildcard hostnames with the
 // request hosts of NR lines they cover, so a route that failed to attach
 // explains them.
-func (b *builder) addWildcardAuthorities(f *GatewayAPIRouteFact, hostnames []string) {
+func addWildcardAuthorities(f *GatewayAPIRouteFact, hostnames, nrAuthorities []string) {
 	for _, h := range hostnames {
 		if !strings.HasPrefix(h, "*.") {
 			continue
 		}
-		for _, sf := range b.facts.Symptoms {
-			if sf.Kind != "NR" || sf.Authority == "" {
-				continue
-			}
-			a := strings.ToLower(stripPort(sf.Authority))
+		for _, a := range nrAuthorities {
 			if hostnamesIntersect(h, a) && !slices.Contains(f.Keys, "authority:"+a) {
 				f.Keys = append(f.Keys, "authority:"+a)
 			}
@@ -841,6 +849,7 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 		if sf := b.serviceByKey[key(svc.Namespace, svc.Name)]; sf != nil {
 			f.ReadyBackends, f.NoReadyBackends = sf.ReadyBackends, sf.NoReadyBackends
 		}
+		b.backendTLS(f, svc, ref)
 		if f.Permitted && !slices.Contains(f.Defects, reasonPortNotFound) {
 			// A valid ref: the Service's own chain explains its symptoms.
 			f.Keys = append(f.Keys, "svc:"+key(svc.Namespace, svc.Name), "host:"+svc.Name+"."+svc.Namespace+".svc.cluster.local")
@@ -913,4 +922,49 @@ func (b *builder) backendText(f *GatewayAPIBackendFact) string {
 		parts = append(parts, "weight 0")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// backendTLS notes the BackendTLSPolicy that targets the backend's
+// Service (and, when it names a sectionName, the port of that name), with
+// any condition a controller set False on it.
+func (b *builder) backendTLS(f *GatewayAPIBackendFact, svc *corev1.Service, ref backendRef) {
+	for _, p := range b.gwapi.tlsPolicies[key(svc.Namespace, svc.Name)] {
+		applies := false
+		for _, t := range append(slices.Clone(p.Spec.TargetRefs), derefTarget(p.Spec.TargetRef)...) {
+			if t.Name != svc.Name || t.Kind != "Service" {
+				continue
+			}
+			if t.SectionName == nil || *t.SectionName == "" {
+				applies = true
+				continue
+			}
+			for _, sp := range svc.Spec.Ports {
+				if sp.Name == *t.SectionName && sp.Port == ref.port {
+					applies = true
+				}
+			}
+		}
+		if !applies {
+			continue
+		}
+		f.TLSPolicy = Ref{Kind: "BackendTLSPolicy", Namespace: p.Namespace, Name: p.Name}
+		text := "BackendTLSPolicy " + p.Namespace + "/" + p.Name + " makes the gateway speak TLS to it (validation hostname " + orNone(p.Spec.Validation.Hostname) + ")"
+		for _, a := range p.Status.Ancestors {
+			for i := range a.Conditions {
+				if c := &a.Conditions[i]; c.Status == metav1.ConditionFalse && f.TLSPolicyProblem == "" {
+					f.TLSPolicyProblem = conditionText(c)
+					text += "; status written by " + orNone(a.ControllerName) + ": " + f.TLSPolicyProblem
+				}
+			}
+		}
+		f.Evidence = append(f.Evidence, Evidence{Kind: "Object", Ref: f.Route.String(), Text: text})
+		return
+	}
+}
+
+func derefTarget(t *kinds.PolicyTargetRef) []kinds.PolicyTargetRef {
+	if t == nil {
+		return nil
+	}
+	return []kinds.PolicyTargetRef{*t}
 }

@@ -22,6 +22,8 @@ import (
 //	upstream:<name>            an nginx/HAProxy upstream that maps to no Service
 //	global:mesh                every Envoy symptom (the control plane feeds them all)
 //	global:dns                 every name-resolution symptom
+//
+// and the Gateway API's gateway:, route: and rule: keys (facts_gatewayapi.go).
 
 // Ref names an object. It is the report's type, so the object a rule names
 // is the one the report shows.

@@ -120,6 +120,11 @@ type GatewayAPIBackendFact struct {
 	ServicePorts    []string `cel:"servicePorts"`
 	ReadyBackends   int      `cel:"readyBackends"`
 	NoReadyBackends bool     `cel:"noReadyBackends"`
+	// TLSPolicy is the BackendTLSPolicy that makes the gateway speak TLS
+	// to the Service (zero when none); TLSPolicyProblem a condition its
+	// controller set False on it ("" when none did).
+	TLSPolicy        Ref    `cel:"tlsPolicy"`
+	TLSPolicyProblem string `cel:"tlsPolicyProblem"`
 	// Defects are the reasons a controller gives (or would give) for
 	// not using the ref: RefNotPermitted, InvalidKind, BackendNotFound,
 	// PortNotFound. JudgedBy: "spec" or "status" (see the route fact).

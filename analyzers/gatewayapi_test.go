@@ -329,3 +329,41 @@ func TestGatewayAPISymptomNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBackendTLSPolicy: a BackendTLSPolicy targeting the backend's
+// Service is evidence, with the condition its controller set False.
+func TestBackendTLSPolicy(t *testing.T) {
+	policy := `
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {name: web-tls, namespace: shop}
+spec:
+  targetRefs: [{group: "", kind: Service, name: web}]
+  validation: {hostname: web.shop.svc, caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]}
+status:
+  ancestors:
+  - ancestorRef: {name: public, namespace: infra}
+    controllerName: gateway.envoyproxy.io/gatewayclass-controller
+    conditions:
+    - {type: Accepted, status: "False", reason: Invalid, message: "Failed to process the settings associated with the TLS validation"}
+`
+	f := BuildFacts(storeOf(t, infraGateway+policy+routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: https}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")), BuildInput{Coverage: gathered})
+	b := f.GatewayAPIBackends[0]
+	if b.TLSPolicy.Name != "web-tls" || !strings.Contains(b.TLSPolicyProblem, "Accepted=False Invalid") {
+		t.Errorf("tls policy %v problem %q", b.TLSPolicy, b.TLSPolicyProblem)
+	}
+}
+
+// TestUnattachedRouteKeys: a route that does not attach is keyed with
+// the request hosts of NR lines its wildcard hostname covers, so it
+// explains them.
+func TestUnattachedRouteKeys(t *testing.T) {
+	nr := &logscan.Symptom{Kind: "NR", Authority: "a.shop.example.net:443", Count: 7}
+	f := BuildFacts(storeOf(t, infraGateway+routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: https}]\n  hostnames: [\"*.shop.example.net\"]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")),
+		BuildInput{Coverage: gathered, Symptoms: []*logscan.Symptom{nr}})
+	r := f.GatewayAPIRoutes[0]
+	if r.Accepted || !slices.Contains(r.Keys, "authority:a.shop.example.net") {
+		t.Errorf("accepted=%v keys %v", r.Accepted, r.Keys)
+	}
+}
