@@ -158,7 +158,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 	if svc == nil && f.Upstream != "" && f.FQDN == "" {
 		keys.add("upstream:", f.Upstream)
 	}
-	if s.Format.Spec().Mesh {
+	if s.Format.Spec().Mesh && !b.configuredOutsideMesh(s.Origin) {
 		keys.add("global:mesh")
 	}
 	if dnsKinds[s.Kind] {

@@ -170,3 +170,26 @@ func splitThree(s string, sep byte) (a, b, c string) {
 	j := strings.LastIndexByte(s, sep)
 	return s[:i], s[i+1 : j], s[j+1:]
 }
+
+// configuredOutsideMesh reports whether the proxy that logged a line is
+// an Envoy whose configuration does not come from Istio's control plane
+// (an Envoy Gateway or kgateway proxy), so that istiod's state explains
+// none of its lines (they lack the key global:mesh).
+func (b *builder) configuredOutsideMesh(o logscan.Origin) bool {
+	if o.Pod == "" {
+		return false
+	}
+	p, ok := kinds.Pods.In(b.s)[key(o.Namespace, o.Pod)]
+	if !ok {
+		return false
+	}
+	if p.Labels["gateway.envoyproxy.io/owning-gateway-name"] != "" {
+		return true
+	}
+	for _, c := range p.Spec.Containers {
+		if c.Name == "kgateway-proxy" {
+			return true
+		}
+	}
+	return false
+}

@@ -367,3 +367,32 @@ func TestUnattachedRouteKeys(t *testing.T) {
 		t.Errorf("accepted=%v keys %v", r.Accepted, r.Keys)
 	}
 }
+
+// TestGatewayProxyOutsideMesh: an Envoy Gateway proxy's lines do not
+// carry global:mesh (istiod does not configure it); a sidecar's do.
+func TestGatewayProxyOutsideMesh(t *testing.T) {
+	pods := `
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: envoy-infra-public-1a2b3c4d-6d9f7-abcde
+  namespace: envoy-gateway-system
+  labels: {gateway.envoyproxy.io/owning-gateway-name: public, gateway.envoyproxy.io/owning-gateway-namespace: infra}
+spec: {containers: [{name: envoy}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop}
+spec: {containers: [{name: web}, {name: istio-proxy}]}
+`
+	eg := &logscan.Symptom{Kind: "UH", Format: logscan.FormatEnvoyJSON, Count: 1, Origin: logscan.Origin{Namespace: "envoy-gateway-system", Pod: "envoy-infra-public-1a2b3c4d-6d9f7-abcde"}}
+	side := &logscan.Symptom{Kind: "UH", Format: logscan.FormatEnvoyText, Count: 1, Origin: logscan.Origin{Namespace: "shop", Pod: "web-1"}}
+	f := BuildFacts(storeOf(t, infraGateway+pods), BuildInput{Coverage: gathered, Symptoms: []*logscan.Symptom{eg, side}})
+	for _, sf := range f.Symptoms {
+		mesh := slices.Contains(sf.Keys, "global:mesh")
+		if mesh != (sf.Reporter.Name == "web-1") {
+			t.Errorf("%s: global:mesh %v", sf.Reporter, mesh)
+		}
+	}
+}

@@ -30,7 +30,7 @@ var formatTable = [...]FormatSpec{
 		Detect: "Envoy's default text access log, any Istio generation: an optional `[START_TIME]`, a quoted request line, the response code and a response-flag field (`UH`, `UF,URX`, `-`)"},
 	{Format: FormatEnvoyJSON, Mesh: true,
 		parse:  func(s *fileScan, l []byte) bool { return s.jsonLine(l, FormatEnvoyJSON) == FormatEnvoyJSON },
-		Detect: "a JSON object with `response_flags` or `response_code` (the Istio/Envoy JSON access log)"},
+		Detect: "a JSON object with `response_flags` or `response_code`: the Istio/Envoy JSON access log, and Envoy Gateway's default access log (`:authority`, route names `httproute/<ns>/<name>/rule/<i>/...`)"},
 	{Format: FormatZtunnel,
 		parse: func(s *fileScan, l []byte) bool {
 			return s.ztunnelText(l) || s.jsonLine(l, FormatZtunnel) == FormatZtunnel
