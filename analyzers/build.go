@@ -107,6 +107,7 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildNetworkPolicies()
 	b.buildGatewayAPI()
 	b.buildCluster()
+	b.facts.Timeline = b.buildTimeline()
 	if b.samples != nil {
 		b.facts.pending = &pendingSamples{set: b.samples, refs: b.sampleRefs}
 	}

@@ -44,6 +44,8 @@ var cases = []func() *Case{
 	case40DistractorOldEvents,
 	case41RBACPartial,
 	case42TwoCauses,
+	case43PeerAuthStrictJustApplied,
+	case44RolloutMinuteBeforeUH,
 	caseGW01EGRefGrantMissing,
 	caseGW02GitGrantWrongNamespace,
 	caseGW03IstioGrantValid,

@@ -293,6 +293,13 @@ func (c *Case) expectedYAML() []byte {
 			if e.Detail != "" {
 				fmt.Fprintf(&b, "    detail: %s\n", e.Detail)
 			}
+			if len(e.Changes) > 0 {
+				b.WriteString("    changes:\n")
+			}
+			for _, ch := range e.Changes {
+				fmt.Fprintf(&b, "      - {type: %s, object: {kind: %s, namespace: %s, name: %s}, within: %d}\n",
+					ch.Type, ch.Object.Kind, ch.Object.NS, ch.Object.Name, int64(ch.Within/time.Second))
+			}
 		}
 	}
 	if len(c.Absent) > 0 {
