@@ -14,17 +14,18 @@ import (
 
 // gatewayImplementation is one Gateway API implementation: the
 // controllerName its GatewayClasses carry and where it runs the proxy of
-// a Gateway. It is the one table of implementations; the symptom
-// resolution (gatewayapi_symptoms.go) reads the names their proxies give
-// upstreams.
+// a Gateway. It is the one table of implementations (the names their
+// proxies give routes and upstreams are in gatewayapi_symptoms.go).
 type gatewayImplementation struct {
 	name, title string
 	controllers []string
 	// proxy returns the namespace ("" = any) and labels of the pods that
 	// serve gw alone; shared, when set, labels pods that serve every
-	// Gateway of the class (any namespace).
-	proxy  func(gw *kinds.Gateway) (string, map[string]string)
-	shared []map[string]string
+	// Gateway of the class (any namespace), which must run a container
+	// named sharedContainer when that is set.
+	proxy           func(gw *kinds.Gateway) (string, map[string]string)
+	shared          []map[string]string
+	sharedContainer string
 }
 
 const gatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
@@ -70,9 +71,10 @@ var gatewayImplementations = []gatewayImplementation{
 		// Gateway (internal/controller/provisioner/objects.go); 1.x ran
 		// one shared nginx next to the controller.
 		name: "nginx-gateway-fabric", title: "NGINX Gateway Fabric",
-		controllers: []string{"gateway.nginx.org/nginx-gateway-controller"},
-		proxy:       perGatewayDeployment,
-		shared:      []map[string]string{{"app.kubernetes.io/name": "nginx-gateway"}},
+		controllers:     []string{"gateway.nginx.org/nginx-gateway-controller"},
+		proxy:           perGatewayDeployment,
+		shared:          []map[string]string{{"app.kubernetes.io/name": "nginx-gateway"}},
+		sharedContainer: "nginx", // 1.x; 2.x's control plane pod has the same label and no nginx
 	},
 	{
 		// Cilium runs Envoy for every Gateway in the cilium-envoy
@@ -106,8 +108,8 @@ func (r *gwRoute) ref() Ref { return Ref{Kind: r.kind, Namespace: r.obj.Namespac
 
 func (r *gwRoute) key() string { return r.kind + "/" + r.obj.Namespace + "/" + r.obj.Name }
 
-// gatewayAPIIndex is built before the symptoms, which it resolves, and
-// only read afterwards (symptom facts are derived concurrently).
+// gatewayAPIIndex is built before the symptoms, which it resolves; while
+// their facts are derived (concurrently) it is only read.
 type gatewayAPIIndex struct {
 	routes   []*gwRoute          // in kind, then key order
 	byKey    map[string]*gwRoute // "HTTPRoute/ns/name"
@@ -115,6 +117,8 @@ type gatewayAPIIndex struct {
 	services map[string]*corev1.Service
 	// tlsPolicies: "ns/service" -> the BackendTLSPolicies targeting it.
 	tlsPolicies map[string][]*kinds.BackendTLSPolicy
+	// controllers: see statusControllers (built on first use).
+	controllers map[string]string
 }
 
 // routeTable is the routes of one kind, in key order.
@@ -193,6 +197,24 @@ func (b *builder) indexGatewayAPI() {
 		}
 	}
 	b.gwapi = g
+}
+
+// statusControllers maps each Gateway ("ns/name") to the controller that
+// wrote a route's status about it, from every route once.
+func (g *gatewayAPIIndex) statusControllers() map[string]string {
+	if g.controllers != nil {
+		return g.controllers
+	}
+	g.controllers = map[string]string{}
+	for _, r := range g.routes {
+		for _, ps := range r.obj.Status.Parents {
+			p := defaultParentRef(ps.ParentRef, r.obj.Namespace)
+			if p.kind == "Gateway" && p.group == gatewayAPIGroup && ps.ControllerName != "" {
+				g.controllers[key(p.namespace, p.name)] = ps.ControllerName
+			}
+		}
+	}
+	return g.controllers
 }
 
 // permitted reports whether route r may refer to ref: same namespace, or
@@ -293,14 +315,7 @@ func (b *builder) gatewayFact(gw *kinds.Gateway) *GatewayAPIGatewayFact {
 	} else if b.gwapi != nil {
 		// Without the class, the controller that wrote a route's status
 		// about this Gateway names the implementation.
-		for _, r := range b.gwapi.routes {
-			for _, ps := range r.obj.Status.Parents {
-				p := defaultParentRef(ps.ParentRef, r.obj.Namespace)
-				if p.kind == "Gateway" && p.namespace == gw.Namespace && p.name == gw.Name && ps.ControllerName != "" {
-					f.Controller = ps.ControllerName
-				}
-			}
-		}
+		f.Controller = b.gwapi.statusControllers()[key(gw.Namespace, gw.Name)]
 	}
 	impl := implementationOf(f.Controller)
 	if impl != nil {
@@ -400,6 +415,11 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 		if len(pods) == 0 {
 			for _, sel := range impl.shared {
 				look("", sel)
+			}
+			if impl.sharedContainer != "" {
+				pods = slices.DeleteFunc(pods, func(p *corev1.Pod) bool {
+					return !slices.ContainsFunc(p.Spec.Containers, func(c corev1.Container) bool { return c.Name == impl.sharedContainer })
+				})
 			}
 		}
 		f.ProxyKnown = known || len(pods) > 0
@@ -525,27 +545,30 @@ func (b *builder) routeFacts(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFa
 				f.ResolvedRefs, f.ResolvedRefsReason = string(c.Status), c.Reason
 			}
 		}
-		if acc := statusAccepted(st, obj); acc != nil {
+		acc := statusAccepted(st, obj)
+		if acc != nil {
+			f.Evidence = append(f.Evidence, Evidence{Kind: "Condition", Ref: f.Ref.String(),
+				Text: "parentRef " + f.ParentText + ": status written by " + orNone(st.ControllerName) + ": " + conditionText(acc)})
+		}
+		if acc != nil && acc.Status != metav1.ConditionUnknown {
 			f.Judged, f.JudgedBy = true, "status"
 			f.Accepted = acc.Status == metav1.ConditionTrue
-			if acc.Status == metav1.ConditionUnknown {
-				f.Judged = false // Pending: the controller has not decided
-			}
 			if !f.Accepted {
 				f.Reason = acc.Reason
 			}
-			f.Evidence = append(f.Evidence, Evidence{Kind: "Condition", Ref: f.Ref.String(),
-				Text: "parentRef " + f.ParentText + ": status written by " + orNone(st.ControllerName) + ": " + conditionText(acc)})
 		} else {
+			// No status, or Pending (the controller has not decided):
+			// what the spec says.
+			why := "no status for this parent in the input"
+			if acc != nil {
+				why = "the controller has not decided"
+			}
 			ok, reason, text, judged := b.attach(r, p)
 			f.Judged, f.JudgedBy, f.Accepted, f.Reason = judged, "spec", ok, reason
-			f.ParentFound = reason != reasonParentNotFound
 			f.Evidence = append(f.Evidence, Evidence{Kind: "Object", Ref: f.Ref.String(),
-				Text: "parentRef " + f.ParentText + ": computed from the spec (no status for this parent in the input): " + text})
+				Text: "parentRef " + f.ParentText + ": computed from the spec (" + why + "): " + text})
 		}
-		if st != nil {
-			f.ParentFound = true
-		}
+		f.ParentFound = st != nil || b.parentInInput(p)
 		if !f.Accepted && len(obj.Spec.Hostnames) == 0 {
 			// No hostname: any request at the parent's proxies may have
 			// been meant for it.
@@ -697,6 +720,20 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 	}
 	return false, reasonNoMatchingListenerHost, "route hostnames " + strings.Join(r.obj.Spec.Hostnames, ", ") +
 		" intersect no listener hostname (" + strings.Join(hosts, "; ") + ")", true
+}
+
+// parentInInput reports whether the Gateway or ListenerSet p names is in
+// the input.
+func (b *builder) parentInInput(p parentRef) bool {
+	switch {
+	case p.group == gatewayAPIGroup && p.kind == "Gateway":
+		_, ok := kinds.Gateways.In(b.s)[key(p.namespace, p.name)]
+		return ok
+	case (p.group == gatewayAPIGroup && p.kind == "ListenerSet") || (p.group == "gateway.networking.x-k8s.io" && p.kind == "XListenerSet"):
+		_, ok := kinds.ListenerSets.In(b.s)[key(p.namespace, p.name)]
+		return ok
+	}
+	return false
 }
 
 // gatewaysKnown reports whether a missing Gateway API Gateway is missing

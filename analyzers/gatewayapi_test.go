@@ -151,20 +151,22 @@ spec: {ports: [{port: 8080}]}` + routeYAML("  parentRefs: [{name: public, namesp
 }
 
 // TestAttachStatusWins: the controller's Accepted condition decides over
-// the spec, and a Pending one decides nothing.
+// the spec (here the spec refuses the route: another namespace, from
+// Same), and a Pending one decides nothing, so the spec does.
 func TestAttachStatusWins(t *testing.T) {
 	spec := "  parentRefs: [{name: public, namespace: infra, sectionName: http}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n"
 	for _, c := range []struct {
-		status           string
-		judged, accepted bool
+		status   string
+		by       string
+		accepted bool
 	}{
-		{"\"True\"\n        reason: Accepted", true, true},
-		{"Unknown\n        reason: Pending", false, false},
+		{"\"True\"\n        reason: Accepted", "status", true},
+		{"Unknown\n        reason: Pending", "spec", false},
 	} {
 		st := "status:\n  parents:\n  - parentRef: {name: public, namespace: infra, sectionName: http}\n    controllerName: gateway.envoyproxy.io/gatewayclass-controller\n    conditions:\n      - type: Accepted\n        status: " + c.status + "\n"
 		f := BuildFacts(storeOf(t, infraGateway+routeYAML(spec)+st), BuildInput{Coverage: gathered})
 		r := f.GatewayAPIRoutes[0]
-		if r.Judged != c.judged || r.Accepted != c.accepted || (c.judged && (r.JudgedBy != "status" || r.Controller != "gateway.envoyproxy.io/gatewayclass-controller")) {
+		if !r.Judged || r.JudgedBy != c.by || r.Accepted != c.accepted || r.Controller != "gateway.envoyproxy.io/gatewayclass-controller" {
 			t.Errorf("status %q: %+v", c.status, r)
 		}
 	}
@@ -393,6 +395,40 @@ spec: {containers: [{name: web}, {name: istio-proxy}]}
 		mesh := slices.Contains(sf.Keys, "global:mesh")
 		if mesh != (sf.Reporter.Name == "web-1") {
 			t.Errorf("%s: global:mesh %v", sf.Reporter, mesh)
+		}
+	}
+}
+
+// TestNGFSharedProxy: NGINX Gateway Fabric 1.x's shared pod (containers
+// nginx-gateway and nginx) serves every Gateway; 2.x's control plane pod,
+// labelled alike, runs no nginx and serves none.
+func TestNGFSharedProxy(t *testing.T) {
+	gw := `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: nginx}
+spec: {controllerName: gateway.nginx.org/nginx-gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: web}
+spec:
+  gatewayClassName: nginx
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ngf-abc, namespace: nginx-gateway, labels: {app.kubernetes.io/name: nginx-gateway}}
+spec: {containers: [{name: nginx-gateway}` + "%s" + `]}
+status: {phase: Running, conditions: [{type: Ready, status: "True"}]}
+`
+	for _, c := range []struct {
+		extra   string
+		noProxy bool
+	}{{"", true}, {", {name: nginx}", false}} {
+		f := BuildFacts(storeOf(t, strings.Replace(gw, "%s", c.extra, 1)), BuildInput{Coverage: gathered})
+		if g := f.GatewayAPIGateways[0]; g.NoProxy != c.noProxy {
+			t.Errorf("containers nginx-gateway%s: noProxy %v (%s)", c.extra, g.NoProxy, g.ProxyText)
 		}
 	}
 }
