@@ -12,16 +12,24 @@ ARTIFACTS ?= $(CURDIR)/bin/test-artifacts
 # subset-no-pods (override with DEMO_CASE=testdata/bundles/<case>).
 DEMO_CASE ?= $(shell grep -l -m1 'cause: *subset-no-pods' $(CORPUS)/*/expected.yaml 2>/dev/null | head -n1 | xargs -r dirname)
 
-.PHONY: build bin/analyze bin/gather test demo bench fuzz lint clean
+# The programs, named so they do not clash on a PATH: nohealthy-gather
+# (talks to clusters), nohealthy-analyze (offline, links no cluster client)
+# and kubectl-nohealthy, the kubectl plugin that runs either.
+BINARIES := bin/nohealthy-analyze bin/nohealthy-gather bin/kubectl-nohealthy
 
-build: bin/analyze bin/gather
+.PHONY: build $(BINARIES) test demo bench fuzz lint clean
+
+build: $(BINARIES)
 
 # Phony on purpose: the Go build cache decides what is stale, not make.
-bin/analyze:
+bin/nohealthy-analyze:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/analyze
 
-bin/gather:
+bin/nohealthy-gather:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/gather
+
+bin/kubectl-nohealthy:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/kubectl-nohealthy
 
 # The HTML report's browser test (render: TestHTMLInChromium) needs Debian's
 # chromium, which hack/chromium.sh installs when missing; its screenshots
@@ -36,11 +44,11 @@ test:
 # Packs a known incident into a real .tar.zst (the format gather writes)
 # and analyzes it. Exit status 1 just means "a critical root cause was
 # found", which is what the demo is meant to show.
-demo: bin/analyze
+demo: bin/nohealthy-analyze
 	@test -n "$(DEMO_CASE)" || { echo "demo: no subset-no-pods case under $(CORPUS)/ (set DEMO_CASE=DIR)"; exit 2; }
 	$(GO) run ./internal/testgen/packbundle $(DEMO_CASE)/bundle bin/demo.tar.zst
-	@echo "+ bin/analyze bin/demo.tar.zst"
-	@bin/analyze bin/demo.tar.zst; rc=$$?; \
+	@echo "+ bin/nohealthy-analyze bin/demo.tar.zst"
+	@bin/nohealthy-analyze bin/demo.tar.zst; rc=$$?; \
 	echo; echo "exit status $$rc (0 = nothing critical, 1 = a finding reached --fail-on critical, 2 = input error)"; \
 	test $$rc -le 1
 

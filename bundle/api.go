@@ -146,10 +146,26 @@ type Manifest struct {
 	ClusterVersion string    `json:"clusterVersion,omitempty"`
 	Context        string    `json:"context,omitempty"`
 	Namespaces     []string  `json:"namespaces,omitempty"` // empty = all
+	// Serving lists the namespaces collected beyond Namespaces because
+	// they serve them: gateways whose routes lead into them, the mesh
+	// control plane, DNS. Each says why it came along. Empty when
+	// Namespaces is (every namespace was collected anyway).
+	Serving []ServingNamespace `json:"servingNamespaces,omitempty"`
 	// Redactions lists the patterns applied to what was stored.
 	Redactions []Redaction `json:"redactions,omitempty"`
 	// Options records how gather ran (since, tail, max log bytes, ...).
 	Options map[string]string `json:"options,omitempty"`
+}
+
+// ServingNamespace is a namespace gather collected because it serves the
+// namespaces asked for. Its objects were collected like theirs; its logs
+// and proxy admin data only for Pods, the pods that serve (see FORMAT.md).
+type ServingNamespace struct {
+	Namespace string   `json:"namespace"`
+	Reasons   []string `json:"reasons"`
+	// Pods are the serving pods found there ("name"), whose logs and
+	// admin data were collected.
+	Pods []string `json:"pods,omitempty"`
 }
 
 // Redaction is one declarative redaction pattern applied by gather.
@@ -169,7 +185,8 @@ const (
 // CollectorStatus records what one collector did. Resource collectors are
 // named by resource and group ("pods", "endpointslices.discovery.k8s.io",
 // "virtualservices.networking.istio.io"); the others are "logs",
-// "proxy-admin", "istiod-debug". Namespace is empty for cluster-wide runs.
+// "proxy-admin", "istiod-debug" and "serving-namespaces". Namespace is
+// empty for cluster-wide runs.
 type CollectorStatus struct {
 	Name      string `json:"name"`
 	Kind      string `json:"kind,omitempty"` // object kind, e.g. "EndpointSlice"

@@ -167,13 +167,18 @@ func WalkFrom(input string, lf LogFrame, lim Limits, warn func(path string, err 
 	return w.walkZstd(br)
 }
 
-// countingWriter counts the bytes written through it.
+// countingWriter counts the bytes written through it; once discard is set
+// it drops them (an aborted stream writes nothing more).
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w       io.Writer
+	n       int64
+	discard bool
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.discard {
+		return len(p), nil
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err

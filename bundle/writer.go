@@ -29,16 +29,20 @@ import (
 //
 // The archive is written to a temporary file next to the final path and
 // renamed into place by Close, so a crash, a kill or an Abort never leaves a
-// half-written file under the final name.
+// half-written file under the final name. A Writer made by NewStreamWriter
+// writes to a stream instead (gather -o -): there is nothing to rename, and
+// an aborted stream ends in the middle of a zstd frame, without index.json,
+// so no reader can take it for a whole bundle.
 //
 // All methods are safe for concurrent use; entries are written one at a
 // time in the order the calls acquire the writer.
 type Writer struct {
 	mu      sync.Mutex
-	path    string // final path
-	tmpPath string // temp file in the same directory (same file system: rename is atomic)
-	f       *os.File
-	cf      *countingWriter // f, counted: where the next zstd frame starts
+	path    string          // final path
+	tmpPath string          // temp file in the same directory (same file system: rename is atomic)
+	f       *os.File        // nil for a stream writer
+	stream  io.Writer       // the destination of a stream writer
+	cf      *countingWriter // f or stream, counted: where the next zstd frame starts
 	zw      *zstd.Encoder
 	tw      *tar.Writer
 	mtime   time.Time
@@ -79,26 +83,66 @@ func Create(path string, m Manifest) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle: create %s: %w", path, err)
 	}
-	// Compression runs in parallel with collection; cap the encoder's
-	// goroutines so gather leaves CPU for the API-server client.
-	conc := min(runtime.GOMAXPROCS(0), 4)
-	cf := &countingWriter{w: f}
-	zw, err := zstd.NewWriter(cf, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(conc))
+	w, err := newWriter(path, f, m)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return nil, fmt.Errorf("bundle: create %s: zstd: %w", path, err)
+		return nil, err
 	}
-	w := &Writer{
-		path:    path,
-		tmpPath: f.Name(),
-		f:       f,
-		cf:      cf,
-		zw:      zw,
-		tw:      tar.NewWriter(zw),
-		mtime:   m.CreatedAt,
-		seen:    map[string]bool{},
+	w.f, w.tmpPath = f, f.Name()
+	if err := w.writeManifest(m); err != nil {
+		w.Abort()
+		return nil, err
 	}
+	return w, nil
+}
+
+// NewStreamWriter starts a bundle written to out as it is produced; name
+// is what messages call it (e.g. "stdout"). Close writes the index and the
+// trailer and flushes, but never closes out. Abort stops writing and leaves
+// the stream cut inside a zstd frame.
+func NewStreamWriter(out io.Writer, name string, m Manifest) (*Writer, error) {
+	if out == nil {
+		return nil, errors.New("bundle: create: nil stream")
+	}
+	if m.FormatVersion == 0 {
+		m.FormatVersion = FormatVersion
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now().UTC()
+	}
+	w, err := newWriter(name, out, m)
+	if err != nil {
+		return nil, err
+	}
+	w.stream = out
+	if err := w.writeManifest(m); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+func newWriter(name string, out io.Writer, m Manifest) (*Writer, error) {
+	// Compression runs in parallel with collection; cap the encoder's
+	// goroutines so gather leaves CPU for the API-server client.
+	conc := min(runtime.GOMAXPROCS(0), 4)
+	cf := &countingWriter{w: out}
+	zw, err := zstd.NewWriter(cf, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(conc))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: create %s: zstd: %w", name, err)
+	}
+	return &Writer{
+		path:  name,
+		cf:    cf,
+		zw:    zw,
+		tw:    tar.NewWriter(zw),
+		mtime: m.CreatedAt,
+		seen:  map[string]bool{},
+	}, nil
+}
+
+func (w *Writer) writeManifest(m Manifest) error {
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err == nil {
 		w.mu.Lock()
@@ -106,10 +150,9 @@ func Create(path string, m Manifest) (*Writer, error) {
 		w.mu.Unlock()
 	}
 	if err != nil {
-		w.Abort()
-		return nil, fmt.Errorf("bundle: create %s: manifest: %w", path, err)
+		return fmt.Errorf("bundle: create %s: manifest: %w", w.path, err)
 	}
-	return w, nil
+	return nil
 }
 
 // Path returns the final path the bundle is published at by Close.
@@ -215,9 +258,12 @@ func (w *Writer) finishLocked() error {
 		return err
 	}
 	if len(w.logFrames) > 0 {
-		if _, err := w.f.Write(appendTrailer(nil, w.logFrames)); err != nil {
+		if _, err := w.cf.Write(appendTrailer(nil, w.logFrames)); err != nil {
 			return err
 		}
+	}
+	if w.f == nil { // a stream: nothing to sync or rename
+		return nil
 	}
 	if err := w.f.Sync(); err != nil {
 		return err
@@ -252,6 +298,9 @@ func (w *Writer) Abort() error {
 
 func (w *Writer) abortLocked() error {
 	w.aborted = true
+	// Nothing more reaches the destination: a stream stays cut where it
+	// is, inside a zstd frame, rather than ending in a well-formed frame.
+	w.cf.discard = true
 	if w.zw != nil {
 		// Close (not just drop) the encoder so its goroutines exit.
 		w.zw.Close()
@@ -259,6 +308,9 @@ func (w *Writer) abortLocked() error {
 	if w.f != nil {
 		w.f.Close()
 		w.f = nil
+	}
+	if w.tmpPath == "" {
+		return nil
 	}
 	if err := os.Remove(w.tmpPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("bundle: abort %s: %w", w.path, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,28 +21,61 @@ type BundleMeta struct {
 	CreatedAt   time.Time
 }
 
+// Dest is where Gather writes the bundle: a file published at Path once
+// complete, or Stream (gather -o -), written as it is produced.
+type Dest struct {
+	Path   string
+	Stream io.Writer
+}
+
+func (d Dest) create(m bundle.Manifest) (*bundle.Writer, error) {
+	if d.Stream != nil {
+		return bundle.NewStreamWriter(d.Stream, "stdout", m)
+	}
+	return bundle.Create(d.Path, m)
+}
+
 // Gather checks that the API server answers, collects into a new bundle at
-// path and publishes it. The bundle appears at path only when Gather
+// dest and publishes it. The bundle appears at a path only when Gather
 // returns nil: on an error, a cancelled ctx or a panic the partial file is
-// removed, so a reader never finds a bundle that lacks what its index says.
-func Gather(ctx context.Context, path string, meta BundleMeta, cfg Config) (res Result, err error) {
+// removed, so a reader never finds a bundle that lacks what its index says
+// (a stream is cut short instead). When cfg.Timeout runs out, what was
+// collected is published and the rest recorded as not collected
+// (Result.OutOfTime).
+func Gather(ctx context.Context, dest Dest, meta BundleMeta, cfg Config) (res Result, err error) {
 	if cfg.REST == nil {
 		return Result{}, errors.New("collect: no REST config")
 	}
-	if cfg.Redactor == nil {
-		cfg.Redactor = DefaultRedactor()
+	cfg = cfg.withDefaults()
+	runCtx := ctx
+	if cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeoutCause(ctx, cfg.Timeout, errOutOfTime)
+		defer cancel()
 	}
-	info, err := Probe(ctx, cfg.REST, cfg.Retry)
+	stop := func(err error) error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted; no bundle written: %w", context.Cause(ctx))
+		}
+		return fmt.Errorf("%w; no bundle written", err)
+	}
+	info, err := Probe(runCtx, cfg.REST, cfg.Retry)
 	if err != nil {
 		return Result{}, err
 	}
-	w, err := bundle.Create(path, bundle.Manifest{
+	r, err := prepare(runCtx, cfg)
+	if err != nil {
+		return Result{}, stop(err)
+	}
+	defer r.cancel(nil)
+	w, err := dest.create(bundle.Manifest{
 		Tool:           "nohealthy gather",
 		ToolVersion:    meta.ToolVersion,
 		CreatedAt:      meta.CreatedAt.UTC(),
 		ClusterVersion: info.Version,
 		Context:        meta.Context,
 		Namespaces:     cfg.Namespaces,
+		Serving:        r.serving,
 		Redactions:     cfg.Redactor.Manifest(),
 		Options:        cfg.manifestOptions(),
 	})
@@ -54,13 +88,10 @@ func Gather(ctx context.Context, path string, meta BundleMeta, cfg Config) (res 
 			w.Abort()
 		}
 	}()
-	res, err = Run(ctx, cfg, w)
+	res, err = r.collect(w)
 	cfg.Progress.Finish()
 	if err != nil {
-		if ctx.Err() != nil {
-			return res, fmt.Errorf("interrupted; no bundle written: %w", context.Cause(ctx))
-		}
-		return res, fmt.Errorf("%w; no bundle written", err)
+		return res, stop(err)
 	}
 	if err := w.Close(); err != nil {
 		return res, err
@@ -73,7 +104,7 @@ func Gather(ctx context.Context, path string, meta BundleMeta, cfg Config) (res 
 // a reader of the bundle knows what it may lack (logs cut, proxies
 // skipped, namespaces left out).
 func (c Config) manifestOptions() map[string]string {
-	return map[string]string{
+	o := map[string]string{
 		"since":             c.Since.String(),
 		"tail":              strconv.FormatInt(c.Tail, 10),
 		"maxLogBytes":       strconv.FormatInt(c.MaxLogBytes, 10),
@@ -83,7 +114,19 @@ func (c Config) manifestOptions() map[string]string {
 		"excludeNamespaces": strings.Join(c.ExcludeNamespaces, ","),
 		"pageSize":          strconv.FormatInt(c.PageSize, 10),
 		"concurrency":       strconv.Itoa(c.Concurrency),
+		"timeout":           c.Timeout.String(),
 	}
+	if !c.SinceTime.IsZero() {
+		o["sinceTime"] = c.SinceTime.UTC().Format(time.RFC3339)
+		delete(o, "since")
+	}
+	if c.PodSelector != nil && !c.PodSelector.Empty() {
+		o["selector"] = c.PodSelector.String()
+	}
+	if c.NoServing {
+		o["noServing"] = "true"
+	}
+	return o
 }
 
 // Names lists the collectors that ended with status, as name or

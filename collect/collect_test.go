@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"syscall"
 	"testing"
 	"time"
@@ -89,6 +90,8 @@ func TestRetryable(t *testing.T) {
 		{apierrors.NewNotFound(gr, "x"), false, false},
 		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true, true},
 		{fmt.Errorf("wrapped: %w", syscall.ECONNRESET), true, true},
+		{&url.Error{Op: "Get", URL: "https://api/log", Err: context.DeadlineExceeded}, true, false},
+		{&net.OpError{Op: "read", Err: timeoutErr{}}, true, false},
 	} {
 		if got := Retryable(c.err); got != c.retry {
 			t.Errorf("Retryable(%v) = %v", c.err, got)
@@ -101,6 +104,11 @@ func TestRetryable(t *testing.T) {
 		t.Errorf("forbidden not told apart")
 	}
 }
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string { return "i/o timeout" }
+func (timeoutErr) Timeout() bool { return true }
 
 func TestRetryPolicyBounded(t *testing.T) {
 	p := RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: 2 * time.Millisecond, Timeout: time.Second}

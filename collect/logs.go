@@ -3,14 +3,17 @@ package collect
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/nohealthy/nohealthy/bundle"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -18,6 +21,7 @@ import (
 // podInfo is what log and proxy selection needs from a pod.
 type podInfo struct {
 	Namespace, Name string
+	Node            string
 	Labels          map[string]string
 	Phase           string
 	Ready           bool
@@ -36,7 +40,7 @@ type containerInfo struct {
 func podInfoFrom(u *unstructured.Unstructured) podInfo {
 	var p corev1.Pod
 	_ = runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &p)
-	pi := podInfo{Namespace: p.Namespace, Name: p.Name, Labels: p.Labels, Phase: string(p.Status.Phase), Running: p.Status.Phase == corev1.PodRunning}
+	pi := podInfo{Namespace: p.Namespace, Name: p.Name, Node: p.Spec.NodeName, Labels: p.Labels, Phase: string(p.Status.Phase), Running: p.Status.Phase == corev1.PodRunning}
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
 			pi.Ready = true
@@ -149,32 +153,85 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-func (r *run) collectLogs() {
+// plan is what a pod collector will do: its targets, or the status it
+// records instead of running.
+type plan[T any] struct {
+	targets []T
+	instead []bundle.CollectorStatus
+}
+
+func (p plan[T]) steps() int { return len(p.targets) }
+
+// scopedPods are the pods whose logs and admin data may be collected: in
+// a serving namespace only the serving pods, elsewhere all.
+func (r *run) scopedPods() ([]podInfo, bool) {
 	r.mu.Lock()
-	pods, podsOK := r.pods, r.podsOK
-	r.mu.Unlock()
-	if !podsOK {
-		r.record(bundle.CollectorStatus{Name: "logs", Status: bundle.StatusSkipped, Message: "pods could not be listed, so no log could be chosen"})
+	defer r.mu.Unlock()
+	if !r.podsOK {
+		return nil, false
+	}
+	var out []podInfo
+	for _, p := range r.pods {
+		if r.servingNS[p.Namespace] && !r.servingPods[p.Namespace+"/"+p.Name] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, true
+}
+
+func (r *run) logPlan() plan[logTarget] {
+	st := func(status, msg string) plan[logTarget] {
+		return plan[logTarget]{instead: []bundle.CollectorStatus{{Name: "logs", Status: status, Message: msg}}}
+	}
+	pods, ok := r.scopedPods()
+	switch {
+	case r.cfg.NoLogs:
+		return st(bundle.StatusSkipped, "--no-logs")
+	case !ok:
+		return st(bundle.StatusSkipped, "pods could not be listed, so no log could be chosen")
+	case r.outOfTime():
+		return st(bundle.StatusFailed, r.outOfTimeMessage())
+	}
+	return plan[logTarget]{targets: logTargets(pods)}
+}
+
+// readError is a log stream that broke while being read: the kubelet's
+// side, not a sign that the API server is gone.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "reading the log: " + e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+func (r *run) collectLogs(p plan[logTarget]) {
+	for _, s := range p.instead {
+		r.record(s, "")
+	}
+	if p.instead != nil {
 		return
 	}
-	targets := logTargets(pods)
-	r.prog.Phase("logs", len(targets))
 	var (
-		mu        sync.Mutex
-		ok        int
-		forbidden int
-		failed    int
-		firstErr  error
-		wg        sync.WaitGroup
-		forbidMsg string
+		mu                    sync.Mutex
+		ok, forbidden, failed int
+		tried                 int
+		firstErr              error
+		wg                    sync.WaitGroup
+		br                    = newBreaker(giveUpAfter)
 	)
-	for _, t := range targets {
+	for _, t := range p.targets {
 		if !r.acquire() {
 			break
 		}
+		if _, allowed := br.allow(t.pod); !allowed {
+			r.release()
+			r.prog.Step()
+			continue
+		}
+		tried++
 		wg.Go(func() {
 			defer r.release()
 			err := r.fetchLog(t)
+			br.done(t.pod, err)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -182,42 +239,108 @@ func (r *run) collectLogs() {
 				ok++
 			case apierrors.IsForbidden(err):
 				forbidden++
-				if forbidMsg == "" {
-					forbidMsg = err.Error()
-				}
 			default:
 				failed++
-				if firstErr == nil {
-					firstErr = fmt.Errorf("%s/%s %s: %w", t.pod.Namespace, t.pod.Name, t.container, err)
+				// A broken log stream or a slow kubelet says nothing about
+				// the API server; a refused connection to it does.
+				if re := (*readError)(nil); !errors.As(err, &re) && classify(err) == failOther {
+					r.fail(err)
 				}
-				r.fail(err)
 			}
-			r.prog.Add(1)
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("%s/%s %s: %w", t.pod.Namespace, t.pod.Name, t.container, err)
+			}
+			r.prog.Step()
 		})
 	}
 	wg.Wait()
-	st := bundle.CollectorStatus{Name: "logs", Status: bundle.StatusOK, Count: ok}
-	switch {
-	case forbidden > 0 && ok == 0:
-		st.Status, st.Message = bundle.StatusForbidden, fmt.Sprintf("%d of %d logs forbidden: %s", forbidden, len(targets), forbidMsg)
-	case failed > 0 && ok == 0:
-		st.Status, st.Message = bundle.StatusFailed, fmt.Sprintf("%d of %d logs failed: %v", failed, len(targets), firstErr)
-	case forbidden+failed > 0:
-		st.Message = fmt.Sprintf("%d forbidden, %d failed of %d", forbidden, failed, len(targets))
-		if firstErr != nil {
-			st.Message += fmt.Sprintf(" (first: %v)", firstErr)
-		}
-	}
 	r.mu.Lock()
 	r.res.Logs += ok
 	r.mu.Unlock()
-	r.record(st)
+	r.record(podCollectorStatus("logs", len(p.targets), tried, ok, forbidden, failed, firstErr, br, r))
+}
+
+// podCollectorStatus sums up a collector that asked something of each of
+// total pods (or containers), and says what to do when that fell short.
+func podCollectorStatus(name string, total, tried, ok, forbidden, failed int, firstErr error, br *breaker, r *run) (bundle.CollectorStatus, string) {
+	st := bundle.CollectorStatus{Name: name, Status: bundle.StatusOK, Count: ok}
+	trips, skipped := br.trips()
+	notTried := total - tried
+	var msg []string
+	switch {
+	case ok == 0 && forbidden > 0 && failed == 0:
+		st.Status = bundle.StatusForbidden
+	case ok == 0 && forbidden+failed > 0:
+		st.Status = bundle.StatusFailed
+	case ok == 0 && total > 0 && r.outOfTime():
+		st.Status = bundle.StatusFailed
+	}
+	switch {
+	case len(trips) > 0:
+		msg = append(msg, fmt.Sprintf("errors on %d of %d", forbidden+failed, total))
+		for _, t := range trips {
+			msg = append(msg, t.describe(giveUpAfter))
+			// RBAC is per namespace: say so where analyze looks per
+			// namespace, without another line on stderr.
+			if ns, ok := strings.CutPrefix(t.scope, "namespace "); ok && t.class == failForbidden {
+				r.note(bundle.CollectorStatus{Name: name, Namespace: ns, Status: bundle.StatusForbidden, Message: t.describe(giveUpAfter)})
+			}
+		}
+	case forbidden+failed > 0:
+		msg = append(msg, fmt.Sprintf("errors on %d of %d (first: %v)", forbidden+failed, total, firstErr))
+	}
+	if skipped > 0 {
+		msg = append(msg, fmt.Sprintf("%d not tried after giving up", skipped))
+	}
+	if rest := notTried - skipped; rest > 0 && r.outOfTime() {
+		msg = append(msg, fmt.Sprintf("%d not tried: gather's --timeout (%s) ran out", rest, r.cfg.Timeout))
+	}
+	st.Message = strings.Join(msg, "; ")
+	if st.Status == bundle.StatusOK && len(trips) == 0 && notTried == 0 {
+		return st, "" // a few odd failures are in the message, not worth a line
+	}
+	class := failOther
+	if len(trips) > 0 {
+		class = trips[0].class
+	} else if firstErr != nil {
+		class = classify(firstErr)
+	}
+	return st, podAdvice(name, class, r)
+}
+
+// podAdvice says what to do when a pod collector fell short for reasons
+// of class c.
+func podAdvice(collector string, c failClass, r *run) string {
+	skip := "--no-logs skips logs"
+	verb, resource := "get", "pods/log"
+	if collector != "logs" {
+		skip = "--no-proxy-admin skips admin data"
+		verb, resource = "create", "pods/portforward"
+	}
+	switch {
+	case r.outOfTime():
+		return "raise --timeout, or narrow the run with -n NAMESPACE; " + skip
+	case c == failForbidden:
+		return fmt.Sprintf("grant %s on %s (deploy/rbac.yaml holds the ClusterRole gather needs), or %s", verb, resource, skip)
+	case c == failKubelet:
+		return "the API server cannot reach that node's kubelet: check the node (kubectl get node, kubelet port 10250 from the control plane); " + skip
+	case c == failRefused:
+		return "nothing answered on the admin port inside the pods (a NetworkPolicy, a proxy not running, or none there); try kubectl port-forward to one of them; " + skip
+	case c == failTimeout:
+		return "the pods or their kubelets answer too slowly; raise --request-timeout, or " + skip
+	case c == failThrottled:
+		return "the API server throttles gather: lower --concurrency, or retry later"
+	}
+	return ""
 }
 
 func (r *run) fetchLog(t logTarget) error {
 	opts := &corev1.PodLogOptions{Container: t.container, Previous: t.previous}
-	if r.cfg.Since > 0 {
-		s := int64(r.cfg.Since.Seconds())
+	switch {
+	case !r.cfg.SinceTime.IsZero():
+		opts.SinceTime = &metav1.Time{Time: r.cfg.SinceTime}
+	case r.cfg.Since > 0:
+		s := max(1, int64(r.cfg.Since.Seconds()))
 		opts.SinceSeconds = &s
 	}
 	if r.cfg.Tail > 0 {
@@ -227,7 +350,7 @@ func (r *run) fetchLog(t logTarget) error {
 		opts.LimitBytes = &r.cfg.MaxLogBytes
 	}
 	var data []byte
-	err := r.cfg.Retry.Do(r.ctx, func(ctx context.Context) error {
+	err := r.cfg.Retry.DoIf(r.ctx, retryPodCall, func(ctx context.Context) error {
 		rc, err := r.cs.CoreV1().Pods(t.pod.Namespace).GetLogs(t.pod.Name, opts).Stream(ctx)
 		if err != nil {
 			return err
@@ -239,7 +362,7 @@ func (r *run) fetchLog(t logTarget) error {
 			lr = io.LimitReader(rc, r.cfg.MaxLogBytes)
 		}
 		if _, err := io.Copy(&buf, lr); err != nil {
-			return err
+			return &readError{err}
 		}
 		data = buf.Bytes()
 		return nil

@@ -5,14 +5,12 @@ import (
 	"io"
 	"sync"
 	"time"
-
-	"github.com/nohealthy/nohealthy/bundle"
 )
 
 // Progress reports what gather is doing on a writer (stderr). On a terminal
 // it redraws one status line; otherwise it prints one plain line per
-// phase and per collector that did not simply succeed. A nil *Progress is
-// silent.
+// phase. What went wrong is not told here but once, at the end, by the
+// caller (Result.Problems). A nil *Progress is silent.
 type Progress struct {
 	w     io.Writer
 	live  bool
@@ -83,40 +81,14 @@ func (p *Progress) Add(n int) {
 	p.mu.Unlock()
 }
 
-// Done reports a finished collector.
-func (p *Progress) Done(s bundle.CollectorStatus) {
+// Step counts one finished step of the phase (a collector, a pod).
+func (p *Progress) Step() {
 	if p == nil {
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.done++
-	line := ""
-	switch s.Status {
-	case bundle.StatusOK:
-		if !p.live {
-			line = fmt.Sprintf("gather: %s: %d", s.Name, s.Count)
-		}
-	case bundle.StatusSkipped:
-		if !p.live {
-			line = fmt.Sprintf("gather: %s: skipped (%s)", s.Name, s.Message)
-		}
-	default:
-		where := s.Name
-		if s.Namespace != "" {
-			where += " in " + s.Namespace
-		}
-		line = fmt.Sprintf("gather: %s: %s: %s", where, s.Status, truncate(s.Message, 200))
-	}
-	if line == "" {
-		return
-	}
-	if p.live {
-		fmt.Fprintf(p.w, "\r\x1b[K%s\n", line)
-		p.drawLocked()
-		return
-	}
-	fmt.Fprintln(p.w, line)
+	p.mu.Unlock()
 }
 
 // Finish stops the live line.
@@ -136,11 +108,4 @@ func (p *Progress) Finish() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.mu.Unlock()
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -3,18 +3,10 @@ package collect
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/nohealthy/nohealthy/bundle"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/util/httpstream"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/portforward"
-	"k8s.io/client-go/transport/spdy"
 )
 
 // adminQuery is one piece of admin output fetched from a proxy or istiod.
@@ -113,111 +105,151 @@ func proxyTargets(pods []podInfo, maxProxies int) (proxies, istiods []proxyTarge
 	return proxies, istiods, dropped
 }
 
-func (r *run) collectProxies() {
-	r.mu.Lock()
-	pods, podsOK := r.pods, r.podsOK
-	r.mu.Unlock()
-	if !podsOK {
-		for _, n := range []string{"proxy-admin", "istiod-debug"} {
-			r.record(bundle.CollectorStatus{Name: n, Status: bundle.StatusSkipped, Message: "pods could not be listed"})
+// proxyPlan is the two admin collectors' work: proxy-admin (Envoy and
+// ztunnel admin ports) and istiod-debug.
+type proxyPlan struct {
+	proxies, istiods plan[proxyTarget]
+	dropped          int
+}
+
+func (p proxyPlan) steps() int { return p.proxies.steps() + p.istiods.steps() }
+
+func (r *run) proxyPlan() proxyPlan {
+	both := func(status, msg string) proxyPlan {
+		one := func(name string) plan[proxyTarget] {
+			return plan[proxyTarget]{instead: []bundle.CollectorStatus{{Name: name, Status: status, Message: msg}}}
 		}
-		return
+		return proxyPlan{proxies: one("proxy-admin"), istiods: one("istiod-debug")}
+	}
+	pods, ok := r.scopedPods()
+	switch {
+	case r.cfg.NoProxy:
+		return both(bundle.StatusSkipped, "--no-proxy-admin")
+	case !ok:
+		return both(bundle.StatusSkipped, "pods could not be listed")
+	case r.outOfTime():
+		return both(bundle.StatusFailed, r.outOfTimeMessage())
 	}
 	proxies, istiods, dropped := proxyTargets(pods, r.cfg.MaxProxies)
-	r.prog.Phase("proxy admin", len(proxies)+len(istiods))
-	for _, group := range []struct {
-		name    string
-		targets []proxyTarget
-		dropped int
-	}{{"proxy-admin", proxies, dropped}, {"istiod-debug", istiods, 0}} {
-		if len(group.targets) == 0 {
-			r.record(bundle.CollectorStatus{Name: group.name, Status: bundle.StatusSkipped, Message: "no running pod to ask"})
+	return proxyPlan{proxies: plan[proxyTarget]{targets: proxies}, istiods: plan[proxyTarget]{targets: istiods}, dropped: dropped}
+}
+
+// collectProxies fetches admin output from every target, at most
+// Concurrency/2 port-forwards at a time, each collector giving up the
+// rest of its pods once a few in a row failed alike (see breaker).
+func (r *run) collectProxies(p proxyPlan) {
+	var wg sync.WaitGroup
+	wg.Go(func() { r.collectAdmin("proxy-admin", p.proxies, p.dropped) })
+	wg.Go(func() { r.collectAdmin("istiod-debug", p.istiods, 0) })
+	wg.Wait()
+}
+
+func (r *run) collectAdmin(name string, p plan[proxyTarget], dropped int) {
+	for _, s := range p.instead {
+		r.record(s, "")
+	}
+	if p.instead != nil {
+		return
+	}
+	if len(p.targets) == 0 {
+		r.record(bundle.CollectorStatus{Name: name, Status: bundle.StatusSkipped, Message: "no running pod to ask"}, "")
+		return
+	}
+	var (
+		wg                         sync.WaitGroup
+		mu                         sync.Mutex
+		files, okPods, forb, fails int
+		tried                      int
+		firstErr                   error
+		br                         = newBreaker(giveUpAfter)
+	)
+	for _, t := range p.targets {
+		if !take(r.ctx, r.adminSem) {
+			break
+		}
+		if _, allowed := br.allow(t.pod); !allowed {
+			<-r.adminSem
+			r.prog.Step()
 			continue
 		}
-		var (
-			wg                         sync.WaitGroup
-			mu                         sync.Mutex
-			files, okPods, forb, fails int
-			first                      string
-		)
-		for _, t := range group.targets {
-			if !r.acquire() {
-				break
+		tried++
+		wg.Go(func() {
+			defer func() { <-r.adminSem }()
+			n, err := r.fetchAdminRetrying(t)
+			br.done(t.pod, err)
+			mu.Lock()
+			defer mu.Unlock()
+			files += n
+			switch {
+			case err == nil:
+				okPods++
+			case apierrors.IsForbidden(err):
+				forb++
+			default:
+				fails++
 			}
-			wg.Go(func() {
-				defer r.release()
-				// A fresh port-forward is flaky (kubelet not yet ready to
-				// forward, stream reset): retry the whole fetch while it
-				// brought nothing back.
-				var n int
-				err := r.cfg.Retry.Do(r.ctx, func(context.Context) error {
-					var e error
-					n, e = r.fetchAdmin(t)
-					if n > 0 {
-						return nil
-					}
-					return e
-				})
-				mu.Lock()
-				defer mu.Unlock()
-				files += n
-				switch {
-				case err == nil:
-					okPods++
-				case apierrors.IsForbidden(err):
-					forb++
-				default:
-					fails++
-				}
-				if err != nil && first == "" {
-					first = fmt.Sprintf("%s/%s: %v", t.pod.Namespace, t.pod.Name, err)
-				}
-				r.prog.Add(1)
-			})
-		}
-		wg.Wait()
-		st := bundle.CollectorStatus{Name: group.name, Status: bundle.StatusOK, Count: files}
-		switch {
-		case okPods == 0 && forb > 0:
-			st.Status = bundle.StatusForbidden
-		case okPods == 0 && files == 0:
-			st.Status = bundle.StatusFailed
-		}
-		var msg []string
-		if forb+fails > 0 {
-			msg = append(msg, fmt.Sprintf("%d of %d pods unreachable or forbidden (first: %s)", forb+fails, len(group.targets), first))
-		}
-		if group.dropped > 0 {
-			msg = append(msg, fmt.Sprintf("%d more proxies not queried (--max-proxies)", group.dropped))
-		}
-		st.Message = strings.Join(msg, "; ")
-		r.mu.Lock()
-		r.res.ProxyFiles += files
-		r.mu.Unlock()
-		r.record(st)
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("%s/%s: %w", t.pod.Namespace, t.pod.Name, err)
+			}
+			r.prog.Step()
+		})
 	}
+	wg.Wait()
+	st, advice := podCollectorStatus(name, len(p.targets), tried, okPods, forb, fails, firstErr, br, r)
+	st.Count = files
+	if dropped > 0 {
+		more := fmt.Sprintf("%d more proxies not queried (--max-proxies)", dropped)
+		if st.Message == "" {
+			st.Message = more
+		} else {
+			st.Message += "; " + more
+		}
+	}
+	r.mu.Lock()
+	r.res.ProxyFiles += files
+	r.mu.Unlock()
+	r.record(st, advice)
+}
+
+// fetchAdminRetrying tries a pod's admin port again once when the first
+// attempt failed for no reason that would hold for the second (a stream
+// reset on a fresh port-forward); a refused port, an unreachable kubelet,
+// RBAC or a deadline are not retried.
+func (r *run) fetchAdminRetrying(t proxyTarget) (int, error) {
+	var n int
+	err := RetryPolicy{Attempts: min(2, max(1, r.cfg.Retry.Attempts)), Base: r.cfg.Retry.Base, Max: r.cfg.Retry.Max}.DoIf(r.ctx, retryPodCall, func(context.Context) error {
+		var e error
+		n, e = r.fetchAdmin(t)
+		if n > 0 {
+			return nil
+		}
+		return e
+	})
+	return n, err
 }
 
 // fetchAdmin port-forwards to the admin port of one pod and stores each
-// query's answer. It returns the number of files stored.
+// query's answer. It returns the number of files stored. When the first
+// query fails the port is not answering and the others are not tried.
 func (r *run) fetchAdmin(t proxyTarget) (int, error) {
-	timeout := r.cfg.Retry.Timeout
-	if timeout <= 0 {
-		timeout = 60 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(r.ctx, timeout)
-	defer cancel()
-	local, stop, err := r.portForward(ctx, t.pod.Namespace, t.pod.Name, t.port)
+	dctx, cancel := context.WithTimeout(r.ctx, r.cfg.Timeouts.Dial)
+	u := r.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(t.pod.Namespace).Name(t.pod.Name).SubResource("portforward").URL()
+	fw, err := openForward(dctx, r.rest, u, t.port)
+	cancel()
 	if err != nil {
 		return 0, err
 	}
-	defer stop()
-	client := &http.Client{Timeout: timeout}
+	defer fw.Close()
 	n := 0
 	var firstErr error
 	for _, q := range t.queries {
-		body, err := get(ctx, client, fmt.Sprintf("http://127.0.0.1:%d%s", local, q.Path))
+		qctx, cancel := context.WithTimeout(r.ctx, r.cfg.Timeouts.Admin)
+		body, err := fw.get(qctx, q.Path, maxAdminBytes)
+		cancel()
 		if err != nil {
+			if n == 0 && firstErr == nil {
+				return 0, err
+			}
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", q.Path, err)
 			}
@@ -237,90 +269,4 @@ func (r *run) fetchAdmin(t proxyTarget) (int, error) {
 		return 0, firstErr
 	}
 	return n, nil
-}
-
-func get(ctx context.Context, c *http.Client, url string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAdminBytes))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return body, nil
-}
-
-// portForward opens a forward from an ephemeral port on 127.0.0.1 to port
-// inside the pod, trying WebSockets first and SPDY after, as kubectl does.
-func (r *run) portForward(ctx context.Context, ns, pod string, port int) (int, func(), error) {
-	cfg := rest.CopyConfig(r.cfg.REST)
-	u := r.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(ns).Name(pod).SubResource("portforward").URL()
-	transport, upgrader, err := spdy.RoundTripperFor(cfg)
-	if err != nil {
-		return 0, nil, err
-	}
-	var dialer httpstream.Dialer = spdy.NewDialer(upgrader, &http.Client{Transport: transport}, http.MethodPost, u)
-	if ws, err := portforward.NewSPDYOverWebsocketDialer(u, cfg); err == nil {
-		dialer = portforward.NewFallbackDialer(ws, dialer, func(err error) bool {
-			return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
-		})
-	}
-	stopCh := make(chan struct{})
-	ready := make(chan struct{})
-	errOut := &lockedBuffer{}
-	fw, err := portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{fmt.Sprintf("0:%d", port)}, stopCh, ready, io.Discard, errOut)
-	if err != nil {
-		return 0, nil, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- fw.ForwardPorts() }()
-	var once sync.Once
-	stop := func() { once.Do(func() { close(stopCh) }) }
-	select {
-	case <-ready:
-	case err := <-done:
-		stop()
-		if err == nil {
-			err = fmt.Errorf("port-forward ended: %s", errOut.String())
-		}
-		return 0, nil, err
-	case <-ctx.Done():
-		stop()
-		return 0, nil, context.Cause(ctx)
-	}
-	ports, err := fw.GetPorts()
-	if err != nil || len(ports) == 0 {
-		stop()
-		return 0, nil, fmt.Errorf("port-forward: no local port: %v", err)
-	}
-	return int(ports[0].Local), stop, nil
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() < 4096 {
-		l.b.Write(p)
-	}
-	return len(p), nil
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

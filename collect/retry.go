@@ -42,6 +42,11 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 
 // Do runs fn until it succeeds, fails permanently, or runs out of attempts.
 func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	return p.DoIf(ctx, Retryable, fn)
+}
+
+// DoIf is Do with its own test of which errors are worth another attempt.
+func (p RetryPolicy) DoIf(ctx context.Context, retryable func(error) bool, fn func(ctx context.Context) error) error {
 	p = p.withDefaults()
 	var err error
 	for attempt := 0; attempt < p.Attempts; attempt++ {
@@ -68,11 +73,26 @@ func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error)
 		}
 		err = fn(actx)
 		cancel()
-		if err == nil || ctx.Err() != nil || !Retryable(err) {
+		if err == nil || ctx.Err() != nil || !retryable(err) {
 			return err
 		}
 	}
 	return fmt.Errorf("after %d attempts: %w", p.Attempts, err)
+}
+
+// retryPodCall is DoIf's test for a request about one pod (its log, its
+// admin port): retried when the API server asks for it (throttled,
+// overloaded) or a connection blinked, never when the pod's side failed
+// (kubelet unreachable, port refused, forbidden, a per-call deadline):
+// that fails again, and costs a deadline per attempt.
+func retryPodCall(err error) bool {
+	switch classify(err) {
+	case failThrottled:
+		return true
+	case failOther:
+		return Retryable(err) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	return false
 }
 
 // Retryable reports whether err is worth another attempt: throttling,
@@ -92,18 +112,30 @@ func Retryable(err error) bool {
 		c := se.Status().Code
 		return c == 502 || c == 503 || c == 504
 	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
+		return true
+	}
 	return ConnectionError(err)
 }
 
 // ConnectionError reports whether err means the API server itself could not
 // be reached (refused, reset, closed, DNS, TLS dial failure): as opposed to
-// an answer from the server.
+// an answer from the server. A deadline that passed is not one: the
+// request may have waited on a slow kubelet behind a live API server.
 func ConnectionError(err error) bool {
 	if err == nil {
 		return false
 	}
 	var se apierrors.APIStatus
 	if errors.As(err, &se) {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
 		return false
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||

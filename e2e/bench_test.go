@@ -29,7 +29,8 @@ func envInt(name string, def int) int {
 // TestBenchGather (make bench-gather) loads a private API server with
 // 10,000 pods and 2,000 services (+ EndpointSlices and events) and times
 // gather against `kubectl cluster-info dump -A` of the same server in the
-// same run. Acceptance: gather >= 3x faster, bundle <= 1/10 of the dump's bytes.
+// same run, best of BENCH_ROUNDS each. Acceptance: gather >= 3x faster,
+// bundle <= 1/10 of the dump's bytes.
 func TestBenchGather(t *testing.T) {
 	if os.Getenv("E2E_BENCH") == "" {
 		t.Skip("set E2E_BENCH=1 (make bench-gather)")
@@ -99,19 +100,42 @@ func TestBenchGather(t *testing.T) {
 		time.Sleep(2 * time.Second)
 	}
 
+	// Alternating, best of BENCH_ROUNDS (default 2) each: the machine is
+	// shared, and the first round meets kwok still settling the pods.
+	// BENCH_BASELINE=/path/to/an/older/nohealthy-gather times it too, in
+	// the same rounds.
 	dir := t.TempDir()
 	out := filepath.Join(dir, "bench.tar.zst")
-	g := c.gather(t, "-A", "--progress", "none", "-o", out)
-	if g.code != 0 {
-		t.Fatalf("gather exit %d\n%s", g.code, g.stderr)
+	dumpDir := filepath.Join(dir, "dump")
+	baseline := os.Getenv("BENCH_BASELINE")
+	var g, d, b result
+	for i := range envInt("BENCH_ROUNDS", 2) {
+		gi := c.gather(t, "-A", "--progress", "none", "-o", out)
+		if gi.code != 0 {
+			t.Fatalf("gather exit %d\n%s", gi.code, gi.stderr)
+		}
+		os.RemoveAll(dumpDir)
+		di := run(t, 30*time.Minute, nil, filepath.Join(toolsBin, "kubectl"), "--kubeconfig", c.Kubeconfig,
+			"cluster-info", "dump", "-A", "--output-directory", dumpDir)
+		if di.code != 0 {
+			t.Logf("kubectl cluster-info dump exit %d: %s", di.code, lastLine(di.stderr))
+		}
+		t.Logf("round %d: gather %s, dump %s", i+1, gi.elapsed.Round(10*time.Millisecond), di.elapsed.Round(10*time.Millisecond))
+		if i == 0 || gi.elapsed < g.elapsed {
+			g = gi
+		}
+		if i == 0 || di.elapsed < d.elapsed {
+			d = di
+		}
+		if baseline != "" {
+			bi := run(t, 30*time.Minute, nil, baseline, "--kubeconfig", c.Kubeconfig, "-A", "--progress", "none", "-o", filepath.Join(dir, "baseline.tar.zst"))
+			t.Logf("round %d: baseline %s: %s (exit %d)", i+1, baseline, bi.elapsed.Round(10*time.Millisecond), bi.code)
+			if i == 0 || bi.elapsed < b.elapsed {
+				b = bi
+			}
+		}
 	}
 	st, _ := os.Stat(out)
-	dumpDir := filepath.Join(dir, "dump")
-	d := run(t, 30*time.Minute, nil, filepath.Join(toolsBin, "kubectl"), "--kubeconfig", c.Kubeconfig,
-		"cluster-info", "dump", "-A", "--output-directory", dumpDir)
-	if d.code != 0 {
-		t.Logf("kubectl cluster-info dump exit %d: %s", d.code, lastLine(d.stderr))
-	}
 	var dumpBytes int64
 	filepath.WalkDir(dumpDir, func(_ string, e fs.DirEntry, err error) error {
 		if err == nil && !e.IsDir() {
@@ -128,6 +152,9 @@ func TestBenchGather(t *testing.T) {
 		"  kubectl cluster-info dump -A: %7.2fs  %12d bytes (directory)\n"+
 		"  ratio: gather %.1fx faster, bundle 1/%.0f of the dump\n",
 		nPods, nSvcs, g.elapsed.Seconds(), st.Size(), d.elapsed.Seconds(), dumpBytes, speed, size)
+	if baseline != "" {
+		summary += fmt.Sprintf("  baseline %s: %.2fs\n", baseline, b.elapsed.Seconds())
+	}
 	fmt.Fprint(os.Stderr, summary)
 	t.Log(summary)
 	if speed < 3 {

@@ -13,15 +13,20 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
 )
 
 // repoRoot is the main module's root.
@@ -38,6 +43,9 @@ type Cluster struct {
 	Config     *rest.Config
 	Client     kubernetes.Interface
 	Dynamic    dynamic.Interface
+
+	mapperOnce sync.Once
+	restMapper *restmapper.DeferredDiscoveryRESTMapper
 }
 
 // shared is the cluster most tests use (started once in TestMain).
@@ -48,6 +56,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The tests' own clients keep reloading the client certificate of a
+	// private cluster after its directory is gone; that is not gather's
+	// output, and not worth a screen of E-lines.
+	klog.SetLogger(logr.Discard())
 	code := func() int {
 		t0 := time.Now()
 		out, err := exec.Command(filepath.Join(repoRoot(), "hack/e2e/build.sh")).Output()
@@ -65,11 +77,11 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(tmp)
 		binDir = filepath.Join(tmp, "bin")
-		for _, c := range []string{"gather", "analyze"} {
+		for bin, c := range map[string]string{"nohealthy-gather": "gather", "nohealthy-analyze": "analyze", "kubectl-nohealthy": "kubectl-nohealthy"} {
 			if _, err := os.Stat(filepath.Join(repoRoot(), "cmd", c)); err != nil {
 				continue
 			}
-			b := exec.Command("go", "build", "-o", filepath.Join(binDir, c), "./cmd/"+c)
+			b := exec.Command("go", "build", "-o", filepath.Join(binDir, bin), "./cmd/"+c)
 			b.Dir = repoRoot()
 			if out, err := b.CombinedOutput(); err != nil {
 				fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/%s: %v\n%s", c, err, out)
@@ -174,8 +186,29 @@ func run(t testing.TB, timeout time.Duration, env []string, name string, args ..
 
 func (c *Cluster) gather(t testing.TB, args ...string) result {
 	t.Helper()
-	return run(t, 10*time.Minute, nil, filepath.Join(binDir, "gather"),
-		append([]string{"--kubeconfig", c.Kubeconfig, "--progress", "plain"}, args...)...)
+	return runGather(t, append([]string{"--kubeconfig", c.Kubeconfig, "--progress", "plain"}, args...)...)
+}
+
+// gatherBin is the built nohealthy-gather.
+func gatherBin() string { return filepath.Join(binDir, "nohealthy-gather") }
+
+// runGather runs nohealthy-gather with args and fails the test if any
+// line of its stderr is a klog line ("E1203 07:28:24.592196   28134
+// portforward.go:549] ..."): gather reports every failure itself.
+func runGather(t testing.TB, args ...string) result {
+	t.Helper()
+	r := run(t, 10*time.Minute, nil, gatherBin(), args...)
+	noKlog(t, r.stderr)
+	return r
+}
+
+var klogLine = regexp.MustCompile(`(?m)^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6}\s+\d+ [^ ]+:\d+\] `)
+
+func noKlog(t testing.TB, stderr string) {
+	t.Helper()
+	if m := klogLine.FindAllString(stderr, 3); len(m) > 0 {
+		t.Errorf("klog lines on gather's stderr (%d+), first: %q\n%s", len(m), m[0], stderr)
+	}
 }
 
 func (c *Cluster) kubectl(t testing.TB, stdin string, args ...string) string {

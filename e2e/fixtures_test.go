@@ -17,9 +17,10 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/restmapper"
 	"sigs.k8s.io/yaml"
 )
 
@@ -264,8 +265,9 @@ spec:
 `, p.Namespace, p.Name, container, p.Namespace, p.Name, container, file))
 }
 
-// apply creates each YAML document with the dynamic client (the resource
-// is found by discovery through kubectl-style plural rules).
+// apply creates each YAML document with the dynamic client, the resource
+// found by discovery (read again when a kind is new, e.g. a CRD just
+// created).
 func (c *Cluster) apply(t testing.TB, docs string) {
 	t.Helper()
 	for _, doc := range strings.Split(docs, "\n---\n") {
@@ -276,21 +278,30 @@ func (c *Cluster) apply(t testing.TB, docs string) {
 		if err := yaml.Unmarshal([]byte(doc), &u.Object); err != nil {
 			t.Fatalf("yaml: %v\n%s", err, doc)
 		}
-		gv, _ := schema.ParseGroupVersion(u.GetAPIVersion())
-		plural := strings.ToLower(u.GetKind())
-		if !strings.HasSuffix(plural, "s") {
-			plural += "s"
+		gvk := u.GroupVersionKind()
+		m, err := c.mapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			c.mapper().Reset()
+			m, err = c.mapper().RESTMapping(gvk.GroupKind(), gvk.Version)
 		}
-		if strings.HasSuffix(plural, "ys") {
-			plural = strings.TrimSuffix(plural, "ys") + "ies"
+		if err != nil {
+			t.Fatalf("no resource for %s: %v", gvk, err)
 		}
-		ri := c.Dynamic.Resource(gv.WithResource(plural))
-		var err error
+		ri := c.Dynamic.Resource(m.Resource)
 		if u.GetNamespace() != "" {
 			_, err = ri.Namespace(u.GetNamespace()).Create(bg, &u, metav1.CreateOptions{})
 		} else {
 			_, err = ri.Create(bg, &u, metav1.CreateOptions{})
 		}
-		must(t, err)
+		if err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatalf("create %s %s/%s: %v", gvk.Kind, u.GetNamespace(), u.GetName(), err)
+		}
 	}
+}
+
+func (c *Cluster) mapper() *restmapper.DeferredDiscoveryRESTMapper {
+	c.mapperOnce.Do(func() {
+		c.restMapper = restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(c.Client.Discovery()))
+	})
+	return c.restMapper
 }

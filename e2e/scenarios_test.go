@@ -71,7 +71,7 @@ type report struct {
 // analyze runs `go run ./cmd/analyze -o json BUNDLE` (the built binary).
 func analyze(t testing.TB, bundlePath string) report {
 	t.Helper()
-	bin := filepath.Join(binDir, "analyze")
+	bin := filepath.Join(binDir, "nohealthy-analyze")
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("cmd/analyze is not built (does ./cmd/analyze exist?): %v", err)
 	}

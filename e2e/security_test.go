@@ -88,7 +88,7 @@ func TestRBACPartialBundle(t *testing.T) {
 		// kinds, ingressclasses, pods/log, pods/portforward.
 	})
 	out := filepath.Join(t.TempDir(), "partial.tar.zst")
-	r := run(t, 5*time.Minute, nil, filepath.Join(binDir, "gather"), "--kubeconfig", kc, "--progress", "plain", "-A", "-o", out)
+	r := runGather(t, "--kubeconfig", kc, "--progress", "plain", "-A", "-o", out)
 	if r.code != 0 {
 		t.Fatalf("gather exit %d, want 0 for a partial bundle\n%s", r.code, r.stderr)
 	}
@@ -132,7 +132,7 @@ func TestRBACPartialBundle(t *testing.T) {
 	// A service account that may read nothing: exit non-zero, clear message, no bundle.
 	none := c.tokenKubeconfig(t, "rbac-test", "nobody", nil)
 	out2 := filepath.Join(t.TempDir(), "none.tar.zst")
-	r = run(t, 5*time.Minute, nil, filepath.Join(binDir, "gather"), "--kubeconfig", none, "--progress", "none", "-o", out2)
+	r = runGather(t, "--kubeconfig", none, "--progress", "none", "-o", out2)
 	if r.code == 0 || !strings.Contains(r.stderr, "nothing could be collected") {
 		t.Fatalf("gather with no permissions: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
@@ -283,7 +283,7 @@ spec:
 	}
 
 	// --redact-only rewrites an existing bundle (idempotent here).
-	r = run(t, time.Minute, nil, filepath.Join(binDir, "gather"), "--redact-only", out)
+	r = runGather(t, "--redact-only", out)
 	if r.code != 0 {
 		t.Fatalf("--redact-only exit %d\n%s", r.code, r.stderr)
 	}
@@ -338,7 +338,7 @@ func TestAPIServerKilledMidRun(t *testing.T) {
 
 	dir := t.TempDir()
 	out := filepath.Join(dir, "killed.tar.zst")
-	cmd := exec.Command(filepath.Join(binDir, "gather"), "--kubeconfig", c.Kubeconfig, "--progress", "plain",
+	cmd := exec.Command(gatherBin(), "--kubeconfig", c.Kubeconfig, "--progress", "plain",
 		"--page-size", "1", "--concurrency", "2", "--retries", "3", "-o", out)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -370,6 +370,7 @@ func TestAPIServerKilledMidRun(t *testing.T) {
 	if !killed {
 		t.Fatalf("gather ended before the API server could be killed\n%s", log.String())
 	}
+	noKlog(t, log.String())
 	if err == nil {
 		t.Fatalf("gather exited 0 after losing the API server\n%s", log.String())
 	}

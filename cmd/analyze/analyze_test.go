@@ -225,7 +225,7 @@ func TestQuiet(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	r := run(t, hooks{}, false, "version")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "analyze "+version) {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "nohealthy-analyze "+version) {
 		t.Errorf("version: %d %q", r.code, r.stdout)
 	}
 }

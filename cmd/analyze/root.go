@@ -14,6 +14,7 @@ import (
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/load"
+	"github.com/nohealthy/nohealthy/pipeline"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
@@ -153,7 +154,7 @@ func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
 
 	testCmd := newTestCmd(streams, h.analyzer)
 	cmd.AddCommand(testCmd, newLintCmd(streams), newRulesCmd(streams), newCausesCmd(streams), newVersionCmd(streams))
-	cmd.CompletionOptions.DisableDefaultCmd = true
+	finishRoot(cmd)
 	return cmd
 }
 
@@ -200,24 +201,14 @@ func addSelectionFlags(fs *pflag.FlagSet, dirs, only, disable *[]string) {
 // newEngine builds the engine from the built-in pack plus extra packs.
 // Every problem here is the user's input: exit 2.
 func newEngine(dirs, only, disable []string) (*rules.Engine, error) {
-	builtin, err := rules.BuiltinPack()
-	if err != nil {
-		return nil, inputError(fmt.Errorf("built-in rule pack: %w", err))
-	}
-	packs := []*rules.Pack{builtin}
 	for _, d := range dirs {
 		if err := checkPath(d); err != nil {
 			return nil, inputError(fmt.Errorf("--rules %w", err))
 		}
-		p, err := rules.LoadPackDir(d)
-		if err != nil {
-			return nil, inputError(fmt.Errorf("--rules %s: %w", d, err))
-		}
-		packs = append(packs, p)
 	}
-	e, err := rules.NewEngine(packs, rules.Selection{Only: trimAll(only), Disable: trimAll(disable)})
+	e, err := pipeline.Engine(dirs, trimAll(only), trimAll(disable))
 	if err != nil {
-		return nil, inputError(fmt.Errorf("rules: %w", err))
+		return nil, inputError(err)
 	}
 	return e, nil
 }

@@ -25,7 +25,7 @@ CI step that checks which report schema it reads.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch output {
 			case "text":
-				_, err := fmt.Fprintf(streams.Out, "analyze %s (report schema %d, %s)\n", version, report.SchemaVersion, runtime.Version())
+				_, err := fmt.Fprintln(streams.Out, versionLine())
 				return err
 			case "json":
 				enc := json.NewEncoder(streams.Out)
@@ -41,4 +41,8 @@ CI step that checks which report schema it reads.`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output `format`: text or json (version, reportSchemaVersion, go)")
 	return cmd
+}
+
+func versionLine() string {
+	return fmt.Sprintf("%s %s (report schema %d, %s)", commandName, version, report.SchemaVersion, runtime.Version())
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,12 +29,22 @@ func TestUsageErrors(t *testing.T) {
 		{"--max-log-bytes", "-1"},
 		{"--tail"},
 		{"--progress", "loud"},
+		{"-o", "out.tar.gz"},
+		{"-o", "bundle"},
+		{"-o", "dir/"},
+		{"-o", ".tar.zst"},
+		{"--since", "1h", "--since-time", "2026-01-02T03:04:05Z"},
+		{"--since-time", "yesterday"},
+		{"--since", "-1h"},
+		{"--timeout", "-1s"},
+		{"-l", "app in (a"},
+		{"-o", "-", "--analyze"},
 	} {
 		s, out, errOut := streams()
 		if code := Main(context.Background(), args, s); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, errOut)
 		}
-		if !strings.HasPrefix(errOut.String(), "gather: ") || !strings.Contains(errOut.String(), "Run 'gather --help' for usage.") {
+		if !strings.HasPrefix(errOut.String(), "gather: ") || !strings.Contains(errOut.String(), "Run 'nohealthy-gather --help' for usage.") {
 			t.Errorf("%v: stderr %q lacks the error or the --help hint", args, errOut)
 		}
 		if out.Len() != 0 {
@@ -127,5 +138,103 @@ func TestRedactOnly(t *testing.T) {
 	s, _, errOut = streams()
 	if code := Main(context.Background(), []string{"--redact-only", filepath.Join(dir, "missing.tar.zst")}, s); code != exitFailed || !strings.Contains(errOut.String(), "missing.tar.zst") {
 		t.Errorf("missing input: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// A name that promises another format is refused with the name to use.
+func TestBundleNames(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"a.tar.zst": true, "dir/a.tzst": true, "/tmp/x/incident.tar.zst": true,
+		"a.tar.gz": false, "a.zip": false, "a": false, "a.tar": false, "a.zst": false, ".tar.zst": false, "dir/.tzst": false,
+	} {
+		err := checkBundleName("-o", name)
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", name, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), ".tar.zst") {
+			t.Errorf("%s: the message does not say what to name it: %v", name, err)
+		}
+	}
+	if err := checkBundleName("-o", "shop.tar.gz"); err == nil || !strings.Contains(err.Error(), "shop.tar.zst") {
+		t.Errorf("shop.tar.gz: %v", err)
+	}
+}
+
+// -o - refuses to write binary to a terminal.
+func TestStdoutTerminalRefused(t *testing.T) {
+	s, _, errOut := streams()
+	o := NewOptions(s)
+	o.Output = "-"
+	o.IsTerminal = func(io.Writer) bool { return true }
+	if _, _, err := o.config(); err == nil || !strings.Contains(err.Error(), "terminal") {
+		t.Errorf("-o - to a terminal: %v %s", err, errOut)
+	}
+	o.IsTerminal = func(io.Writer) bool { return false }
+	if _, toStdout, err := o.config(); err != nil || !toStdout {
+		t.Errorf("-o - to a pipe: %v %v", toStdout, err)
+	}
+}
+
+// version and --version print the same line; -v is kubectl's verbosity,
+// not the version.
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		s, out, errOut := streams()
+		if code := Main(context.Background(), args, s); code != exitOK {
+			t.Fatalf("%v: exit %d %s", args, code, errOut)
+		}
+		if want := "nohealthy-gather " + version + " ("; !strings.HasPrefix(out.String(), want) || strings.Count(out.String(), "\n") != 1 {
+			t.Errorf("%v: %q, want one line starting %q", args, out, want)
+		}
+	}
+	s, _, _ := streams()
+	cmd := NewCommand(s)
+	if f := cmd.Flags().ShorthandLookup("v"); f == nil || f.Name != "v" {
+		t.Errorf("-v is %+v, want kubectl's log level", f)
+	}
+}
+
+// Flag values complete: fixed choices, kubeconfig contexts and
+// namespaces, bundle files.
+func TestCompletion(t *testing.T) {
+	dir := t.TempDir()
+	kc := filepath.Join(dir, "kc")
+	os.WriteFile(kc, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: c1, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u1, user: {token: x}}]
+contexts:
+- {name: prod-eu, context: {cluster: c1, user: u1, namespace: shop}}
+- {name: staging, context: {cluster: c1, user: u1, namespace: bookinfo}}
+current-context: prod-eu
+`), 0o600)
+	complete := func(args ...string) string {
+		s, out, errOut := streams()
+		if code := Main(context.Background(), append([]string{"__complete"}, args...), s); code != exitOK {
+			t.Fatalf("%v: exit %d %s", args, code, errOut)
+		}
+		return out.String()
+	}
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--progress", ""}, []string{"auto\n", "live\n", "plain\n", "none\n", ":4\n"}},
+		{[]string{"--kubeconfig", kc, "--context", ""}, []string{"prod-eu\n", "staging\n"}},
+		{[]string{"--kubeconfig", kc, "--context", "st"}, []string{"staging\n"}},
+		{[]string{"--kubeconfig", kc, "-n", ""}, []string{"bookinfo\n", "shop\n"}},
+		{[]string{"--kubeconfig", kc, "--namespaces", "shop,b"}, []string{"shop,bookinfo\n"}},
+		{[]string{"-o", ""}, []string{"tar.zst\n", ":8\n"}},
+	} {
+		got := complete(c.args...)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("__complete %v: %q lacks %q", c.args, got, w)
+			}
+		}
+	}
+	s, out, _ := streams()
+	if code := Main(context.Background(), []string{"completion", "bash"}, s); code != exitOK || !strings.Contains(out.String(), "nohealthy-gather") {
+		t.Errorf("completion bash: exit %d, script does not complete nohealthy-gather", code)
 	}
 }
