@@ -671,9 +671,10 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 		}
 		return false, reasonNoMatchingParent, "no listener matches sectionName/port; listeners: " + orNone(strings.Join(names, ", ")), true
 	}
-	nsLabels := b.namespaceLabels(r.obj.Namespace)
+	nsLabels, nsKnown := b.namespaceLabels(r.obj.Namespace), b.namespaceKnown(r.obj.Namespace)
 	var admitted []*kinds.GatewayListener
 	var refusals []string
+	undecided := false // a selector over labels the input does not hold
 	for _, l := range selected {
 		ks := listenerKinds(l)
 		var rn *kinds.RouteNamespaces
@@ -684,6 +685,8 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 		switch {
 		case ks != nil && !ks[r.kind]:
 			refusals = append(refusals, fmt.Sprintf("listener %s admits kinds %s, not %s", l.Name, orNone(strings.Join(sortedSet(ks), ", ")), r.kind))
+		case from == "Selector" && !nsKnown && !namespaceAdmitted(from, sel, ownerNS, r.obj.Namespace, nsLabels):
+			undecided = true
 		case !namespaceAdmitted(from, sel, ownerNS, r.obj.Namespace, nsLabels):
 			t := fmt.Sprintf("listener %s admits routes from ", l.Name)
 			switch from {
@@ -702,6 +705,9 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 		default:
 			admitted = append(admitted, l)
 		}
+	}
+	if len(admitted) == 0 && undecided {
+		return false, "", "a listener selects namespaces by labels, and namespace " + r.obj.Namespace + " is not in the input", false
 	}
 	if len(admitted) == 0 {
 		return false, reasonNotAllowedByListeners, strings.Join(refusals, "; "), true
@@ -769,11 +775,23 @@ func (b *builder) listenerSetRefused(ls *kinds.ListenerSet) string {
 		rn = gw.Spec.AllowedListeners.Namespaces
 	}
 	from, sel := namespacesFrom(rn, "None")
+	if from == "Selector" && !b.namespaceKnown(ls.Namespace) {
+		return "" // labels the input does not hold: not refused on a guess
+	}
 	if !namespaceAdmitted(from, sel, gw.Namespace, ls.Namespace, b.namespaceLabels(ls.Namespace)) {
 		return "Gateway " + gw.Namespace + "/" + gw.Name + " does not allow ListenerSets from namespace " + ls.Namespace +
 			" (allowedListeners.namespaces.from: " + from + ")"
 	}
 	return ""
+}
+
+// namespaceKnown reports whether ns's labels are known: the Namespace is
+// in the input, or gather listed every Namespace (so it has none).
+func (b *builder) namespaceKnown(ns string) bool {
+	if _, ok := kinds.Namespaces.In(b.s)[ns]; ok {
+		return true
+	}
+	return b.facts.Coverage["Namespace"] == "ok" && b.facts.Coverage["Namespace@*"] != "inferred"
 }
 
 // namespaceLabels are a namespace's labels, or the one label every

@@ -432,3 +432,17 @@ status: {phase: Running, conditions: [{type: Ready, status: "True"}]}
 		}
 	}
 }
+
+// TestAttachSelectorUnknownNamespace: a listener selecting namespaces by
+// label cannot refuse a route whose Namespace the input does not hold.
+func TestAttachSelectorUnknownNamespace(t *testing.T) {
+	in := strings.Replace(infraGateway, "kind: Namespace\nmetadata: {name: shop, labels: {team: shop, kubernetes.io/metadata.name: shop}}", "kind: Namespace\nmetadata: {name: other}", 1)
+	in += routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: team}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+	loose := map[string]string{"HTTPRoute": "ok", "HTTPRoute@*": "inferred", "Namespace": "ok", "Namespace@*": "inferred", "Service": "ok", "Gateway": "ok"}
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIRoutes[0]; r.Judged {
+		t.Errorf("judged without the namespace's labels: %+v", r)
+	}
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonNotAllowedByListeners {
+		t.Errorf("gathered namespaces (shop has no team label): %+v", r)
+	}
+}
