@@ -17,7 +17,7 @@ DEMO_CASE ?= $(shell grep -l -m1 'cause: *subset-no-pods' $(CORPUS)/*/expected.y
 # and kubectl-nohealthy, the kubectl plugin that runs either.
 BINARIES := bin/nohealthy-analyze bin/nohealthy-gather bin/kubectl-nohealthy
 
-.PHONY: build $(BINARIES) test demo bench fuzz lint clean
+.PHONY: build $(BINARIES) test demo bench fuzz lint clean s3e2e
 
 build: $(BINARIES)
 
@@ -40,6 +40,13 @@ test:
 	NOHEALTHY_ARTIFACTS=$(ARTIFACTS) $(GO) test ./...
 	$(GO) run ./cmd/analyze test $(CORPUS)
 	$(MAKE) e2e
+	$(MAKE) s3e2e
+
+# analyze's s3:// inputs and corpora against a real S3-compatible server:
+# versitygw, built once by hack/s3/build.sh (cached) and started on
+# 127.0.0.1. Under CI=true a server that cannot start fails the tests.
+s3e2e:
+	$(GO) test -tags s3e2e -count=1 -timeout 30m ./e2e/s3/
 
 # Packs a known incident into a real .tar.zst (the format gather writes)
 # and analyzes it. Exit status 1 just means "a critical root cause was

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
+	"github.com/nohealthy/nohealthy/docker"
 	"github.com/nohealthy/nohealthy/kinds"
 )
 
@@ -36,6 +37,8 @@ type builder struct {
 	gatewayPods   map[string][]*corev1.Pod
 	templates     map[string][]podTemplate
 	symsByFQDN    map[string][]*SymptomFact
+	// docker resolves names, addresses and log files on a Docker host.
+	docker *dockerIndex
 	// gwapi indexes the Gateway API routes; nil when there are none.
 	gwapi *gatewayAPIIndex
 }
@@ -55,6 +58,8 @@ type BuildInput struct {
 	Coverage map[string]string
 	// PreviousTails: "ns/pod/container" -> last lines of its previous log.
 	PreviousTails map[string][]string
+	// Docker is what was read about a Docker host or Swarm (nil: none).
+	Docker *docker.Inventory
 }
 
 // BuildFacts derives the rule-facing facts. The order matters: services
@@ -85,8 +90,10 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.indexUpstreamNames()
 	b.indexConfigUpstreams()
 	b.indexAdminClusters(in.Admin)
+	b.buildDocker(in.Docker)
 	b.indexGatewayAPI()
 	b.buildSymptoms(in.Symptoms)
+	b.linkDockerSymptoms()
 	// The facts hold what they need of the groups (their strings and
 	// samples); the group structs, tens of thousands on a big bundle,
 	// need not stay live while the rest is derived.

@@ -132,6 +132,13 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 			f.ReporterRole = roleOf(s.Origin.Namespace, f.ReporterWorkload.Name, nil)
 		}
 	}
+	if s.Origin.Pod == "" && s.Origin.File != "" {
+		// A log file named after a Docker container: docker logs web > web.log.
+		if rep, wl, ok := b.docker.dockerReporter(s.Origin.File); ok {
+			f.Reporter, f.ReporterWorkload = rep, wl
+			keys.add("container:", rep.Name)
+		}
+	}
 	svc := b.gatewayAPISymptom(s, b.resolveUpstream(f, s), keys)
 	if svc != nil {
 		sf := b.serviceByKey[key(svc.Namespace, svc.Name)]

@@ -22,6 +22,8 @@ import (
 //	upstream:<name>            an nginx/HAProxy upstream that maps to no Service
 //	global:mesh                every Envoy symptom (the control plane feeds them all)
 //	global:dns                 every name-resolution symptom
+//	docker:<ns>/<name>         a Docker service or lone container (docker_facts.go)
+//	container:<name>           a Docker container
 //
 // and the Gateway API's gateway:, route: and rule: keys (facts_gatewayapi.go).
 
@@ -423,6 +425,7 @@ type Facts struct {
 	Upstreams        []*UpstreamFact
 	Symptoms         []*SymptomFact
 	Cluster          []*ClusterFact
+	DockerServices   []*DockerServiceFact
 	// The Gateway API (facts_gatewayapi.go).
 	GatewayAPIGateways []*GatewayAPIGatewayFact
 	GatewayAPIRoutes   []*GatewayAPIRouteFact

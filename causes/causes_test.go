@@ -105,7 +105,8 @@ var (
 
 // namesProblems checks the structured kinds of c against a names text
 // and the notes: every kind is named by the text (a word of it, or
-// "workload" for a workload kind, or the Docker note for DockerService),
+// "workload" for a workload kind, the Docker note for DockerService, or
+// "Service" for the Docker kinds),
 // the generic "the workload" includes the Docker kinds, and every kind of
 // the catalog's vocabulary the text names is listed.
 func namesProblems(c Cause, namesText, notes string, vocabulary map[string]bool) []string {
@@ -127,6 +128,9 @@ func namesProblems(c Cause, namesText, notes string, vocabulary map[string]bool)
 		case words[k] || words[strings.ToLower(k)]:
 		case words["workload"] && slices.Contains(workloadKinds, k):
 		case k == "DockerService" && dockerNoted:
+		// On a Docker host the Docker service, or a lone container, is
+		// also what a proxy sends to: the role of a Service.
+		case (k == "DockerService" || k == "Container") && words["Service"]:
 		default:
 			probs = append(probs, "kind "+k+" is not named by "+strconvQuote(namesText))
 		}

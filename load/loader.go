@@ -21,7 +21,9 @@ import (
 	"github.com/nohealthy/nohealthy/analyzers/envoyadmin"
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/docker"
 	"github.com/nohealthy/nohealthy/kinds"
+	"github.com/nohealthy/nohealthy/s3input"
 )
 
 // statusRank orders collector statuses from best to worst, so the worst
@@ -36,6 +38,7 @@ type loader struct {
 	coverage map[string]string
 	admin    map[analyzers.Ref][]envoyadmin.Cluster
 	tails    map[string][]string
+	docker   *docker.Inventory
 	warnings []string
 	created  *time.Time
 	mu       sync.Mutex
@@ -149,6 +152,13 @@ func (e *frameError) Error() string {
 func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot, error) {
 	l := newLoader(opts, useLogFrames)
 	for _, in := range inputs {
+		if s3input.IsURL(in) {
+			if err := l.walkRemote(in); err != nil {
+				l.stopWorkers()
+				return nil, err
+			}
+			continue
+		}
 		if _, err := os.Stat(in); err != nil {
 			l.stopWorkers()
 			return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
@@ -176,7 +186,11 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 		if err != nil {
 			return nil, fmt.Errorf("--log %s: %w", lg.Path, errors.Unwrap(err))
 		}
-		_, err = l.agg.Scan(lg.Origin, lg.Path, f)
+		origin := lg.Origin
+		if origin == (logscan.Origin{}) {
+			origin.File = lg.Path
+		}
+		_, err = l.agg.Scan(origin, lg.Path, f)
 		f.Close()
 		if err != nil {
 			return nil, fmt.Errorf("--log %s: %w", lg.Path, err)
@@ -203,11 +217,11 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 	groups, samples := l.agg.TakeGroups()
 	kept := l.objects.Store()
 	facts := analyzers.BuildFacts(kept, analyzers.BuildInput{
-		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails,
+		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails, Docker: l.docker,
 	})
 	snap := &analyzers.Snapshot{
 		Sources: append([]string{}, inputs...), Warnings: l.warnings, CollectedAt: l.created,
-		ObjectCount: kept.Count(), LogLines: lines, Facts: facts,
+		ObjectCount: kept.Count() + l.docker.Count(), LogLines: lines, Facts: facts,
 	}
 	// The objects and the log groups, most of the heap, are garbage now,
 	// and nothing the facts need is still compressed but their samples.
@@ -224,6 +238,7 @@ func newLoader(opts Options, useLogFrames bool) *loader {
 	l := &loader{
 		opts: opts, lim: opts.Limits.WithDefaults(), objects: NewObjects(), useLogFrames: useLogFrames,
 		coverage: map[string]string{}, admin: map[analyzers.Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
+		docker: docker.NewInventory(),
 	}
 	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes})
 	l.chunkSlots = make(chan struct{}, (logChunksAhead+1)*runtime.GOMAXPROCS(0))
@@ -462,6 +477,8 @@ func (l *loader) entry(e *bundle.Entry) error {
 		l.metaMu.Lock()
 		l.admin[ref] = append(l.admin[ref], cs...)
 		l.metaMu.Unlock()
+	case bundle.EntryOther:
+		return l.otherEntry(e, where)
 	}
 	return nil
 }
@@ -642,7 +659,7 @@ const (
 // logChunksAhead), so both cores work. The walker goes on to the next
 // entry without waiting for the scan to end; stopWorkers waits for it.
 func (l *loader) streamLog(e *bundle.Entry, where string) {
-	stream := l.agg.NewStream(logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container})
+	stream := l.agg.NewStream(logOrigin(e))
 	var tail *tailKeeper
 	if e.Previous && e.Pod != "" {
 		tail = &tailKeeper{}
@@ -841,6 +858,9 @@ func (l *loader) run(j job) {
 		return
 	}
 	if j.e.Type == bundle.EntryObjects {
+		if l.dockerJSON(j.where, j.data) {
+			return
+		}
 		err := bundle.StreamObjectsBytes(j.where, j.data, l.lim, l.addObject(j.where))
 		if err != nil {
 			l.warn("%v", err)
@@ -856,7 +876,10 @@ func (l *loader) run(j job) {
 
 // scanLog is the log case of process for a log in memory.
 func (l *loader) scanLog(e *bundle.Entry, where string, data []byte) {
-	origin := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
+	origin := logOrigin(e)
+	if origin.File != "" && l.dockerTasks(where, data) {
+		return
+	}
 	l.agg.ScanBytes(origin, where, data)
 	if e.Previous && e.Pod != "" {
 		t := &tailKeeper{}
@@ -886,6 +909,9 @@ func (l *loader) process(j job, body io.Reader) {
 	e, where := &j.e, j.where
 	switch e.Type {
 	case bundle.EntryObjects:
+		if l.dockerJSONStream(where, &body) {
+			return
+		}
 		err := bundle.StreamObjects(where, body, l.lim, l.addObject(where))
 		if err != nil { // StreamObjects names the file itself
 			l.warn("%v", err)

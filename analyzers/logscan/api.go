@@ -20,6 +20,10 @@ type Origin struct {
 	Namespace string
 	Pod       string
 	Container string
+	// File names a log whose path tells no pod: the facts pair it with a
+	// container outside Kubernetes by its name (docker logs web > web.log).
+	// Logs of different files are different groups.
+	File string
 }
 
 // Symptom is one aggregated group of failure lines.

@@ -93,6 +93,10 @@ func FuzzHAProxy(f *testing.F) {
 	fuzzParser(f, func(s *fileScan, l []byte) bool { return s.haproxy(l) })
 }
 
+func FuzzTraefik(f *testing.F) {
+	fuzzParser(f, func(s *fileScan, l []byte) bool { return s.traefik(l) })
+}
+
 // FuzzScan feeds whole multi-line inputs (with CRI framing, prefixes and
 // tiny MaxLineBytes) through Scan and DetectFormat.
 func FuzzScan(f *testing.F) {

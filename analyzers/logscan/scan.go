@@ -128,6 +128,9 @@ func symptomLess(x, y *Symptom) bool {
 	if x.Origin.Container != y.Origin.Container {
 		return x.Origin.Container < y.Origin.Container
 	}
+	if x.Origin.File != y.Origin.File {
+		return x.Origin.File < y.Origin.File
+	}
 	if x.Upstream != y.Upstream {
 		return x.Upstream < y.Upstream
 	}

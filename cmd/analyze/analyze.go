@@ -15,6 +15,7 @@ import (
 	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
+	"github.com/nohealthy/nohealthy/s3input"
 )
 
 // AnalyzeOptions are the flags and arguments of `analyze INPUT...`.
@@ -93,6 +94,9 @@ func runAnalyze(o *AnalyzeOptions) error {
 	}
 	// Name a missing or unreadable file before anything slow starts.
 	for _, in := range o.Inputs {
+		if s3input.IsURL(in) {
+			continue // the loader names an object it cannot read
+		}
 		if err := checkPath(in); err != nil {
 			return inputError(err)
 		}

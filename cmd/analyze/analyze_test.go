@@ -294,3 +294,50 @@ func hasRow(out, verdict, name string) bool {
 	}
 	return false
 }
+
+// TestTestShardsAndProgress: the shards of a corpus run every case once
+// between them; on a terminal a progress line goes to stderr, never into
+// a pipe.
+func TestTestShardsAndProgress(t *testing.T) {
+	root := t.TempDir()
+	var names []string
+	for i := range 9 {
+		name := "case-" + string(rune('a'+i))
+		names = append(names, name)
+		dir := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Join(dir, "bundle"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "expected.yaml"), []byte("rootCauses: []\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := hooks{analyzer: func(string) (*report.Report, error) { return &report.Report{}, nil }}
+	seen := map[string]int{}
+	for _, shard := range []string{"0/3", "1/3", "$(SHARD_INDEX)/3"} {
+		t.Setenv("SHARD_INDEX", "2")
+		r := run(t, h, false, "test", "--shard", shard, "-j", "2", root)
+		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "of 9 cases)") {
+			t.Fatalf("--shard %s: exit %d\n%s%s", shard, r.code, r.stdout, r.stderr)
+		}
+		for _, n := range names {
+			if hasRow(r.stdout, "PASS", n) {
+				seen[n]++
+			}
+		}
+	}
+	for _, n := range names {
+		if seen[n] != 1 {
+			t.Errorf("%s ran in %d shards, want 1", n, seen[n])
+		}
+	}
+	r := run(t, h, true, "test", root)
+	if r.code != 0 || !strings.Contains(r.stderr, "9/9 cases, 0 failed") || strings.Contains(r.stdout, "cases, 0 failed") {
+		t.Errorf("progress: exit %d\nstdout %q\nstderr %q", r.code, r.stdout, r.stderr)
+	}
+	for _, bad := range []string{"3/3", "x", "$NOT_SET_ANYWHERE/2"} {
+		if r := run(t, h, false, "test", "--shard", bad, root); r.code != 2 || !strings.Contains(r.stderr, "--shard") {
+			t.Errorf("--shard %s: exit %d %s", bad, r.code, r.stderr)
+		}
+	}
+}

@@ -76,6 +76,10 @@ INPUT is any of (several merge into one view):
   - a kubectl cluster-info dump tree:   kubectl cluster-info dump -A --output-directory=DIR
   - loose kubectl output (.json/.yaml): kubectl get endpointslices,virtualservices,destinationrules -A -o yaml > objs.yaml
   - loose logs under DIR/logs/<ns>/<pod>/<container>.log, or any log file with --log
+  - a Docker host's CLI output in a folder: docker inspect, docker compose ps --format json,
+    docker service inspect, docker service ps --no-trunc, docker logs (as <container>.log)
+  - an S3 object or prefix: s3://bucket/incident.tar.zst, s3://bucket/ticket/ (AWS credential
+    chain: AWS_PROFILE, AWS_ACCESS_KEY_ID..., AWS_REGION; AWS_ENDPOINT_URL_S3 for S3-compatible servers)
 
 Cause IDs (subset-no-pods, selector-mismatch, ...): "analyze causes" lists
 them, docs/causes.md of the nohealthy repository documents them; "analyze

@@ -15,6 +15,7 @@ import (
 	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/rules/ruletest"
+	"github.com/nohealthy/nohealthy/s3input"
 )
 
 // TestOptions are the flags and arguments of `analyze test`.
@@ -27,6 +28,9 @@ type TestOptions struct {
 	Output   string
 	JSON     bool   // --json, the same as -o json
 	JUnit    string // --junit FILE
+	// Shard is --shard K/N as given; Jobs is --jobs.
+	Shard string
+	Jobs  int
 
 	// analyzer replaces the real Load + engine in tests.
 	analyzer ruletest.Analyzer
@@ -39,8 +43,10 @@ func newTestCmd(streams IOStreams, analyzer ruletest.Analyzer) *cobra.Command {
 		Short: "Check the rules against a corpus of known incidents",
 		Long: `Run the rules over every case of each CORPUS and compare with the expected answer.
 
-A CORPUS is a directory of cases (nested groups allowed) or a single case. A
-case is a directory holding the captured input in bundle/ and the expected
+A CORPUS is a directory of cases (nested groups allowed) or a single case, on
+disk or under an s3:// prefix (s3://bucket/corpus/, read with the standard AWS
+credential chain; see "analyze --help"). A case is a directory holding the
+captured input in bundle/ (or an archived bundle.tar.zst) and the expected
 answer in expected.yaml:
 
   description: reviews v1 is routed to but not deployed
@@ -60,8 +66,18 @@ Output (-o): text, a line per case and a count; json, {"passed", "failed",
 "seconds", ...}]}. --junit FILE also writes JUnit XML for CI servers: a
 testsuite per CORPUS, a testcase per case, a failure (what was expected,
 what was reported, why it fails) for each case that fails, an error for a
-case whose input could not be analyzed.`,
+case whose input could not be analyzed.
+
+Cases run in parallel, --jobs at a time (default: one per core); the results
+are listed in the corpus order all the same. --shard K/N runs the K-th of N
+parts of the corpus (K from 0): a case's part is a hash of its path in the
+corpus, so N machines given K = 0..N-1 run every case once between them. K
+may be written $JOB_COMPLETION_INDEX (or any $VAR), read from the
+environment: a Kubernetes Indexed Job gives each pod its index there.`,
 		Example: `  analyze test testdata/bundles
+  analyze test --shard 2/8 testdata/bundles
+  analyze test --shard '$JOB_COMPLETION_INDEX/8' /corpus
+  AWS_PROFILE=incidents analyze test s3://incident-archive/corpus/
   analyze test --rules ./my-rules --only my.rule testdata/bundles/subset-no-pods
   analyze test -o json testdata/bundles | jq '.results[] | select(.pass|not)'
   analyze test --junit rule-corpus.xml testdata/bundles   # for the CI's test report`,
@@ -75,6 +91,8 @@ case whose input could not be analyzed.`,
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output `format`: text (a line per case) or json (every result, for tools)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "the same as -o json")
 	cmd.Flags().StringVar(&o.JUnit, "junit", "", "also write the results as JUnit XML to `FILE` (one testcase per case; failures say what was expected and what was reported), for CI test reports")
+	cmd.Flags().StringVar(&o.Shard, "shard", "", "run only part `K/N` of the cases (K from 0; K may be $JOB_COMPLETION_INDEX)")
+	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", 0, "analyze `N` cases at once (default: the number of cores)")
 	return cmd
 }
 
@@ -89,14 +107,29 @@ func runTest(o *TestOptions) error {
 		return usageErrorf("no CORPUS given: name a directory of cases (<case>/bundle/ + <case>/expected.yaml)")
 	}
 	for _, c := range o.Corpora {
+		if s3input.IsURL(c) {
+			continue // Discover lists it
+		}
 		if err := checkPath(c); err != nil {
 			return inputError(err)
 		}
+	}
+	shard := ruletest.All
+	if o.Shard != "" {
+		var err error
+		if shard, err = ruletest.ParseShard(o.Shard, os.Getenv); err != nil {
+			return usageErrorf("%v", err)
+		}
+	}
+	if o.Jobs < 0 {
+		return usageErrorf("invalid --jobs %d: want 1 or more (0 = one per core)", o.Jobs)
 	}
 	cases, err := ruletest.Discover(o.Corpora...)
 	if err != nil {
 		return inputError(err)
 	}
+	all := len(cases)
+	cases = shard.Select(cases)
 	analyzer := o.analyzer
 	if analyzer == nil {
 		engine, err := newEngine(o.RuleDirs, o.Only, o.Disable)
@@ -106,7 +139,10 @@ func runTest(o *TestOptions) error {
 		analyzer = ruletest.EngineAnalyzer(engine, load.Options{})
 	}
 	started := time.Now()
-	results := ruletest.Run(cases, analyzer)
+	results := ruletest.Run(cases, analyzer, ruletest.RunOptions{Workers: o.Jobs, Done: o.progress()})
+	if o.IO.ErrTTY && len(cases) > 0 {
+		fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
+	}
 	passed, failed := ruletest.Summary(results)
 
 	if o.JUnit != "" {
@@ -118,11 +154,17 @@ func runTest(o *TestOptions) error {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(struct {
+		out := struct {
 			Passed  int               `json:"passed"`
 			Failed  int               `json:"failed"`
+			Shard   string            `json:"shard,omitempty"`
+			Cases   int               `json:"corpusCases,omitempty"`
 			Results []ruletest.Result `json:"results"`
-		}{passed, failed, results}); err != nil {
+		}{Passed: passed, Failed: failed, Results: results}
+		if shard.N > 1 {
+			out.Shard, out.Cases = shard.String(), all
+		}
+		if err := enc.Encode(out); err != nil {
 			return inputError(err)
 		}
 	} else {
@@ -136,12 +178,32 @@ func runTest(o *TestOptions) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", verdict, visible.Line(r.Case), visible.Line(oneLine(r.Reason)))
 		}
 		tw.Flush()
-		fmt.Fprintf(o.IO.Out, "%d passed, %d failed\n", passed, failed)
+		fmt.Fprintf(o.IO.Out, "%d passed, %d failed", passed, failed)
+		if shard.N > 1 {
+			fmt.Fprintf(o.IO.Out, " (shard %s: %d of %d cases)", shard, len(cases), all)
+		}
+		fmt.Fprintln(o.IO.Out)
 	}
 	if failed > 0 {
 		return silentExit(exitFailing)
 	}
 	return nil
+}
+
+// progress returns the callback that keeps one line on a terminal's
+// stderr up to date as cases finish; nil when stderr is not a terminal
+// (a CI log must not fill with carriage returns).
+func (o *TestOptions) progress() func(done, total int, r ruletest.Result) {
+	if !o.IO.ErrTTY {
+		return nil
+	}
+	failed := 0
+	return func(done, total int, r ruletest.Result) {
+		if !r.Pass {
+			failed++
+		}
+		fmt.Fprintf(o.IO.ErrOut, "\r\x1b[K%d/%d cases, %d failed, last: %s", done, total, failed, r.Case)
+	}
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -10,14 +10,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"sigs.k8s.io/yaml"
 
 	"github.com/nohealthy/nohealthy/causes"
 	"github.com/nohealthy/nohealthy/report"
+	"github.com/nohealthy/nohealthy/s3input"
 )
 
 // Files of a case directory.
@@ -89,22 +93,60 @@ type Case struct {
 	// Name is the case directory relative to its corpus (or its base name
 	// when given directly).
 	Name string
-	// Dir is the case directory; its input is Dir/bundle.
+	// Dir is the case directory (or its s3:// prefix).
 	Dir      string
 	Expected Expected
+	// input is what analyze reads: Dir/bundle, or the case's bundle
+	// archive (Discover sets it).
+	input string
 }
 
-// Input is the path analyze reads for the case.
-func (c Case) Input() string { return filepath.Join(c.Dir, BundleDir) }
+// BundleArchives are the names a case's input may have instead of a
+// bundle/ directory: an incident archived as the bundle gather wrote.
+var BundleArchives = []string{"bundle.tar.zst", "bundle.tzst", "bundle.tar.gz", "bundle.tgz", "bundle.tar"}
+
+// Input is the path analyze reads for the case: Dir/bundle, or the
+// bundle archive beside expected.yaml.
+func (c Case) Input() string {
+	if c.input != "" {
+		return c.input
+	}
+	return filepath.Join(c.Dir, BundleDir)
+}
+
+// localInput is a local case's input: its bundle/ directory, else the
+// first bundle archive there is.
+func localInput(dir string) string {
+	in := filepath.Join(dir, BundleDir)
+	if _, err := os.Stat(in); err == nil {
+		return in
+	}
+	for _, a := range BundleArchives {
+		if p := filepath.Join(dir, a); fileExists(p) {
+			return p
+		}
+	}
+	return in
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
 
 // ReadExpected parses an expected.yaml strictly: a misspelt key would
 // silently weaken the test, so it is an error.
 func ReadExpected(path string) (Expected, error) {
-	var e Expected
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return e, err
+		return Expected{}, err
 	}
+	return ParseExpected(path, data)
+}
+
+// ParseExpected is ReadExpected over the bytes of the file named path.
+func ParseExpected(path string, data []byte) (Expected, error) {
+	var e Expected
 	if err := yaml.UnmarshalStrict(data, &e); err != nil {
 		return e, fmt.Errorf("%s: %w", path, err)
 	}
@@ -138,12 +180,22 @@ func ReadExpected(path string) (Expected, error) {
 
 // Discover finds the cases under each path. A path is either a case
 // itself (it holds expected.yaml) or a corpus: every directory below it
-// holding expected.yaml is a case (nested groups are fine). Cases come back
-// sorted by name within each path. A directory with a bundle/ but no
-// expected.yaml is an error, not a silent skip.
+// holding expected.yaml is a case (nested groups are fine). A case's input
+// is its bundle/ directory or a bundle archive (BundleArchives). A path
+// may be an s3:// prefix, read the same way. Cases come back sorted by
+// name within each path. A directory with a bundle/ but no expected.yaml
+// is an error, not a silent skip.
 func Discover(paths ...string) ([]Case, error) {
 	var cases []Case
 	for _, root := range paths {
+		if s3input.IsURL(root) {
+			found, err := discoverRemote(root)
+			if err != nil {
+				return nil, err
+			}
+			cases = append(cases, found...)
+			continue
+		}
 		st, err := os.Stat(root)
 		if err != nil {
 			return nil, err
@@ -177,7 +229,7 @@ func Discover(paths ...string) ([]Case, error) {
 			if name == "." {
 				name = filepath.Base(filepath.Clean(path))
 			}
-			found = append(found, Case{Name: filepath.ToSlash(name), Dir: path, Expected: e})
+			found = append(found, Case{Name: filepath.ToSlash(name), Dir: path, Expected: e, input: localInput(path)})
 			return filepath.SkipDir // a case's bundle is not a corpus
 		})
 		if err != nil {
@@ -212,26 +264,68 @@ type Result struct {
 // Analyzer turns a case input into a report.
 type Analyzer func(input string) (*report.Report, error)
 
-// Run analyzes every case and checks it.
-func Run(cases []Case, analyze Analyzer) []Result {
-	out := make([]Result, 0, len(cases))
-	for _, c := range cases {
-		res := Result{Case: c.Name, Dir: c.Dir, Description: c.Expected.Description,
-			Expected: nonNil(c.Expected.RootCauses), Got: []string{}}
-		start := time.Now()
-		r, err := safeAnalyze(analyze, c.Input())
-		res.Seconds = time.Since(start).Seconds()
-		if err != nil {
-			res.Error = err.Error()
-			res.Reason = "analyze failed: " + err.Error()
-			out = append(out, res)
-			continue
-		}
-		res.Got = top(r, 3)
-		res.Pass, res.Reason = Check(c.Expected, r)
-		out = append(out, res)
+// RunOptions tune Run.
+type RunOptions struct {
+	// Workers is how many cases are analyzed at once (0 = GOMAXPROCS).
+	Workers int
+	// Done, when set, hears of each case as it finishes: how many are
+	// done, of how many, and its result. Calls are serialized, in the
+	// order the cases finish.
+	Done func(done, total int, r Result)
+}
+
+// Run analyzes every case, Workers at a time, and checks it. The results
+// are in the order of cases, whatever order the cases finish in, so the
+// output of a run does not depend on the machine it ran on.
+func Run(cases []Case, analyze Analyzer, opts RunOptions) []Result {
+	out := make([]Result, len(cases))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = max(1, min(workers, len(cases)))
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(cases) {
+					return
+				}
+				out[i] = runCase(cases[i], analyze)
+				if opts.Done != nil {
+					mu.Lock()
+					done++
+					opts.Done(done, len(cases), out[i])
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return out
+}
+
+// runCase analyzes one case and checks it.
+func runCase(c Case, analyze Analyzer) Result {
+	res := Result{Case: c.Name, Dir: c.Dir, Description: c.Expected.Description,
+		Expected: nonNil(c.Expected.RootCauses), Got: []string{}}
+	start := time.Now()
+	r, err := safeAnalyze(analyze, c.Input())
+	res.Seconds = time.Since(start).Seconds()
+	if err != nil {
+		res.Error = err.Error()
+		res.Reason = "analyze failed: " + err.Error()
+		return res
+	}
+	res.Got = top(r, 3)
+	res.Pass, res.Reason = Check(c.Expected, r)
+	return res
 }
 
 func nonNil[T any](s []T) []T {

@@ -108,7 +108,7 @@ absent: [crash-loop]
 		default:
 			panic("engine bug")
 		}
-	})
+	}, RunOptions{})
 	if p, f := Summary(results); p != 1 || f != 1 {
 		t.Fatalf("summary %d/%d: %+v", p, f, results)
 	}
@@ -119,7 +119,7 @@ absent: [crash-loop]
 		t.Errorf("result 0 = %+v", results[0])
 	}
 
-	errRes := Run(cases[:1], func(string) (*report.Report, error) { return nil, errors.New("boom") })
+	errRes := Run(cases[:1], func(string) (*report.Report, error) { return nil, errors.New("boom") }, RunOptions{})
 	if errRes[0].Pass || errRes[0].Error != "boom" {
 		t.Errorf("error result = %+v", errRes[0])
 	}

@@ -82,6 +82,9 @@ type Case struct {
 
 	Expected []Cause
 	Absent   []string
+	// pasted, when set, is the whole input: files as a user pastes them
+	// (bundle/<path>), with no gather manifest or index.
+	pasted map[string][]byte
 
 	// Forbidden maps a collector name to the API error message gather recorded.
 	Forbidden map[string]string

@@ -26,7 +26,7 @@ func main() {
 
 func generate(out, only string) error {
 	seen := map[string]bool{}
-	for _, f := range cases {
+	for _, f := range append(append([]func() *Case{}, cases...), dockerCases...) {
 		c := f()
 		if seen[c.Name] {
 			return fmt.Errorf("duplicate case %s", c.Name)

@@ -113,6 +113,13 @@ func (c *Case) Write(dir string) error {
 	root := filepath.Join(dir, c.Name)
 	files := map[string][]byte{}
 	put := func(p string, b []byte) { files[filepath.Join(root, filepath.FromSlash(p))] = b }
+	if c.pasted != nil {
+		for p, b := range c.pasted {
+			put("bundle/"+p, b)
+		}
+		put("expected.yaml", c.expectedYAML())
+		return writeFiles(root, files)
+	}
 
 	c.buildNodes()
 	c.buildSlices()
@@ -227,7 +234,7 @@ func (c *Case) Write(dir string) error {
 	return writeFiles(root, files)
 }
 
-// writeFiles replaces the directory root with files (absolute paths).
+// writeFiles replaces root with files.
 func writeFiles(root string, files map[string][]byte) error {
 	if err := os.RemoveAll(root); err != nil {
 		return err
