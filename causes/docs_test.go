@@ -2,14 +2,11 @@ package causes
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
+	"github.com/nohealthy/nohealthy/internal/golden"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/causes.md from catalog.yaml")
 
 const docsPath = "../docs/causes.md"
 
@@ -46,17 +43,5 @@ func cell(s string) string {
 // TestDocsUpToDate keeps docs/causes.md what catalog.yaml generates.
 func TestDocsUpToDate(t *testing.T) {
 	want := markdown(Embedded())
-	if *update {
-		if err := os.WriteFile(docsPath, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(docsPath)
-	if err != nil {
-		t.Fatalf("%v: run go test ./causes -update", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("docs/causes.md is stale (catalog.yaml changed): run go test ./causes -update")
-	}
+	golden.Check(t, docsPath, want, "go test ./causes -update")
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // Options tune Inputs.
@@ -29,6 +30,11 @@ type Options struct {
 	Workers int
 	// Phases are told when most of the heap has just become garbage.
 	Phases Phases
+	// Objects, when set, is shown the merged objects and the coverage once
+	// every input is read, before the facts are derived from them (analyze
+	// diff derives facts of the objects alone). It must not change them,
+	// nor keep the store: it is garbage once Inputs returns.
+	Objects func(s *kinds.Store, coverage map[string]string)
 }
 
 // Phases are called as a load passes the points where most of what it

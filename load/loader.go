@@ -216,6 +216,9 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 	}
 	groups, samples := l.agg.TakeGroups()
 	kept := l.objects.Store()
+	if opts.Objects != nil {
+		opts.Objects(kept, l.coverage)
+	}
 	facts := analyzers.BuildFacts(kept, analyzers.BuildInput{
 		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails, Docker: l.docker,
 	})

@@ -77,7 +77,7 @@ func TestHTMLGolden(t *testing.T) {
 		if err := renderHTML(&b, tc.r, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, tc.name+".html", b.Bytes())
+		checkGolden(t, tc.name+".html", b.Bytes())
 	}
 }
 
@@ -281,7 +281,7 @@ func TestChangesGolden(t *testing.T) {
 		if err := rd.Render(&b, timelineReport(), Options{}); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "timeline."+out.golden, b.Bytes())
+		checkGolden(t, "timeline."+out.golden, b.Bytes())
 		if !strings.Contains(b.String(), "Changed just before S1 (first seen 2025-03-01T10:00:01Z)") {
 			t.Errorf("%s: no changes section for R1", out.format)
 		}

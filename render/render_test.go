@@ -2,17 +2,14 @@ package render
 
 import (
 	"bytes"
-	"flag"
+	"github.com/nohealthy/nohealthy/internal/golden"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nohealthy/nohealthy/report"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 func strp(s string) *string { return &s }
 
@@ -84,22 +81,9 @@ func healthyReport() *report.Report {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./render -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (go test ./render -update to accept)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), got, "go test ./render -update")
 }
 
 // TestGolden renders the sample reports through the registry, as
@@ -130,7 +114,7 @@ func TestGolden(t *testing.T) {
 				if err := rd.Render(&b, tc.r, out.opts); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, tc.name+"."+out.golden, b.Bytes())
+				checkGolden(t, tc.name+"."+out.golden, b.Bytes())
 				if !out.opts.Color && bytes.Contains(b.Bytes(), []byte("\x1b[")) {
 					t.Errorf("%s without Color contains ANSI escapes", out.format)
 				}

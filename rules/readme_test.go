@@ -1,13 +1,11 @@
 package rules
 
 import (
-	"flag"
+	"github.com/nohealthy/nohealthy/internal/golden"
 	"os"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the generated part of rules/README.md")
 
 const refMarker = "## Fact reference (generated: `go test ./rules -run TestReadme -update`)\n\n"
 
@@ -24,7 +22,7 @@ func TestReadmeFieldReference(t *testing.T) {
 		t.Fatal("README.md lacks the fact reference heading")
 	}
 	want := s[:i+len(refMarker)] + FieldReference()
-	if *update {
+	if golden.Updating() {
 		if err := os.WriteFile("README.md", []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -2,14 +2,11 @@ package logscan
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
+	"github.com/nohealthy/nohealthy/internal/golden"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/logs.md from the format and kind registries")
 
 const docsPath = "../../docs/logs.md"
 
@@ -72,17 +69,5 @@ func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 // TestDocsUpToDate keeps docs/logs.md what the registries generate.
 func TestDocsUpToDate(t *testing.T) {
 	want := markdown()
-	if *update {
-		if err := os.WriteFile(docsPath, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(docsPath)
-	if err != nil {
-		t.Fatalf("%v: run go test ./analyzers/logscan -update", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("docs/logs.md is stale (the format or kind registry changed): run go test ./analyzers/logscan -update")
-	}
+	golden.Check(t, docsPath, want, "go test ./analyzers/logscan -update")
 }

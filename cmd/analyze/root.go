@@ -158,6 +158,7 @@ func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
 
 	testCmd := newTestCmd(streams, h.analyzer)
 	cmd.AddCommand(testCmd, newLintCmd(streams), newRulesCmd(streams), newCausesCmd(streams), newVersionCmd(streams))
+	cmd.AddCommand(newGetCmd(streams), newDescribeCmd(streams), newLogsCmd(streams), newDiffCmd(streams))
 	finishRoot(cmd)
 	return cmd
 }
