@@ -41,6 +41,8 @@ type builder struct {
 	docker *dockerIndex
 	// gwapi indexes the Gateway API routes; nil when there are none.
 	gwapi *gatewayAPIIndex
+	// outsideMesh: the Envoy proxy pods istiod does not configure.
+	outsideMesh map[string]bool
 }
 
 // BuildInput is what BuildFacts needs besides the objects.
@@ -92,6 +94,7 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.indexAdminClusters(in.Admin)
 	b.buildDocker(in.Docker)
 	b.indexGatewayAPI()
+	b.indexOutsideMesh()
 	b.buildSymptoms(in.Symptoms)
 	b.linkDockerSymptoms()
 	// The facts hold what they need of the groups (their strings and

@@ -176,20 +176,21 @@ func splitThree(s string, sep byte) (a, b, c string) {
 // (an Envoy Gateway or kgateway proxy), so that istiod's state explains
 // none of its lines (they lack the key global:mesh).
 func (b *builder) configuredOutsideMesh(o logscan.Origin) bool {
-	if o.Pod == "" {
-		return false
-	}
-	p, ok := kinds.Pods.In(b.s)[key(o.Namespace, o.Pod)]
-	if !ok {
-		return false
-	}
-	if p.Labels["gateway.envoyproxy.io/owning-gateway-name"] != "" {
-		return true
-	}
-	for _, c := range p.Spec.Containers {
-		if c.Name == "kgateway-proxy" {
-			return true
+	return len(b.outsideMesh) > 0 && o.Pod != "" && b.outsideMesh[key(o.Namespace, o.Pod)]
+}
+
+// indexOutsideMesh finds the pods configuredOutsideMesh names, once.
+func (b *builder) indexOutsideMesh() {
+	for _, p := range b.ix.pods {
+		outside := p.Labels["gateway.envoyproxy.io/owning-gateway-name"] != ""
+		for _, c := range p.Spec.Containers {
+			outside = outside || c.Name == "kgateway-proxy"
+		}
+		if outside {
+			if b.outsideMesh == nil {
+				b.outsideMesh = map[string]bool{}
+			}
+			b.outsideMesh[key(p.Namespace, p.Name)] = true
 		}
 	}
-	return false
 }

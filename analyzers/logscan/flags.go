@@ -178,5 +178,9 @@ const KindDirectResponse5xx = "direct-response-5xx"
 // directResponse5xx reports whether a flagless line with code and
 // details is such an answer.
 func directResponse5xx(code int, details []byte) bool {
-	return code >= 500 && string(details) == "direct_response"
+	return code >= 500 && string(details) == directResponseDetails
 }
+
+// directResponseDetails is Envoy's response code details of a
+// direct_response route.
+const directResponseDetails = "direct_response"

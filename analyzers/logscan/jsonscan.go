@@ -192,18 +192,21 @@ func (s *fileScan) envoyJSON(f *jsonFields) {
 	if !ok {
 		return
 	}
-	code, _ := atoi(f.code)
 	kind := ""
 	if mask == 0 {
 		b := detailsFlag(f.details)
 		switch {
 		case b >= 0:
 			mask = 1 << b
-		case directResponse5xx(code, f.details):
-			kind = KindDirectResponse5xx
+		case string(f.details) == directResponseDetails:
+			kind = KindDirectResponse5xx // a 5xx only: checked below
 		default:
 			return
 		}
+	}
+	code, _ := atoi(f.code)
+	if kind != "" && !directResponse5xx(code, f.details) {
+		return
 	}
 	h := hit{
 		format:    FormatEnvoyJSON,
