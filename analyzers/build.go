@@ -57,6 +57,10 @@ type builder struct {
 	rejectsByPod map[string][]string
 	// noCluster: the NC symptoms that carry a request host.
 	noCluster []*SymptomFact
+	// gwapi indexes the Gateway API routes; nil when there are none.
+	gwapi *gatewayAPIIndex
+	// outsideMesh: the Envoy proxy pods istiod does not configure.
+	outsideMesh map[string]bool
 }
 
 // BuildInput is what BuildFacts needs besides the objects.
@@ -110,6 +114,8 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.indexConfigUpstreams()
 	b.indexAdminClusters(in.Admin)
 	b.buildDocker(in.Docker)
+	b.indexGatewayAPI()
+	b.indexOutsideMesh()
 	b.buildSymptoms(in.Symptoms)
 	b.linkDockerSymptoms()
 	// The facts hold what they need of the groups (their strings and
@@ -131,6 +137,7 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildUpstreams(in.Admin)
 	b.buildNetworkPolicies()
 	b.buildPeerAuthentications()
+	b.buildGatewayAPI()
 	b.buildCluster()
 	b.facts.Timeline = b.buildTimeline()
 	b.facts.Warnings = b.meshWarnings

@@ -139,7 +139,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 			keys.add("container:", rep.Name)
 		}
 	}
-	svc := b.resolveUpstream(f, s)
+	svc := b.gatewayAPISymptom(s, b.resolveUpstream(f, s), keys)
 	if svc != nil {
 		sf := b.serviceByKey[key(svc.Namespace, svc.Name)]
 		f.Service = Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
@@ -166,7 +166,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 	if svc == nil && f.Upstream != "" && f.FQDN == "" {
 		keys.add("upstream:", f.Upstream)
 	}
-	if s.Format.Spec().Mesh {
+	if s.Format.Spec().Mesh && !b.configuredOutsideMesh(s.Origin) {
 		keys.add("global:mesh")
 	}
 	if dnsKinds[s.Kind] {

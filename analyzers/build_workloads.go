@@ -221,6 +221,7 @@ func roleOf(ns, name string, labels map[string]string) string {
 		return "ingress-nginx"
 	case labels["istio"] == "ingressgateway" || labels["istio"] == "egressgateway" || labels["istio"] == "ingress" ||
 		labels["gateway.istio.io/managed"] != "" || labels["gateway.networking.k8s.io/gateway-name"] != "" ||
+		labels["gateway.envoyproxy.io/owning-gateway-name"] != "" ||
 		strings.Contains(app, "gateway"):
 		return "gateway"
 	}

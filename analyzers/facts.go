@@ -24,6 +24,8 @@ import (
 //	global:dns                 every name-resolution symptom
 //	docker:<ns>/<name>         a Docker service or lone container (docker_facts.go)
 //	container:<name>           a Docker container
+//
+// and the Gateway API's gateway:, route: and rule: keys (facts_gatewayapi.go).
 
 // Ref names an object. It is the report's type, so the object a rule names
 // is the one the report shows.
@@ -492,6 +494,10 @@ type Facts struct {
 	Symptoms            []*SymptomFact
 	Cluster             []*ClusterFact
 	DockerServices      []*DockerServiceFact
+	// The Gateway API (facts_gatewayapi.go).
+	GatewayAPIGateways []*GatewayAPIGatewayFact
+	GatewayAPIRoutes   []*GatewayAPIRouteFact
+	GatewayAPIBackends []*GatewayAPIBackendFact
 	// Coverage maps an object kind ("EndpointSlice") to "ok", "forbidden",
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string

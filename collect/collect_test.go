@@ -154,3 +154,32 @@ func TestLogAndProxyTargets(t *testing.T) {
 		t.Errorf("proxy targets: %v %v dropped %d", proxies, istiods, dropped)
 	}
 }
+
+// TestGatewayAPIProxyTargets: Envoy Gateway's and kgateway's proxies are
+// asked on their admin port 19000 and their logs are gathered; a
+// container merely named envoy elsewhere is not a proxy gather knows.
+func TestGatewayAPIProxyTargets(t *testing.T) {
+	eg := podInfo{Namespace: "envoy-gateway-system", Name: "envoy-infra-public-1a2b3c4d-5d9f7-abcde", Ready: true, Running: true, Phase: "Running",
+		Labels:     map[string]string{"gateway.envoyproxy.io/owning-gateway-name": "public", "gateway.envoyproxy.io/owning-gateway-namespace": "infra"},
+		Containers: []containerInfo{{Name: "envoy", Started: true, Ready: true}, {Name: "shutdown-manager", Started: true, Ready: true}}}
+	kg := podInfo{Namespace: "web", Name: "public-7d9c-xyz12", Ready: true, Running: true, Phase: "Running",
+		Labels:     map[string]string{"gateway.networking.k8s.io/gateway-name": "public"},
+		Containers: []containerInfo{{Name: "kgateway-proxy", Started: true, Ready: true}}}
+	other := podInfo{Namespace: "a", Name: "sidecar-envoy", Ready: true, Running: true, Phase: "Running",
+		Containers: []containerInfo{{Name: "envoy", Started: true, Ready: true}}}
+	proxies, _, _ := proxyTargets([]podInfo{eg, kg, other}, 10)
+	var got []string
+	for _, p := range proxies {
+		got = append(got, fmt.Sprintf("%s:%d", p.pod.Name, p.port))
+	}
+	if want := []string{eg.Name + ":19000", kg.Name + ":19000"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("proxy targets %v, want %v", got, want)
+	}
+	logs := map[string]bool{}
+	for _, lt := range logTargets([]podInfo{eg, kg, other}) {
+		logs[lt.pod.Name+"/"+lt.container] = true
+	}
+	if !logs[eg.Name+"/envoy"] || !logs[kg.Name+"/kgateway-proxy"] || logs["sidecar-envoy/envoy"] {
+		t.Errorf("log targets %v", logs)
+	}
+}

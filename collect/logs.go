@@ -71,11 +71,17 @@ var (
 	gatewayLabels = map[string][]string{
 		"istio":                                  {"ingressgateway", "egressgateway"},
 		"app":                                    {"istio-ingressgateway", "istio-egressgateway", "ztunnel", "istiod", "ingress-nginx"},
-		"k8s-app":                                {"kube-dns"},
-		"app.kubernetes.io/name":                 {"ingress-nginx", "istiod", "ztunnel"},
+		"k8s-app":                                {"kube-dns", "cilium-envoy"},
+		"app.kubernetes.io/name":                 {"ingress-nginx", "istiod", "ztunnel", "nginx-gateway", "kgateway"},
 		"gateway.networking.k8s.io/gateway-name": nil, // any value
 		"gateway.istio.io/managed":               nil,
 		"istio.io/gateway-name":                  nil,
+		// Gateway API implementations: Envoy Gateway's proxies and
+		// controller; NGINX Gateway Fabric's and kgateway's control
+		// planes, Cilium's Envoy (app.kubernetes.io/name, k8s-app above;
+		// their per-Gateway proxies carry gateway-name).
+		"gateway.envoyproxy.io/owning-gateway-name": nil,
+		"control-plane": {"envoy-gateway"},
 	}
 	proxyContainers = []string{"istio-proxy"}
 )

@@ -36,6 +36,30 @@ var istiodQueries = []adminQuery{
 	{File: "debug_registryz.json", Path: "/debug/registryz", JSON: true},
 }
 
+// envoyAdminPorts are the Envoy admin ports of the proxy containers
+// gather asks, by container name: Istio's sidecars and gateways, and the
+// proxies of Gateway API implementations that keep Envoy's admin on
+// 127.0.0.1:19000 (envoyproxy/gateway internal/xds/bootstrap/bootstrap.go
+// EnvoyAdminPort; kgateway pkg/utils/envoyutils/admincli). A container
+// named envoy counts only in an Envoy Gateway proxy pod.
+var envoyAdminPorts = map[string]int{"istio-proxy": envoyAdminPort, "envoy": 19000, "kgateway-proxy": 19000}
+
+// envoyAdminOf returns the admin port of p's Envoy, 0 when p runs none
+// gather knows how to ask.
+func envoyAdminOf(p podInfo) int {
+	for _, c := range p.Containers {
+		port, ok := envoyAdminPorts[c.Name]
+		if !ok || !c.Started {
+			continue
+		}
+		if c.Name == "envoy" && p.Labels["gateway.envoyproxy.io/owning-gateway-name"] == "" {
+			continue
+		}
+		return port
+	}
+	return 0
+}
+
 const (
 	envoyAdminPort  = 15000
 	istiodDebugPort = 15014
@@ -61,19 +85,14 @@ func proxyTargets(pods []podInfo, maxProxies int) (proxies, istiods []proxyTarge
 		case p.Labels["app"] == "ztunnel" || p.Labels["app.kubernetes.io/name"] == "ztunnel":
 			gw = append(gw, proxyTarget{pod: p, port: envoyAdminPort, queries: ztunnelQueries})
 		default:
-			has := false
-			for _, c := range p.Containers {
-				if contains(proxyContainers, c.Name) && c.Started {
-					has = true
-				}
-			}
-			if !has {
+			port := envoyAdminOf(p)
+			if port == 0 {
 				continue
 			}
 			if isInfraPod(p) {
-				gw = append(gw, proxyTarget{pod: p, port: envoyAdminPort, queries: envoyQueries})
+				gw = append(gw, proxyTarget{pod: p, port: port, queries: envoyQueries})
 			} else {
-				side = append(side, proxyTarget{pod: p, port: envoyAdminPort, queries: envoyQueries})
+				side = append(side, proxyTarget{pod: p, port: port, queries: envoyQueries})
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-// Package kinds is the one table of the Kubernetes and Istio kinds
+// Package kinds is the one table of the Kubernetes, Istio and Gateway API kinds
 // nohealthy knows (registry.go): for each kind its API identity, whether
 // gather collects it, how the loader decodes it and which fact domains read
 // it; and the typed tables that keep decoded objects for the fact builders.
@@ -6,7 +6,7 @@
 // collect reads the table to know what to list, the loader to know how to
 // decode an object and where to keep it, analyzers reads the tables. Adding
 // a kind is one line of registry.go, plus its Go type when k8s.io/api has
-// none (istio.go).
+// none (istio.go, gatewayapi.go).
 package kinds
 
 import (

@@ -15,6 +15,8 @@ var (
 	v1                    = []string{"v1"}
 	istioVersions         = []string{"v1", "v1beta1", "v1alpha3"}
 	istioSecurityVersions = []string{"v1", "v1beta1"}
+	gatewayAPIGroup       = "gateway.networking.k8s.io"
+	gatewayAPIFacts       = "gatewayAPIGateways gatewayAPIRoutes gatewayAPIBackends"
 )
 
 // meshConfigMaps are the ConfigMaps gather keeps: the Istio mesh and
@@ -71,6 +73,20 @@ var (
 	_                   = counted(Kind{Group: "networking.istio.io", Kind: "Sidecar", Resource: "sidecars", Versions: istioVersions, Namespaced: true, Gather: WithGroup})
 	PeerAuthentications = stored[PeerAuthentication](Kind{Group: "security.istio.io", Kind: "PeerAuthentication", Resource: "peerauthentications", Versions: istioSecurityVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "destinationRules"})
 	_                   = counted(Kind{Group: "security.istio.io", Kind: "AuthorizationPolicy", Resource: "authorizationpolicies", Versions: istioSecurityVersions, Namespaced: true, Gather: WithGroup})
+
+	// The Gateway API, standard channel and the experimental kinds met in
+	// real clusters (gatewayapi.go).
+	GatewayClasses     = stored[GatewayClass](Kind{Group: gatewayAPIGroup, Kind: "GatewayClass", Resource: "gatewayclasses", Versions: []string{"v1", "v1beta1"}, Gather: WithGroup, Decode: Full, Facts: "gatewayAPIGateways"})
+	Gateways           = stored[Gateway](Kind{Group: gatewayAPIGroup, Kind: "Gateway", Resource: "gateways", Versions: []string{"v1", "v1beta1"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	ListenerSets       = stored[ListenerSet](Kind{Group: gatewayAPIGroup, Kind: "ListenerSet", Resource: "listenersets", Versions: v1, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	_                  = also(ListenerSets, Kind{Group: "gateway.networking.x-k8s.io", Kind: "XListenerSet", Resource: "xlistenersets", Versions: []string{"v1alpha1"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	HTTPRoutes         = stored[HTTPRoute](Kind{Group: gatewayAPIGroup, Kind: "HTTPRoute", Resource: "httproutes", Versions: []string{"v1", "v1beta1"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	GRPCRoutes         = stored[GRPCRoute](Kind{Group: gatewayAPIGroup, Kind: "GRPCRoute", Resource: "grpcroutes", Versions: []string{"v1", "v1alpha2"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	TLSRoutes          = stored[TLSRoute](Kind{Group: gatewayAPIGroup, Kind: "TLSRoute", Resource: "tlsroutes", Versions: []string{"v1", "v1alpha3", "v1alpha2"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	TCPRoutes          = stored[TCPRoute](Kind{Group: gatewayAPIGroup, Kind: "TCPRoute", Resource: "tcproutes", Versions: []string{"v1", "v1alpha2"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: gatewayAPIFacts})
+	_                  = counted(Kind{Group: gatewayAPIGroup, Kind: "UDPRoute", Resource: "udproutes", Versions: []string{"v1", "v1alpha2"}, Namespaced: true, Gather: WithGroup})
+	ReferenceGrants    = stored[ReferenceGrant](Kind{Group: gatewayAPIGroup, Kind: "ReferenceGrant", Resource: "referencegrants", Versions: []string{"v1", "v1beta1", "v1alpha2"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "gatewayAPIBackends"})
+	BackendTLSPolicies = stored[BackendTLSPolicy](Kind{Group: gatewayAPIGroup, Kind: "BackendTLSPolicy", Resource: "backendtlspolicies", Versions: []string{"v1", "v1alpha3", "v1alpha2"}, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "gatewayAPIBackends"})
 )
 
 // Groups are the groups gather lists every resource of, after the kinds

@@ -448,6 +448,12 @@ func (l *loader) entry(e *bundle.Entry) error {
 				kind = c.Name // logs, proxy-admin, ...
 			}
 			l.noteCoverage(kind, c.Status)
+			// Istio and the Gateway API both have a Gateway: the kind
+			// under its group ("Gateway.gateway.networking.k8s.io") tells
+			// them apart.
+			if k := kinds.ByCollector(c.Name); k != nil && k.Group != "" {
+				l.noteCoverage(k.Kind+"."+k.Group, c.Status)
+			}
 			if c.Namespace != "" {
 				l.noteCoverage(kind+"@"+c.Namespace, c.Status)
 			}

@@ -43,6 +43,9 @@ var identity = map[string][][2]string{
 	"routes":    {{"host", "host"}, {"subset", "subset"}, {"port", "port"}},
 	"upstreams": {{"name", "cluster"}},
 	"cluster":   nil,
+	// Gateway API: a route's facts are one per parentRef and one per backendRef.
+	"gatewayAPIRoutes":   {{"parentText", "parent"}},
+	"gatewayAPIBackends": {{"text", "backendRef"}},
 }
 
 // skipped are what no comparison should show: the evidence the rules

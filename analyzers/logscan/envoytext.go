@@ -75,21 +75,26 @@ func (s *fileScan) envoyText(l []byte) bool {
 		}
 		d, _ := token(l, i+1)
 		b := detailsFlag(d)
-		if b < 0 {
+		switch {
+		case b >= 0:
+			mask = 1 << b
+		case directResponse5xx(code, d):
+			s.envoyTextFailure(l, ts, code, 0, KindDirectResponse5xx, i+1)
+			return true
+		default:
 			return true
 		}
-		mask = 1 << b
 	}
 	if i < len(l) {
 		i++
 	}
-	s.envoyTextFailure(l, ts, code, mask, i)
+	s.envoyTextFailure(l, ts, code, mask, "", i)
 	return true
 }
 
 // envoyTextFailure tokenizes the rest of a failure line and records one hit
-// per symptom flag.
-func (s *fileScan) envoyTextFailure(l, ts []byte, code int, mask uint32, i int) {
+// per symptom flag in mask, or one of kind when kind is set.
+func (s *fileScan) envoyTextFailure(l, ts []byte, code int, mask uint32, kind string, i int) {
 	var f [maxFields]span
 	n := 0
 	for n < maxFields {
@@ -151,6 +156,11 @@ func (s *fileScan) envoyTextFailure(l, ts []byte, code int, mask uint32, i int) 
 	}
 	if ts != nil {
 		h.t, _ = parseRFC3339(ts)
+	}
+	if kind != "" {
+		h.kind = kind
+		s.record(&h)
+		return
 	}
 	s.emitFlags(&h, mask)
 }

@@ -166,3 +166,21 @@ func detailsFlag(d []byte) int {
 	}
 	return -1
 }
+
+// KindDirectResponse5xx is a 5xx Envoy answered itself from a route's
+// direct_response, with no response flag: Envoy Gateway's answer for a
+// rule with no valid backend (500: not found, not permitted, every weight
+// 0) and, from v1.6, for a Service with no ready endpoint (503)
+// (envoyproxy/gateway internal/gatewayapi/route.go). A direct response
+// below 500 is configuration working as meant.
+const KindDirectResponse5xx = "direct-response-5xx"
+
+// directResponse5xx reports whether a flagless line with code and
+// details is such an answer.
+func directResponse5xx(code int, details []byte) bool {
+	return code >= 500 && string(details) == directResponseDetails
+}
+
+// directResponseDetails is Envoy's response code details of a
+// direct_response route.
+const directResponseDetails = "direct_response"

@@ -145,7 +145,7 @@ func (s *fileScan) jsonLine(l []byte, want Format) Format {
 			f.cluster = v
 		case "upstream_host":
 			f.host = v
-		case "authority":
+		case "authority", ":authority": // Istio's key, Envoy Gateway's
 			f.authority = v
 		case "route_name":
 			f.route = v
@@ -192,14 +192,22 @@ func (s *fileScan) envoyJSON(f *jsonFields) {
 	if !ok {
 		return
 	}
+	kind := ""
 	if mask == 0 {
 		b := detailsFlag(f.details)
-		if b < 0 {
+		switch {
+		case b >= 0:
+			mask = 1 << b
+		case string(f.details) == directResponseDetails:
+			kind = KindDirectResponse5xx // a 5xx only: checked below
+		default:
 			return
 		}
-		mask = 1 << b
 	}
 	code, _ := atoi(f.code)
+	if kind != "" && !directResponse5xx(code, f.details) {
+		return
+	}
 	h := hit{
 		format:    FormatEnvoyJSON,
 		code:      code,
@@ -215,6 +223,11 @@ func (s *fileScan) envoyJSON(f *jsonFields) {
 	}
 	if len(f.start) > 0 {
 		h.t, _ = parseRFC3339(f.start)
+	}
+	if kind != "" {
+		h.kind = kind
+		s.record(&h)
+		return
 	}
 	s.emitFlags(&h, mask)
 }

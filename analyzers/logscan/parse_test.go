@@ -167,6 +167,17 @@ func TestEnvoyJSON(t *testing.T) {
 			`{"response_flags":"-","response_code_details":"no_healthy_upstream","response_code":"503","authority":"a\"b","upstream_cluster":"-"}`,
 			FormatEnvoyJSON, []want{{Kind: "UH", Authority: `a"b`, Details: "no_healthy_upstream", Code: 503}}},
 		{"success 200", `{"response_flags":"-","response_code":200,"upstream_cluster":"outbound|80||a.b.svc.cluster.local"}`, FormatEnvoyJSON, nil},
+		// Envoy Gateway's default JSON log (internal/xds/translator/accesslog.go):
+		// ":authority", typed nulls, its route and cluster names.
+		{"Envoy Gateway 503 UH on a rule's cluster",
+			`{":authority":"shop.example.com","bytes_received":0,"bytes_sent":19,"duration":1,"method":"GET","response_code":503,"response_code_details":"no_healthy_upstream","response_flags":"UH","route_name":"httproute/shop/web/rule/1/match/0/shop_example_com","start_time":"2025-09-02T08:00:00.500Z","upstream_cluster":"httproute/shop/web/rule/1","upstream_host":null}`,
+			FormatEnvoyJSON, []want{{Kind: "UH", Upstream: "httproute/shop/web/rule/1", Route: "httproute/shop/web/rule/1/match/0/shop_example_com", Authority: "shop.example.com", Details: "no_healthy_upstream", Code: 503, Time: "2025-09-02T08:00:00.5Z"}}},
+		{"Envoy Gateway 503 direct_response (no endpoints, v1.6)",
+			`{":authority":"shop.example.com","response_code":503,"response_code_details":"direct_response","response_flags":"-","route_name":"httproute/shop/web/rule/0/match/-1/shop_example_com","start_time":"2025-09-02T08:00:01.000Z","upstream_cluster":null,"upstream_host":null}`,
+			FormatEnvoyJSON, []want{{Kind: KindDirectResponse5xx, Route: "httproute/shop/web/rule/0/match/-1/shop_example_com", Authority: "shop.example.com", Details: "direct_response", Code: 503, Time: "2025-09-02T08:00:01Z"}}},
+		{"direct_response below 500 is configuration, not a failure",
+			`{":authority":"a","response_code":404,"response_code_details":"direct_response","response_flags":"-","route_name":"httproute/a/b/rule/0/match/0/a"}`,
+			FormatEnvoyJSON, nil},
 	})
 }
 

@@ -30,7 +30,7 @@ var formatTable = [...]FormatSpec{
 		Detect: "Envoy's default text access log, any Istio generation: an optional `[START_TIME]`, a quoted request line, the response code and a response-flag field (`UH`, `UF,URX`, `-`)"},
 	{Format: FormatEnvoyJSON, Mesh: true,
 		parse:  func(s *fileScan, l []byte) bool { return s.jsonLine(l, FormatEnvoyJSON) == FormatEnvoyJSON },
-		Detect: "a JSON object with `response_flags` or `response_code` (the Istio/Envoy JSON access log)"},
+		Detect: "a JSON object with `response_flags` or `response_code`: the Istio/Envoy JSON access log, and Envoy Gateway's default access log (`:authority`, route names `httproute/<ns>/<name>/rule/<i>/...`)"},
 	{Format: FormatZtunnel,
 		parse: func(s *fileScan, l []byte) bool {
 			return s.ztunnelText(l) || s.jsonLine(l, FormatZtunnel) == FormatZtunnel
@@ -110,6 +110,7 @@ var kindTable = [...]SymptomKind{
 	{ID: "DF", Formats: envoyFormats, DNS: true, Meaning: "DNS resolution of the upstream failed"},
 	{ID: "DO", Formats: envoyFormats, Meaning: "dropped by drop_overloads (503)"},
 	{ID: "UDO", Formats: envoyFormats, Meaning: "dropped unconditionally: drop_overloads at 100% (503)"},
+	{ID: KindDirectResponse5xx, Formats: envoyFormats, Meaning: "a 5xx the proxy answered itself from a `direct_response` route, no flag set: Envoy Gateway's answer for a rule with no valid backend (500) or, from v1.6, no ready endpoint (503)"},
 
 	{ID: KindNginxNoLiveUpstreams, Formats: []Format{FormatNginxError}, Meaning: "`no live upstreams while connecting to upstream`: every server of the upstream group is marked down"},
 	{ID: KindNginxConnectRefused, Formats: []Format{FormatNginxError}, ConnectFailure: true, Meaning: "`connect() failed (111: Connection refused) while connecting to upstream`"},

@@ -41,6 +41,11 @@ const (
 	// LayoutDump is a `kubectl cluster-info dump --output-directory` tree,
 	// converted from the bundle layout by internal/testgen/dumpconv.
 	LayoutDump
+	// LayoutGit is bundle/manifests.yaml alone, one multi-document YAML
+	// file of manifests as committed to Git: only what a user writes (no
+	// status, no server-set metadata, none of the objects controllers
+	// make: Pods, ReplicaSets, EndpointSlices, Events, Nodes).
+	LayoutGit
 )
 
 // Obj is one Kubernetes object of a case.

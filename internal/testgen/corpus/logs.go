@@ -64,6 +64,8 @@ type Flow struct {
 	OKCodes []int
 	// Service address for sidecar outbound lines (clusterIP:port).
 	SvcAddr string
+	// Route is the ROUTE_NAME of the flow's lines (default: the vantage's).
+	Route string
 }
 
 // FailAfter fails every request from t0 on with o.
@@ -127,7 +129,7 @@ func (c *Case) Traffic(v Vantage, start, end time.Time, n int, flows ...Flow) []
 			method, p = sp[0], sp[1]
 		}
 		rec := Rec{T: t, Method: method, Path: p, Proto: "HTTP/1.1", Authority: f.Authority, Cluster: f.Cluster,
-			ReqID: r.UUID(), UA: userAgents[r.N(len(userAgents))], SNI: "-", RouteName: or(v.Route, "-"), TermDetails: "-", TFR: "-", Tries: 1}
+			ReqID: r.UUID(), UA: userAgents[r.N(len(userAgents))], SNI: "-", RouteName: or(f.Route, or(v.Route, "-")), TermDetails: "-", TFR: "-", Tries: 1}
 		if r.N(4) == 0 && v.External {
 			rec.Proto = "HTTP/2"
 		}
@@ -192,7 +194,7 @@ func (c *Case) Traffic(v Vantage, start, end time.Time, n int, flows ...Flow) []
 				rec.Cluster = "-"
 			}
 			if o.Code >= 500 {
-				rec.RouteName = or(v.Route, "-")
+				rec.RouteName = or(f.Route, or(v.Route, "-"))
 			}
 			if strings.Contains(o.Flags, "URX") || strings.Contains(o.Flags, "UF") {
 				rec.Tries = 3

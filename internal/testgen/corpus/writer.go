@@ -51,7 +51,45 @@ var resources = map[string]resource{
 	"PeerAuthentication":      {"peerauthentications.security.istio.io", "PeerAuthenticationList", false},
 	"ScaledObject":            {"scaledobjects.keda.sh", "ScaledObjectList", false},
 	"Rollout":                 {"rollouts.argoproj.io", "RolloutList", false},
+	// The Gateway API, keyed by group and kind (see resourceKey).
+	gwAPI + "GatewayClass":     {"gatewayclasses.gateway.networking.k8s.io", "GatewayClassList", true},
+	gwAPI + "Gateway":          {"gateways.gateway.networking.k8s.io", "GatewayList", false},
+	gwAPI + "HTTPRoute":        {"httproutes.gateway.networking.k8s.io", "HTTPRouteList", false},
+	gwAPI + "GRPCRoute":        {"grpcroutes.gateway.networking.k8s.io", "GRPCRouteList", false},
+	gwAPI + "TLSRoute":         {"tlsroutes.gateway.networking.k8s.io", "TLSRouteList", false},
+	gwAPI + "ReferenceGrant":   {"referencegrants.gateway.networking.k8s.io", "ReferenceGrantList", false},
+	gwAPI + "BackendTLSPolicy": {"backendtlspolicies.gateway.networking.k8s.io", "BackendTLSPolicyList", false},
+	gwAPIX + "XListenerSet":    {"xlistenersets.gateway.networking.x-k8s.io", "XListenerSetList", false},
 }
+
+// gwAPI and gwAPIX prefix the keys of the Gateway API kinds in resources:
+// its Gateway is not Istio's.
+const (
+	gwAPI  = "gateway.networking.k8s.io/"
+	gwAPIX = "gateway.networking.x-k8s.io/"
+)
+
+// resourceKey is o's key in resources: its kind, prefixed with the group
+// for the Gateway API.
+func resourceKey(o *Obj) string {
+	if g, _, ok := strings.Cut(o.APIVersion, "/"); ok && (g+"/" == gwAPI || g+"/" == gwAPIX) {
+		return g + "/" + o.Kind
+	}
+	return o.Kind
+}
+
+// kindOfKey is the kind of a resources key.
+func kindOfKey(k string) string {
+	if _, kind, ok := strings.Cut(k, "/"); ok {
+		return kind
+	}
+	return k
+}
+
+// gatewayAPIKinds are gathered with their group, listed only when the
+// cluster serves it (a case that has Gateway API objects).
+var gatewayAPIKinds = []string{gwAPI + "GatewayClass", gwAPI + "Gateway", gwAPI + "HTTPRoute", gwAPI + "GRPCRoute",
+	gwAPI + "TLSRoute", gwAPI + "ReferenceGrant", gwAPI + "BackendTLSPolicy", gwAPIX + "XListenerSet"}
 
 // collectorOrder is the order gather runs its collectors in.
 var collectorOrder = []string{"Namespace", "Node", "Pod", "Service", "EndpointSlice", "Event", "ConfigMap", "Deployment", "ReplicaSet",
@@ -73,6 +111,9 @@ func marshal(v any) []byte {
 
 // Write renders the case under dir/<case name>/.
 func (c *Case) Write(dir string) error {
+	if c.Layout == LayoutGit {
+		return c.writeGit(dir)
+	}
 	root := filepath.Join(dir, c.Name)
 	files := map[string][]byte{}
 	put := func(p string, b []byte) { files[filepath.Join(root, filepath.FromSlash(p))] = b }
@@ -92,28 +133,36 @@ func (c *Case) Write(dir string) error {
 
 	byKind := map[string]map[string][]*Obj{}
 	for _, o := range c.objs {
-		if _, ok := resources[o.Kind]; !ok {
-			panic("unknown kind " + o.Kind)
+		k := resourceKey(o)
+		if _, ok := resources[k]; !ok {
+			panic("unknown kind " + k)
 		}
-		if byKind[o.Kind] == nil {
-			byKind[o.Kind] = map[string][]*Obj{}
+		if byKind[k] == nil {
+			byKind[k] = map[string][]*Obj{}
 		}
 		ns := o.NS
-		if resources[o.Kind].Cluster {
+		if resources[k].Cluster {
 			ns = "_cluster"
 		}
-		byKind[o.Kind][ns] = append(byKind[o.Kind][ns], o)
+		byKind[k][ns] = append(byKind[k][ns], o)
 	}
-	hasIstio := false
+	hasIstio, hasGatewayAPI := false, false
 	for k := range byKind {
 		if istioKinds[k] {
 			hasIstio = true
 		}
+		if slices.Contains(gatewayAPIKinds, k) {
+			hasGatewayAPI = true
+		}
+	}
+	order := collectorOrder
+	if hasGatewayAPI {
+		order = append(slices.Clone(order), gatewayAPIKinds...)
 	}
 	var cols []bundle.CollectorStatus
-	for _, kind := range collectorOrder {
+	for _, kind := range order {
 		res := resources[kind]
-		cs := bundle.CollectorStatus{Name: res.Collector, Kind: kind, Status: "ok"}
+		cs := bundle.CollectorStatus{Name: res.Collector, Kind: kindOfKey(kind), Status: "ok"}
 		if msg, ok := c.Forbidden[res.Collector]; ok {
 			cs.Status, cs.Message = "forbidden", msg
 			cols = append(cols, cs)
@@ -237,11 +286,12 @@ func (c *Case) looseLayout(root string, files map[string][]byte) error {
 		wantNS[ns] = true
 	}
 	items := L{}
-	for _, kind := range collectorOrder {
+	for _, key := range append(slices.Clone(collectorOrder), gatewayAPIKinds...) {
+		kind := kindOfKey(key)
 		var objs []*Obj
 		for _, o := range c.objs {
 			inNS := len(wantNS) == 0 || wantNS[o.NS] || (kind == "Namespace" && wantNS[o.Name])
-			if o.Kind == kind && (len(want) == 0 || want[kind]) && inNS {
+			if resourceKey(o) == key && (len(want) == 0 || want[kind]) && inNS {
 				objs = append(objs, o)
 			}
 		}
