@@ -40,6 +40,7 @@ func Gather(ctx context.Context, path string, meta BundleMeta, cfg Config) (res 
 		ToolVersion:    meta.ToolVersion,
 		CreatedAt:      meta.CreatedAt.UTC(),
 		ClusterVersion: info.Version,
+		Server:         cfg.REST.Host,
 		Context:        meta.Context,
 		Namespaces:     cfg.Namespaces,
 		Redactions:     cfg.Redactor.Manifest(),

@@ -11,6 +11,7 @@ package load
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
@@ -29,6 +30,13 @@ type Options struct {
 	Workers int
 	// Phases are told when most of the heap has just become garbage.
 	Phases Phases
+	// Stdin is what the input "-" reads (nil: the process's standard
+	// input).
+	Stdin io.Reader
+	// MergeClusters reads inputs from different clusters (another
+	// kube-system UID or API server) as one view; without it they are an
+	// error.
+	MergeClusters bool
 }
 
 // Phases are called as a load passes the points where most of what it

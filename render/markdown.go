@@ -20,6 +20,9 @@ func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
 	ix := newIndex(r)
 
 	ew.printf("# 503 no healthy upstream: root-cause report\n\n")
+	for _, line := range scopeLines(r) {
+		ew.printf("_%s_\n\n", mdInline(line))
+	}
 	if len(r.RootCauses) == 0 {
 		ew.printf("**%s**\n", noRootCauseLine(r))
 	} else {

@@ -56,6 +56,9 @@ func renderTable(w io.Writer, r *report.Report, opts Options) error {
 	p := painter(opts.Color)
 	ix := newIndex(r)
 
+	for _, line := range scopeLines(r) {
+		ew.printf("%s\n", p.paint(ansiDim, line))
+	}
 	if len(r.RootCauses) == 0 {
 		ew.printf("%s\n", p.paint(ansiBold+ansiGreen, noRootCauseLine(r)))
 	}

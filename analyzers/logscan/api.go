@@ -16,10 +16,13 @@ type Format string
 const FormatUnknown Format = ""
 
 // Origin says where a log came from. Any field may be empty (a loose log).
+// File names a log of unknown origin (no Pod): two such files are two
+// reporters, never merged into one group.
 type Origin struct {
 	Namespace string
 	Pod       string
 	Container string
+	File      string
 }
 
 // Symptom is one aggregated group of failure lines.
@@ -59,4 +62,7 @@ type FileStats struct {
 	Failures  int64 // lines that became symptoms
 	LongLines int64 // lines over the cap (truncated, still counted)
 	Bytes     int64
+	// First and Last are the times of the file's first and last lines
+	// that carry one (window.go); zero when none does.
+	First, Last time.Time
 }

@@ -1,0 +1,123 @@
+package logscan
+
+import (
+	"bytes"
+	"time"
+)
+
+// The time window of a log: the time of its first and last lines that
+// carry one. Logs are written in time order, so the two ends of a file
+// bound all its lines, and finding them costs a parse at each end, never
+// one per line: the first timed line among the first windowTries, and the
+// last complete line of each piece fed (kept, cut to maxWindowLine, for
+// finish). A log whose last line carries no time (a stack trace) ends its
+// window at its last failure line instead, or has none.
+
+const (
+	windowTries   = 8
+	maxWindowLine = 4 << 10
+)
+
+// lineTime finds the time a log line was written, in the shapes the
+// formats of the registry and the log pipeline put it: an RFC 3339 prefix
+// (kubectl --timestamps, CRI, ztunnel, istio-proxy), Envoy's
+// "[RFC 3339]" start, a JSON access log's start_time or timestamp, nginx's
+// "YYYY/MM/DD HH:MM:SS" error log start, or a bracketed common-log time
+// ("[02/Jan/2006:15:04:05 -0700]", HAProxy's with milliseconds).
+func lineTime(l []byte) (time.Time, bool) {
+	l = bytes.TrimLeft(l, " \t")
+	if n := tsLen(l); n > 0 {
+		return parseRFC3339(l[:n])
+	}
+	if len(l) > 1 && l[0] == '[' {
+		if end := bytes.IndexByte(l, ']'); end > 1 {
+			if t, ok := parseRFC3339(l[1:end]); ok {
+				return t, true
+			}
+		}
+	}
+	if t, ok := parseNginxTime(l); ok {
+		return t, true
+	}
+	if len(l) > 0 && l[0] == '{' {
+		for _, key := range [...][]byte{[]byte(`"start_time":"`), []byte(`"timestamp":"`), []byte(`"time":"`)} {
+			if i := bytes.Index(l, key); i >= 0 {
+				v := l[i+len(key):]
+				if end := bytes.IndexByte(v, '"'); end > 0 {
+					if t, ok := parseRFC3339(v[:end]); ok {
+						return t, true
+					}
+				}
+			}
+		}
+		return time.Time{}, false
+	}
+	off := 0
+	for tries := 0; tries < 4; tries++ {
+		j := bytes.IndexByte(l[off:], '[')
+		if j < 0 {
+			break
+		}
+		j += off
+		if end := bytes.IndexByte(l[j:], ']'); end > 0 {
+			if t, ok := parseCLFTime(l[j+1 : j+end]); ok {
+				return t, true
+			}
+		}
+		off = j + 1
+	}
+	return time.Time{}, false
+}
+
+// noteFirstTime is called for the first windowTries lines of a file.
+func (s *fileScan) noteFirstTime(l []byte) {
+	s.timeTries++
+	if t, ok := lineTime(l); ok {
+		s.stats.First = t
+		s.timeTries = windowTries
+	}
+}
+
+// keepLastLine keeps a copy of the last complete line of p (the piece feed
+// just scanned), for finish to read the log's last time from.
+func (s *fileScan) keepLastLine(p []byte) {
+	p = bytes.TrimRight(p, "\r\n")
+	if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
+		p = p[i+1:]
+	}
+	if len(p) == 0 {
+		return
+	}
+	s.lastLine = append(s.lastLine[:0], p[:min(len(p), maxWindowLine)]...)
+}
+
+// closeWindow sets the file's last time from its last line, else from its
+// latest failure line.
+func (s *fileScan) closeWindow() {
+	if len(s.lastLine) > 0 {
+		l := s.lastLine
+		if content, _, ok := stripCRI(l); ok {
+			if t, ok := lineTime(l); ok {
+				s.stats.Last = t
+				return
+			}
+			l = content
+		}
+		if t, ok := lineTime(l); ok {
+			s.stats.Last = t
+			return
+		}
+	}
+	for _, g := range s.groups {
+		if g.Last.After(s.stats.Last) {
+			s.stats.Last = g.Last
+		}
+	}
+	if s.stats.First.IsZero() {
+		for _, g := range s.groups {
+			if !g.First.IsZero() && (s.stats.First.IsZero() || g.First.Before(s.stats.First)) {
+				s.stats.First = g.First
+			}
+		}
+	}
+}
