@@ -46,7 +46,7 @@ func (l *loader) logScanned(e *bundle.Entry, ns, pod string, st logscan.FileStat
 	src := l.srcs.of(e)
 	l.srcs.noteLog(src, ns, st)
 	if pod == "" && st.Parsed == 0 {
-		l.srcs.skip(src, entryPath(e), fmt.Sprintf("no line in a known proxy log format (%d lines; %s)", st.Lines, knownFormats()))
+		l.srcs.skip(src, entryPath(e), fmt.Sprintf("no line in a known proxy log format (%d lines)", st.Lines))
 	}
 }
 
@@ -54,7 +54,7 @@ func (l *loader) logScanned(e *bundle.Entry, ns, pod string, st logscan.FileStat
 // the function to call with the decoder's error once the entry is read.
 func (l *loader) objectSink(e *bundle.Entry, where string) (func(bundle.Object) error, func(err error, data []byte)) {
 	src := l.srcs.of(e)
-	var n int64
+	var n, known int64
 	var nss, seen map[string]bool
 	anyNS := e.Listing != nil && e.Listing.AnyNamespace
 	if anyNS {
@@ -70,6 +70,9 @@ func (l *loader) objectSink(e *bundle.Entry, where string) (func(bundle.Object) 
 			return nil
 		}
 		n++
+		if a.Known {
+			known++
+		}
 		if anyNS && a.Namespace != "" {
 			nss[a.Namespace] = true
 		}
@@ -101,6 +104,7 @@ func (l *loader) objectSink(e *bundle.Entry, where string) (func(bundle.Object) 
 		}
 		l.srcs.with(src, func(s *source) {
 			s.objects += n
+			s.known += known
 			if complete && e.Listing != nil {
 				s.noteListing(e.Listing, nss, seen)
 			}

@@ -42,9 +42,11 @@ func NewObjects() *Objects {
 }
 
 // Added is what AddFrom learnt of an object: its kind and identity (UID
-// only for kinds the store keeps).
+// only for kinds the store keeps), and whether the kinds table knows its
+// kind (an object of a kind it does not know is counted, never used).
 type Added struct {
 	Kind, Namespace, Name, UID string
+	Known                      bool
 }
 
 // Store is what was kept. Read it once every Add has returned.
@@ -90,7 +92,9 @@ func (s *Objects) Repeats() map[[2]int]int { return s.repeats }
 func (s *Objects) add(src int, obj bundle.Object) (bool, Added, error) {
 	k := kinds.Lookup(kinds.GroupOf(obj.APIVersion), obj.Kind)
 	if obj.Unread {
-		return s.addUnread(src, k, obj)
+		kept, a, err := s.addUnread(src, k, obj)
+		a.Known = a.Known || (k != nil && err == nil && a.Kind == obj.Kind)
+		return kept, a, err
 	}
 	// Skip the decoding when a newer version is already kept.
 	s.mu.Lock()
@@ -100,7 +104,7 @@ func (s *Objects) add(src int, obj bundle.Object) (bool, Added, error) {
 		s.noteRepeat(src, id)
 	}
 	s.mu.Unlock()
-	a := Added{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name, UID: obj.UID}
+	a := Added{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name, UID: obj.UID, Known: k != nil}
 	if seen && !newer(obj.ResourceVersion, old) {
 		return false, a, nil
 	}

@@ -28,6 +28,7 @@ type source struct {
 	layouts   map[string]bool
 	files     int // entries handed to the loader
 	objects   int64
+	known     int64 // objects of kinds the kinds table knows
 	logFiles  int   // logs with at least one line in a known format
 	logLines  int64 // their lines
 	parsed    int64
@@ -217,7 +218,7 @@ func (ss *sources) inputs(inputs []string) map[string][]*source {
 // input's sources: objects, a log line in a known format, Envoy admin data.
 func usable(srcs []*source) bool {
 	for _, s := range srcs {
-		if s.objects > 0 || s.parsed > 0 || s.admin > 0 {
+		if s.known > 0 || s.parsed > 0 || s.admin > 0 {
 			return true
 		}
 	}
@@ -242,9 +243,9 @@ func nothingUsable(input string, srcs []*source) error {
 		return fmt.Errorf("%s: nothing to read: the input is empty", input)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: nothing usable read: no Kubernetes objects, no line of a known proxy log format", input)
+	fmt.Fprintf(&b, "%s: nothing usable read: no Kubernetes object of a kind analyze knows, no line of a known proxy log format", input)
 	if lines > 0 {
-		fmt.Fprintf(&b, " (%d log lines read, none in a known format)", lines)
+		fmt.Fprintf(&b, " (%d log line(s) read, none in a known format; %s)", lines, knownFormats())
 	}
 	if skipped > 0 {
 		fmt.Fprintf(&b, "; %d file(s) skipped", skipped)

@@ -65,12 +65,13 @@ func scopeLines(r *report.Report) []string {
 }
 
 // skippedReasons counts the skipped files by the kind of reason: a
-// reason's words before its first colon, without line numbers ("parse
-// error at line 3: ..." counts as "parse error").
+// reason's words before its first colon or parenthesis, without line
+// numbers ("parse error at line 3: ..." counts as "parse error").
 func skippedReasons(sk []report.Skipped) string {
 	counts := map[string]int{}
 	for _, s := range sk {
 		kind, _, _ := strings.Cut(s.Reason, ":")
+		kind, _, _ = strings.Cut(kind, " (")
 		if i := strings.Index(kind, " at line "); i >= 0 {
 			kind = kind[:i]
 		}

@@ -113,13 +113,14 @@ type hooks struct {
 	load     func([]string, load.Options) (*analyzers.Snapshot, error)
 	analyze  func(*analyzers.Snapshot) *report.Report
 	analyzer ruletest.Analyzer // for analyze test
+	stdin    io.Reader         // what "-" reads (nil: os.Stdin)
 }
 
 // NewRootCmd builds the command tree over streams.
 func NewRootCmd(streams IOStreams) *cobra.Command { return newRootCmd(streams, hooks{}) }
 
 func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
-	opts := &AnalyzeOptions{IO: streams, Version: version, load: h.load, analyze: h.analyze}
+	opts := &AnalyzeOptions{IO: streams, Version: version, load: h.load, analyze: h.analyze, Stdin: h.stdin}
 	cmd := &cobra.Command{
 		Use:     "analyze [flags] INPUT...",
 		Short:   `Explain "503 no healthy upstream" from a cluster snapshot`,
