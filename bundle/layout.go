@@ -101,7 +101,7 @@ func Layouts() []string {
 func ClassifyPath(p string) Class {
 	parts := strings.Split(p, "/")
 	base := parts[len(parts)-1]
-	lower := strings.ToLower(base)
+	lower := asciiLower(base)
 	if c, ok := classifyArchive(lower); ok {
 		return c
 	}
@@ -163,7 +163,7 @@ func classifyArchive(lower string) (Class, bool) {
 
 // classifyLoose is for paths no layout claims: kubectl output and logs.
 func classifyLoose(parts []string, base string) Class {
-	switch path.Ext(strings.ToLower(base)) {
+	switch path.Ext(asciiLower(base)) {
 	case ".json", ".yaml", ".yml":
 		return Class{Type: EntryObjects}
 	case ".log", ".txt":
@@ -179,7 +179,7 @@ func classifyLoose(parts []string, base string) Class {
 // ("access.log.1", "access.log.2" (gzip suffix already removed),
 // "access.log-20240102" as logrotate's dateext names them), or "".
 func rotatedLog(base string) string {
-	i := strings.LastIndex(strings.ToLower(base), ".log")
+	i := strings.LastIndex(asciiLower(base), ".log")
 	if i <= 0 {
 		return ""
 	}
@@ -526,6 +526,23 @@ func claimSupportBundle(parts []string, base string) (Class, bool) {
 		return Class{Type: EntryOther, Reason: "not used by analyze: support-bundle " + rel[0]}, true
 	}
 	return Class{Type: EntryOther, Reason: "unknown layout: not a support-bundle file analyze reads"}, true
+}
+
+// asciiLower lowers ASCII letters only, so that indexes into it are
+// indexes into s (strings.ToLower changes the length of some runes).
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func nonEmpty(ss ...string) bool {

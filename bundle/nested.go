@@ -42,9 +42,12 @@ func (w *walker) member(m archiveMember) error {
 		Name: path.Base(m.name), Ordinal: m.ordinal,
 	}
 	body := m.body
-	if c.Compression != "" && c.Type != EntryOther {
+	if c.Compression != "" {
 		dec, done, err := decompressor(c.Compression, m.body)
 		if err != nil {
+			if c.Type == EntryOther {
+				return w.fn(e) // skipped for its name's sake anyway
+			}
 			return w.warn(m.name, err)
 		}
 		defer done()
@@ -71,7 +74,8 @@ func (e callerError) Error() string { return e.err.Error() }
 
 // archive announces an archive inside the input to fn and reads it.
 func (w *walker) archive(m archiveMember, c Class) error {
-	e := &Entry{Input: w.input, Source: w.source, Path: m.name, Type: EntryArchive, Size: m.size, File: m.file, Name: path.Base(m.name), Ordinal: m.ordinal}
+	// Its Body is empty: its bytes are read as the entries that follow.
+	e := &Entry{Input: w.input, Source: w.source, Path: m.name, Type: EntryArchive, Size: m.size, File: m.file, Name: path.Base(m.name), Ordinal: m.ordinal, Body: strings.NewReader("")}
 	if err := w.fn(e); err != nil {
 		if errors.Is(err, ErrSkipArchive) {
 			return nil

@@ -418,7 +418,9 @@ func (s *fileScan) feed(p []byte) {
 		}
 		s.stats.Bytes += int64(n)
 		l = s.cutLine(l)
-		last = l
+		if len(l) > 0 {
+			last = l
+		}
 		s.handle(l)
 	}
 	s.keepLastLine(last)
@@ -439,7 +441,9 @@ func (s *fileScan) finish() {
 		s.stats.Bytes += int64(s.partialBytes)
 		l := s.cutLine(s.partial)
 		s.partial, s.partialBytes = s.partial[:0], 0
-		s.keepLastLine(l)
+		if len(l) > 0 {
+			s.keepLastLine(l)
+		}
 		s.handle(l)
 	}
 	s.flushJoin()

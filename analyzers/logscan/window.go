@@ -78,17 +78,15 @@ func (s *fileScan) noteFirstTime(l []byte) {
 	}
 }
 
-// keepLastLine keeps a copy of the last complete line of p (the piece feed
-// just scanned), for finish to read the log's last time from.
-func (s *fileScan) keepLastLine(p []byte) {
-	p = bytes.TrimRight(p, "\r\n")
-	if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
-		p = p[i+1:]
-	}
-	if len(p) == 0 {
+// keepLastLine keeps a copy of l, the last non-empty line of the piece
+// feed just scanned (nil when it completed none), for finish to read the
+// log's last time from. The line is the same however the log was cut into
+// pieces, so the window is too.
+func (s *fileScan) keepLastLine(l []byte) {
+	if len(l) == 0 {
 		return
 	}
-	s.lastLine = append(s.lastLine[:0], p[:min(len(p), maxWindowLine)]...)
+	s.lastLine = append(s.lastLine[:0], l[:min(len(l), maxWindowLine)]...)
 }
 
 // closeWindow sets the file's last time from its last line, else from its
