@@ -7,6 +7,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 60s
 CORPUS  ?= testdata/bundles
+ARTIFACTS ?= $(CURDIR)/bin/test-artifacts
 # The demo case: the first corpus case whose expected rank-1 cause is
 # subset-no-pods (override with DEMO_CASE=testdata/bundles/<case>).
 DEMO_CASE ?= $(shell grep -l -m1 'cause: *subset-no-pods' $(CORPUS)/*/expected.yaml 2>/dev/null | head -n1 | xargs -r dirname)
@@ -22,9 +23,13 @@ bin/analyze:
 bin/gather:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/gather
 
+# The HTML report's browser test (render: TestHTMLInChromium) needs Debian's
+# chromium, which hack/chromium.sh installs when missing; its screenshots
+# are kept in $(ARTIFACTS).
 test:
 	$(GO) vet ./...
-	$(GO) test ./...
+	hack/chromium.sh
+	NOHEALTHY_ARTIFACTS=$(ARTIFACTS) $(GO) test ./...
 	$(GO) run ./cmd/analyze test $(CORPUS)
 	$(MAKE) e2e
 

@@ -103,6 +103,7 @@ func BuildFacts(s *kinds.Store, in BuildInput) *Facts {
 	b.buildUpstreams(in.Admin)
 	b.buildNetworkPolicies()
 	b.buildCluster()
+	b.facts.Timeline = b.buildTimeline()
 	if b.samples != nil {
 		b.facts.pending = &pendingSamples{set: b.samples, refs: b.sampleRefs}
 	}

@@ -113,6 +113,7 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 	}
 	if !s.First.IsZero() {
 		f.First, f.Last = keyset.time(s.First), keyset.time(s.Last)
+		f.rate = s.Rate
 	}
 	keys := keyset.start()
 	var credit *ServiceFact

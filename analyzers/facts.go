@@ -377,6 +377,9 @@ type SymptomFact struct {
 	// First/Last are RFC3339 or "".
 	First string `cel:"first"`
 	Last  string `cel:"last"`
+	// rate is how the lines spread over time (ReportRate); nil when they
+	// carry no time.
+	rate *logscan.Rate
 }
 
 // ClusterFact holds cluster-wide facts (one item).
@@ -421,6 +424,10 @@ type Facts struct {
 	// Coverage maps an object kind ("EndpointSlice") to "ok", "forbidden",
 	// "failed", "skipped" or "unknown" (absent from the map).
 	Coverage map[string]string
+
+	// Timeline is when the objects changed, read after ranking for the
+	// root causes' changes (ChangesBefore). nil when not recorded.
+	Timeline *Timeline
 
 	// pending are the Symptoms' sample lines, still compressed, until
 	// FillSamples.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/kinds"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -459,11 +460,16 @@ func (r *run) list(t Target, ns string, each func(*unstructured.Unstructured)) e
 	return nil
 }
 
-// clean sets kind/apiVersion, drops managedFields and redacts.
+// clean sets kind/apiVersion, keeps of managedFields only the writers of
+// the kinds whose writers analyze cites (kinds.Writers) and redacts.
 func (r *run) clean(t Target, u *unstructured.Unstructured) map[string]any {
 	u.SetKind(t.Kind)
 	u.SetAPIVersion(t.GVR.GroupVersion().String())
-	u.SetManagedFields(nil)
+	if kinds.KeepsWriters(t.GVR.Group, t.Kind) {
+		u.SetManagedFields(kinds.Writers(u.GetManagedFields()))
+	} else {
+		u.SetManagedFields(nil)
+	}
 	obj := u.Object
 	r.red.Object(obj)
 	return obj

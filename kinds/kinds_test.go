@@ -2,7 +2,10 @@ package kinds
 
 import (
 	"reflect"
+	"slices"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // TestRegistry: the table is consistent (index finds no mistake), every
@@ -87,5 +90,31 @@ func TestMeshConfigMap(t *testing.T) {
 		if got := MeshConfigMap("ns", name); got != want {
 			t.Errorf("%s: %v, want %v", name, got, want)
 		}
+	}
+}
+
+// TestWritersKept: the kinds whose writers are kept are kinds of the
+// table or of the groups gather lists whole, and Writers keeps manager,
+// operation and time of the object's own writes only.
+func TestWritersKept(t *testing.T) {
+	for gk := range writersKept {
+		if Lookup(gk.group, gk.kind) == nil && !slices.ContainsFunc(Groups, func(g GroupRule) bool { return g.Group == gk.group }) {
+			t.Errorf("%s/%s: neither in the table nor in a group gather lists", gk.group, gk.kind)
+		}
+	}
+	if !KeepsWriters("apps", "Deployment") || KeepsWriters("", "Pod") || KeepsWriters("apps", "ReplicaSet") {
+		t.Error("KeepsWriters")
+	}
+	now := metav1.Now()
+	got := Writers([]metav1.ManagedFieldsEntry{
+		{Manager: "helm", Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: "apps/v1", Time: &now, FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{}`)}},
+		{Manager: "kube-controller-manager", Operation: metav1.ManagedFieldsOperationUpdate, Time: &now, Subresource: "status"},
+		{Manager: "no-time", Operation: metav1.ManagedFieldsOperationApply},
+	})
+	if len(got) != 1 || got[0] != (metav1.ManagedFieldsEntry{Manager: "helm", Operation: metav1.ManagedFieldsOperationUpdate, Time: &now}) {
+		t.Errorf("Writers = %+v", got)
+	}
+	if Writers(nil) != nil {
+		t.Error("Writers(nil) is not nil")
 	}
 }

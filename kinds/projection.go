@@ -12,6 +12,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Projections: the big kinds (Pods, Nodes, workloads) are decoded
@@ -73,6 +75,109 @@ type metaProjection struct {
 	OwnerReferences            []metav1.OwnerReference     `json:"ownerReferences,omitempty"`
 	Finalizers                 []string                    `json:"finalizers,omitempty"`
 	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
+}
+
+// historyMetaProjection is metav1.ObjectMeta as kept for the workload
+// controllers (Deployment, StatefulSet, DaemonSet): without annotations,
+// with managedFields but not their field sets, so the timeline of changes
+// can say who wrote the object and when.
+type historyMetaProjection struct {
+	Name                       string                         `json:"name,omitempty"`
+	GenerateName               string                         `json:"generateName,omitempty"`
+	Namespace                  string                         `json:"namespace,omitempty"`
+	SelfLink                   string                         `json:"selfLink,omitempty"`
+	UID                        types.UID                      `json:"uid,omitempty"`
+	ResourceVersion            string                         `json:"resourceVersion,omitempty"`
+	Generation                 int64                          `json:"generation,omitempty"`
+	CreationTimestamp          fastTime                       `json:"creationTimestamp,omitempty"`
+	DeletionTimestamp          *fastTime                      `json:"deletionTimestamp,omitempty"`
+	DeletionGracePeriodSeconds *int64                         `json:"deletionGracePeriodSeconds,omitempty"`
+	Labels                     map[string]string              `json:"labels,omitempty"`
+	Annotations                map[string]string              `json:"-"`
+	OwnerReferences            []metav1.OwnerReference        `json:"ownerReferences,omitempty"`
+	Finalizers                 []string                       `json:"finalizers,omitempty"`
+	ManagedFields              []managedFieldsEntryProjection `json:"managedFields,omitempty"`
+}
+
+// managedFieldsEntryProjection is metav1.ManagedFieldsEntry without its
+// field set (fieldsV1), which is most of its bytes: the timeline reads who
+// wrote the object and when, not which fields.
+type managedFieldsEntryProjection struct {
+	Manager     string                            `json:"manager,omitempty"`
+	Operation   metav1.ManagedFieldsOperationType `json:"operation,omitempty"`
+	APIVersion  string                            `json:"apiVersion,omitempty"`
+	Time        *fastTime                         `json:"time,omitempty"`
+	FieldsType  string                            `json:"fieldsType,omitempty"`
+	FieldsV1    *metav1.FieldsV1                  `json:"-"`
+	Subresource string                            `json:"subresource,omitempty"`
+}
+
+// revisionMetaProjection is a ReplicaSet's metav1.ObjectMeta: of the
+// annotations only the Deployment revision, no managedFields.
+type revisionMetaProjection struct {
+	Name                       string                      `json:"name,omitempty"`
+	GenerateName               string                      `json:"generateName,omitempty"`
+	Namespace                  string                      `json:"namespace,omitempty"`
+	SelfLink                   string                      `json:"selfLink,omitempty"`
+	UID                        types.UID                   `json:"uid,omitempty"`
+	ResourceVersion            string                      `json:"resourceVersion,omitempty"`
+	Generation                 int64                       `json:"generation,omitempty"`
+	CreationTimestamp          fastTime                    `json:"creationTimestamp,omitempty"`
+	DeletionTimestamp          *fastTime                   `json:"deletionTimestamp,omitempty"`
+	DeletionGracePeriodSeconds *int64                      `json:"deletionGracePeriodSeconds,omitempty"`
+	Labels                     map[string]string           `json:"labels,omitempty"`
+	Annotations                revisionAnnotations         `json:"annotations,omitempty"`
+	OwnerReferences            []metav1.OwnerReference     `json:"ownerReferences,omitempty"`
+	Finalizers                 []string                    `json:"finalizers,omitempty"`
+	ManagedFields              []metav1.ManagedFieldsEntry `json:"-"`
+}
+
+// RevisionAnnotation is the annotation the Deployment controller numbers
+// a ReplicaSet with: its place in the Deployment's rollout history.
+const RevisionAnnotation = "deployment.kubernetes.io/revision"
+
+// revisionAnnotations reads an annotations object keeping only
+// RevisionAnnotation; the others (a copy of the Deployment's, among them
+// whatever tools write there) are skipped unread.
+type revisionAnnotations map[string]string
+
+func (a *revisionAnnotations) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return nil
+	case '{':
+	default:
+		return fmt.Errorf("annotations: want an object, got %v", tok.Kind())
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		if name.String() != RevisionAnnotation {
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		v, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		if v.Kind() != '"' {
+			return fmt.Errorf("annotation %s: want a string, got %v", RevisionAnnotation, v.Kind())
+		}
+		if *a == nil {
+			*a = revisionAnnotations{}
+		}
+		(*a)[RevisionAnnotation] = v.String()
+	}
+	_, err = dec.ReadToken()
+	return err
 }
 
 type podProjection struct {
@@ -165,7 +270,7 @@ type templateProjection struct {
 
 type replicaSetProjection struct {
 	metav1.TypeMeta `json:",inline"`
-	ObjectMeta      metaProjection           `json:"metadata,omitempty"`
+	ObjectMeta      revisionMetaProjection   `json:"metadata,omitempty"`
 	Spec            replicaSetSpecProjection `json:"spec,omitempty"`
 	Status          appsv1.ReplicaSetStatus  `json:"status,omitempty"`
 }
@@ -179,7 +284,7 @@ type replicaSetSpecProjection struct {
 
 type deploymentProjection struct {
 	metav1.TypeMeta `json:",inline"`
-	ObjectMeta      metaProjection           `json:"metadata,omitempty"`
+	ObjectMeta      historyMetaProjection    `json:"metadata,omitempty"`
 	Spec            deploymentSpecProjection `json:"spec,omitempty"`
 	Status          appsv1.DeploymentStatus  `json:"status,omitempty"`
 }
@@ -197,7 +302,7 @@ type deploymentSpecProjection struct {
 
 type statefulSetProjection struct {
 	metav1.TypeMeta `json:",inline"`
-	ObjectMeta      metaProjection            `json:"metadata,omitempty"`
+	ObjectMeta      historyMetaProjection     `json:"metadata,omitempty"`
 	Spec            statefulSetSpecProjection `json:"spec,omitempty"`
 	Status          appsv1.StatefulSetStatus  `json:"status,omitempty"`
 }
@@ -218,7 +323,7 @@ type statefulSetSpecProjection struct {
 
 type daemonSetProjection struct {
 	metav1.TypeMeta `json:",inline"`
-	ObjectMeta      metaProjection          `json:"metadata,omitempty"`
+	ObjectMeta      historyMetaProjection   `json:"metadata,omitempty"`
 	Spec            daemonSetSpecProjection `json:"spec,omitempty"`
 	Status          appsv1.DaemonSetStatus  `json:"status,omitempty"`
 }

@@ -280,7 +280,7 @@ func newLoader(opts Options, useLogFrames bool) *loader {
 		opts: opts, lim: opts.Limits.WithDefaults(), objects: NewObjects(), useLogFrames: useLogFrames, srcs: newSources(),
 		coverage: map[string]string{}, admin: map[analyzers.Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
 	}
-	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes, Workers: opts.Workers})
+	l.agg = logscan.NewAggregator(logscan.Options{MaxLineBytes: l.lim.MaxLineBytes})
 	l.chunkSlots = make(chan struct{}, (logChunksAhead+1)*runtime.GOMAXPROCS(0))
 	l.startWorkers()
 	return l

@@ -236,14 +236,13 @@ func decode(k *kinds.Kind, obj bundle.Object) (v any, keep bool, err error) {
 	if err := unmarshal(obj.Raw, k.DecodeInto(v)); err != nil {
 		return nil, false, err
 	}
-	if mo, ok := v.(managed); ok {
-		mo.SetManagedFields(nil) // large, and no rule reads them
-	}
+	keepWriters(k, v)
 	return v, slimObject(v), nil
 }
 
 // managed is implemented by every typed object (via ObjectMeta).
 type managed interface {
+	GetManagedFields() []metav1.ManagedFieldsEntry
 	SetManagedFields([]metav1.ManagedFieldsEntry)
 }
 
@@ -297,10 +296,13 @@ func decodeEventsV1(obj bundle.Object) (any, bool, error) {
 		corev1.Event
 		Regarding corev1.ObjectReference `json:"regarding"`
 		Note      string                 `json:"note"`
-		Series    *struct {
-			Count int32 `json:"count"`
-		} `json:"series"`
-		DeprecatedCount int32 `json:"deprecatedCount"`
+		Series    *corev1.EventSeries    `json:"series"`
+		// The times of events.k8s.io/v1: eventTime (read into the core
+		// Event's), series.lastObservedTime, and the core Event's own
+		// first and last times under these names.
+		DeprecatedCount          int32       `json:"deprecatedCount"`
+		DeprecatedFirstTimestamp metav1.Time `json:"deprecatedFirstTimestamp"`
+		DeprecatedLastTimestamp  metav1.Time `json:"deprecatedLastTimestamp"`
 	}
 	if err := unmarshal(obj.Raw, &ev); err != nil {
 		return nil, false, err
@@ -309,8 +311,10 @@ func decodeEventsV1(obj bundle.Object) (any, bool, error) {
 	e.InvolvedObject = ev.Regarding
 	e.Message = ev.Note
 	e.Count = ev.DeprecatedCount
+	e.FirstTimestamp, e.LastTimestamp = ev.DeprecatedFirstTimestamp, ev.DeprecatedLastTimestamp
 	if ev.Series != nil {
 		e.Count = ev.Series.Count
+		e.Series = ev.Series
 	}
 	e.ManagedFields = nil
 	return &e, slimObject(&e), nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/bundle"
@@ -33,7 +34,10 @@ const fullPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","gen
   "containerStatuses":[{"name":"app","ready":false,"restartCount":3,"imageID":"sha","containerID":"c://1","state":{"waiting":{"reason":"CrashLoopBackOff"}},
     "lastState":{"terminated":{"exitCode":1,"reason":"Error"}}}]}}`
 
-const fullReplicaSet = `{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-abc","namespace":"shop","annotations":{"deployment.kubernetes.io/revision":"3"},
+const fullReplicaSet = `{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-abc","namespace":"shop",
+ "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"kind\":\"Deployment\"}","deployment.kubernetes.io/revision":"3","team":"web"},
+ "managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update","apiVersion":"apps/v1","time":"2025-03-01T09:58:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}},
+  {"manager":"kube-controller-manager","operation":"Update","apiVersion":"apps/v1","time":"2025-03-01T09:59:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:status":{}},"subresource":"status"}],
  "ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"d1","controller":true}]},
  "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web","version":"v1"}},
   "spec":{"containers":[{"name":"app","image":"web:1","env":[{"name":"A","value":"1"}]}],"volumes":[{"name":"v","emptyDir":{}}]}}},
@@ -50,7 +54,7 @@ func bothWays(k *kinds.Kind, o bundle.Object) (full, proj any, err error) {
 	full = k.New()
 	err1 := unmarshal(o.Raw, full)
 	if err1 == nil {
-		full.(managed).SetManagedFields(nil)
+		keepWriters(k, full)
 		slimObject(full)
 	}
 	proj, _, err2 := decode(k, o)
@@ -120,6 +124,17 @@ func TestProjectionsDecodeLikeSlim(t *testing.T) {
 		}
 	}
 	t.Logf("checked %v", seen)
+	// A ReplicaSet keeps its revision, and only it; a Deployment who wrote
+	// it and when, without the field sets or the status writers.
+	rsObj, _, _ := decode(kinds.Lookup("apps", "ReplicaSet"), objs[1])
+	if rs := rsObj.(*appsv1.ReplicaSet); len(rs.Annotations) != 1 || rs.Annotations[kinds.RevisionAnnotation] != "3" || rs.ManagedFields != nil {
+		t.Errorf("ReplicaSet annotations %v, managedFields %v", rs.Annotations, rs.ManagedFields)
+	}
+	dObj, _, _ := decode(kinds.Lookup("apps", "Deployment"), objs[2])
+	if mf := dObj.(*appsv1.Deployment).ManagedFields; len(mf) != 1 || mf[0].Manager != "kubectl-client-side-apply" ||
+		mf[0].Time == nil || mf[0].FieldsV1 != nil || dObj.(*appsv1.Deployment).Annotations != nil {
+		t.Errorf("Deployment managedFields %+v", mf)
+	}
 	// The skipped fields really are skipped: the pod's env is never built.
 	p, _, _ := decode(kinds.Lookup("", "Pod"), objs[0])
 	pod := p.(*corev1.Pod)

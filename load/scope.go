@@ -104,8 +104,11 @@ func (l *loader) scope(store *kinds.Store, facts *analyzers.Facts) report.Scope 
 		}
 		sc.Kinds = append(sc.Kinds, ks)
 	}
+	// Which namespaces were collected is known when every one was, or when
+	// a gather run names those it was restricted to; what loose files
+	// hold says only which were seen.
 	sc.AllNamespaces = cov["Pod"] == bundle.StatusOK && cov["Pod@*"] == ""
-	if !sc.AllNamespaces {
+	if cov["Pod@*"] == analyzers.CoveragePartial {
 		sc.CollectedNamespaces = append(sc.CollectedNamespaces, byKind["Pod"]...)
 		sort.Strings(sc.CollectedNamespaces)
 	}

@@ -5,6 +5,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/kinds"
 )
 
 // A bundle of a big cluster holds hundreds of thousands of objects; the
@@ -44,7 +45,13 @@ func slimObject(v any) (keep bool) {
 			}
 		}
 	case *appsv1.ReplicaSet:
-		o.Annotations = nil
+		// The revision numbers the ReplicaSet in its Deployment's
+		// rollouts (the timeline of changes).
+		if rev, ok := o.Annotations[kinds.RevisionAnnotation]; ok {
+			o.Annotations = map[string]string{kinds.RevisionAnnotation: rev}
+		} else {
+			o.Annotations = nil
+		}
 		o.Spec.Template.Spec = corev1.PodSpec{}
 	case *appsv1.Deployment:
 		o.Annotations = nil
@@ -80,6 +87,21 @@ func slimObject(v any) (keep bool) {
 		o.Status.VolumesInUse = nil
 	}
 	return true
+}
+
+// keepWriters keeps, of an object's managedFields, the writers of a kind
+// whose writers are kept (kinds.KeepsWriters: who wrote it, how and when,
+// for the timeline of changes), and drops the list of every other kind.
+func keepWriters(k *kinds.Kind, v any) {
+	mo, ok := v.(managed)
+	if !ok {
+		return
+	}
+	if kinds.KeepsWriters(k.Group, k.Kind) {
+		mo.SetManagedFields(kinds.Writers(mo.GetManagedFields()))
+	} else {
+		mo.SetManagedFields(nil)
+	}
 }
 
 func slimContainers(cs []corev1.Container) {

@@ -119,15 +119,34 @@ func plural(n int64, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// noRootCauseLine is the healthy (or unexplained) verdict.
-func noRootCauseLine(r *report.Report) string {
+// noRootCauseLine is the healthy (or unexplained) verdict; symptoms
+// counts them all, listed or not.
+func noRootCauseLine(r *report.Report, symptoms int) string {
 	read := fmt.Sprintf("%s, %s read", plural(int64(r.Input.Objects), "object", "objects"),
 		plural(r.Input.LogLines, "log line", "log lines"))
-	if len(r.Symptoms) == 0 {
+	if symptoms == 0 {
 		return "No root cause found: " + read + "; no symptom of a 503."
 	}
 	return fmt.Sprintf("No root cause found: %s; %s of a 503 seen but not explained (see SYMPTOMS).",
-		read, plural(int64(len(r.Symptoms)), "symptom", "symptoms"))
+		read, plural(int64(symptoms), "symptom", "symptoms"))
+}
+
+// humanView is what a format for people prints of r: r with its symptoms
+// cut to those listed (shownSymptoms), made visible (visibleReport);
+// hidden counts the symptoms left out. Cutting first keeps the cost of
+// escaping to what is printed: an outage seen by every sidecar has tens
+// of thousands of symptoms and a person reads 25.
+func humanView(r *report.Report, maxSymptoms int) (view *report.Report, hidden int) {
+	if r == nil {
+		r = &report.Report{}
+	}
+	shown, hidden := shownSymptoms(r, maxSymptoms)
+	if hidden > 0 {
+		cut := *r
+		cut.Symptoms = shown
+		r = &cut
+	}
+	return visibleReport(r), hidden
 }
 
 const noSymptomNote = "(no symptom observed in the logs: found in the objects alone — a 503 waiting to happen)"
@@ -154,6 +173,58 @@ func isRootCauseFinding(r *report.Report, f report.Finding) bool {
 		}
 	}
 	return false
+}
+
+// splitOtherFindings sorts the findings no root cause section shows (in
+// no chain, not a root cause's own) into those that reach the --fail-on
+// level, which every format for people shows in full because they decide
+// the exit status, and the others, which the table only counts.
+func splitOtherFindings(r *report.Report, level int) (failing, others []report.Finding) {
+	inChain := map[string]bool{}
+	for _, rc := range r.RootCauses {
+		for _, id := range rc.Chain {
+			inChain[id] = true
+		}
+	}
+	for _, f := range r.Findings {
+		switch {
+		case inChain[f.ID] || isRootCauseFinding(r, f):
+		case report.ReachesLevel(f.Severity, level):
+			failing = append(failing, f)
+		default:
+			others = append(others, f)
+		}
+	}
+	return failing, others
+}
+
+// failingHeadline is the first line when findings fail the run but no
+// root cause was ranked: it must not read as a clean bill of health.
+func failingHeadline(n int, failOn string) string {
+	return fmt.Sprintf("%s --fail-on %s (exit status 1); no rule traced %s to a root cause.",
+		plural(int64(n), "finding reaches", "findings reach"), failOn, pick(n, "it", "them"))
+}
+
+// failingSectionTitle heads the findings that reach --fail-on outside
+// any root cause's chain.
+func failingSectionTitle(failOn string) string {
+	return "FINDINGS REACHING --fail-on " + failOn
+}
+
+// findingHeadline names a finding's rule and object: "rule — Kind ns/name (detail)".
+func findingHeadline(f report.Finding) string {
+	s := f.Rule + " — " + refString(f.Object)
+	if f.Detail != "" {
+		s += " (" + f.Detail + ")"
+	}
+	return s
+}
+
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // shownSymptoms is what a human rendering lists: the symptoms in a root

@@ -84,6 +84,7 @@ func contractRootCause(rc report.RootCause) report.RootCause {
 	rc.Explains = nonNil(rc.Explains)
 	rc.Chain = nonNil(rc.Chain)
 	rc.Evidence = nonNil(rc.Evidence)
+	rc.Changes = nonNil(rc.Changes)
 	return rc
 }
 

@@ -222,3 +222,15 @@ func BenchmarkRenderJSONLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderTableLarge: the table of the same 26,000-symptom report,
+// listing the top 25 as analyze does by default.
+func BenchmarkRenderTableLarge(b *testing.B) {
+	r := bigReport(26000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := renderTable(io.Discard, r, Options{MaxSymptoms: 25}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -108,7 +108,7 @@ func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		r    *report.Report
-	}{{"incident", sampleReport()}, {"healthy", healthyReport()}} {
+	}{{"incident", sampleReport()}, {"healthy", healthyReport()}, {"manifests-only", manifestsOnlyReport()}} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, out := range []struct {
 				format, golden string
@@ -117,6 +117,9 @@ func TestGolden(t *testing.T) {
 				{"json", "json", Options{}},
 				{"table", "table", Options{}},
 				{"table", "color", Options{Color: true}},
+				{"table", "table80", Options{Width: 80}},
+				{"table", "table120", Options{Width: 120}},
+				{"wide", "table", Options{Width: 80}},
 				{"markdown", "md", Options{}},
 			} {
 				rd, ok := Lookup(out.format)
@@ -137,7 +140,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	if got := strings.Join(Names(), ","); got != "json,markdown,table" {
+	if got := strings.Join(Names(), ","); got != "html,json,markdown,sarif,table,wide" {
 		t.Errorf("Names() = %s", got)
 	}
 	md, ok := Lookup("md")

@@ -85,6 +85,7 @@ func (e *Engine) Rules() []*Rule {
 //	link      A explains B: A's rule names B's rule or symptom kind, and they share a key
 //	rank      root causes best first, with the chain each is shown with
 //	build     the model: numbered findings, symptoms, root causes, input
+//	changes   each root cause's changes before its first symptom
 func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 	f := s.Facts
 	if f == nil {
@@ -94,7 +95,9 @@ func (e *Engine) Analyze(s *analyzers.Snapshot) *report.Report {
 	hits, ruleWarnings := e.merge(e.evaluate(f))
 	link(hits, syms)
 	roots := rank(hits)
-	return buildReport(s, syms, hits, roots, ruleWarnings)
+	rep := buildReport(s, syms, hits, roots, ruleWarnings)
+	addChanges(f, roots, rep)
+	return rep
 }
 
 // node is a finding (or a symptom) in the explanation graph.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,10 @@ import (
 )
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// compileKeyRE finds the rule key a compile error starts with ("when:",
+// "evidence[2]:").
+var compileKeyRE = regexp.MustCompile(`^(\w+)(\[\d+\])?: `)
 
 var builtinIDs struct {
 	once sync.Once
@@ -44,12 +49,17 @@ func Lint(dir string) ([]LintProblem, error) {
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			probs = append(probs, LintProblem{File: path, Message: err.Error()})
+			probs = append(probs, LintProblem{File: path, Key: LintParse, Message: err.Error()})
 			return nil
 		}
 		rs, err := ParseRules(path, data)
 		if err != nil {
-			probs = append(probs, LintProblem{File: path, Message: err.Error()})
+			p := LintProblem{File: path, Key: LintParse, Message: err.Error()}
+			var pe *ParseError
+			if errors.As(err, &pe) {
+				p.Line, p.Message = pe.Line, pe.Err.Error()
+			}
+			probs = append(probs, p)
 			return nil
 		}
 		rules = append(rules, rs...)
@@ -59,7 +69,7 @@ func Lint(dir string) ([]LintProblem, error) {
 		return nil, err
 	}
 	if len(rules) == 0 && len(probs) == 0 {
-		probs = append(probs, LintProblem{File: dir, Message: "no rule files (*.yaml) found"})
+		probs = append(probs, LintProblem{File: dir, Key: LintParse, Message: "no rule files (*.yaml) found"})
 	}
 	return append(probs, LintRules(rules)...), nil
 }
@@ -81,43 +91,50 @@ func LintRules(rules []*Rule) []LintProblem {
 	}
 	seen := map[string]string{}
 	for _, r := range rules {
-		bad := func(format string, args ...any) {
-			probs = append(probs, LintProblem{File: r.File, Rule: r.ID, Message: fmt.Sprintf(format, args...)})
+		// bad reports a problem at the line of key (of the rule when
+		// the key is absent).
+		bad := func(key, format string, args ...any) {
+			probs = append(probs, LintProblem{File: r.File, Line: r.keyLine(key), Rule: r.ID, Key: key, Message: fmt.Sprintf(format, args...)})
 		}
 		switch {
 		case r.ID == "":
-			bad("missing id")
+			bad("id", "missing id")
 		case !idRE.MatchString(r.ID):
-			bad("id %q: use lower-case letters, digits and '-'", r.ID)
+			bad("id", "id %q: use lower-case letters, digits and '-'", r.ID)
 		}
 		if f, dup := seen[r.ID]; dup && r.ID != "" {
-			bad("duplicate id (also in %s)", f)
+			bad("id", "duplicate id (also in %s)", f)
 		}
-		seen[r.ID] = r.File
+		seen[r.ID] = r.Where()
 		if r.Title == "" {
-			bad("missing title")
+			bad("title", "missing title")
 		}
 		if r.Cause != "" {
 			if err := causes.Check(r.Cause); err != nil {
-				bad("%v", err)
+				bad("cause", "%v", err)
 			}
 		}
 		if report.SeverityLevel(r.Severity) < 0 {
-			bad("severity %q: want info, warning or critical", r.Severity)
+			bad("severity", "severity %q: want info, warning or critical", r.Severity)
 		}
 		if strings.TrimSpace(r.Summary) == "" {
-			bad("missing summary")
+			bad("summary", "missing summary")
 		}
 		if strings.TrimSpace(r.Remediation) == "" {
-			bad("missing remediation text")
+			bad("remediation", "missing remediation text")
 		}
 		for _, x := range r.Explains {
 			if _, kind := logscan.LookupKind(x); !kind && ids[x] == "" && !builtinIDs.ids[x] {
-				bad("explains %q: neither a symptom kind (docs/logs.md) nor a rule id", x)
+				bad("explains", "explains %q: neither a symptom kind (docs/logs.md) nor a rule id", x)
 			}
 		}
 		if _, err := compile(r); err != nil {
-			bad("%v", err)
+			// compile names the key it failed on first: "when: ...".
+			key := "rule"
+			if m := compileKeyRE.FindStringSubmatch(err.Error()); m != nil {
+				key = m[1]
+			}
+			bad(key, "%v", err)
 		}
 	}
 	return probs

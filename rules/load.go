@@ -59,9 +59,9 @@ func loadFS(fsys fs.FS, root, name string) (*Pack, error) {
 	for _, f := range files {
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(name, f), err)
+			return nil, fmt.Errorf("%s: %w", packFile(root, name, f), err)
 		}
-		rules, err := ParseRules(filepath.Join(name, f), data)
+		rules, err := ParseRules(packFile(root, name, f), data)
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +70,7 @@ func loadFS(fsys fs.FS, root, name string) (*Pack, error) {
 			// ID no tool or reader knows.
 			if r.Cause != "" {
 				if err := causes.Check(r.Cause); err != nil {
-					return nil, fmt.Errorf("%s: rule %s: %w", r.File, r.ID, err)
+					return nil, fmt.Errorf("%s: rule %s: %w", r.Where(), r.ID, err)
 				}
 			}
 		}
@@ -79,42 +79,77 @@ func loadFS(fsys fs.FS, root, name string) (*Pack, error) {
 	return p, nil
 }
 
-// ParseRules reads one rule file: a single rule, a `rules:` list, or
+// packFile names a rule file of a pack for messages: the pack's name
+// (its directory, or "builtin") joined with the file's path under root.
+func packFile(root, name, file string) string {
+	if rel, ok := strings.CutPrefix(file, root+"/"); ok && root != "." {
+		file = rel
+	}
+	return filepath.Join(name, file)
+}
+
+// ParseRules reads one rule file: a single rule, or a `rules:` list, or
 // several YAML documents. Unknown fields are errors (a typo in `when`
-// must not silently drop a condition).
+// must not silently drop a condition). An error is a *ParseError naming
+// the line. Each rule knows its file and line.
 func ParseRules(file string, data []byte) ([]*Rule, error) {
 	if len(data) > maxRuleFile {
-		return nil, fmt.Errorf("%s: rule file larger than %d bytes", file, maxRuleFile)
+		return nil, &ParseError{File: file, Err: fmt.Errorf("rule file larger than %d bytes", maxRuleFile)}
 	}
 	var out []*Rule
-	err := yamldocs.Split(bytes.NewReader(data), func(d yamldocs.Doc) error {
-		doc, n := d.Data, d.Index+1
+	var docs []yamldocs.Doc
+	if err := yamldocs.Split(bytes.NewReader(data), func(d yamldocs.Doc) error {
+		d.Data = bytes.Clone(d.Data) // Split reuses its buffer
+		docs = append(docs, d)
+		return nil
+	}); err != nil {
+		return nil, &ParseError{File: file, Err: err}
+	}
+	for _, d := range docs {
+		doc, firstLine := d.Data, d.Line
+		fail := func(err error) error {
+			msg := yamlLineRE.ReplaceAllString(sigsYAMLWrappers.Replace(err.Error()), "yaml: ")
+			if len(docs) > 1 {
+				msg = fmt.Sprintf("document %d: %s", d.Index+1, msg)
+			}
+			return &ParseError{File: file, Line: errorLine(err, doc, firstLine), Err: errors.New(msg)}
+		}
 		var probe map[string]any
 		if err := yaml.Unmarshal(doc, &probe); err != nil {
-			return fmt.Errorf("%s: document %d: %w", file, n, err)
+			return nil, fail(err)
 		}
+		var rules []Rule
 		if _, isList := probe["rules"]; isList {
 			var fd fileDoc
 			if err := yaml.UnmarshalStrict(doc, &fd); err != nil {
-				return fmt.Errorf("%s: document %d: %w", file, n, err)
+				return nil, fail(err)
 			}
-			for j := range fd.Rules {
-				r := fd.Rules[j]
-				r.File = file
-				out = append(out, &r)
+			rules = fd.Rules
+		} else {
+			var r Rule
+			if err := yaml.UnmarshalStrict(doc, &r); err != nil {
+				return nil, fail(err)
 			}
-			return nil
+			rules = []Rule{r}
 		}
-		var r Rule
-		if err := yaml.UnmarshalStrict(doc, &r); err != nil {
-			return fmt.Errorf("%s: document %d: %w", file, n, err)
+		pos := docPositions(doc, firstLine)
+		for j := range rules {
+			r := rules[j]
+			r.File = file
+			if j < len(pos) {
+				r.pos, r.Line = pos[j], pos[j].line
+			}
+			out = append(out, &r)
 		}
-		r.File = file
-		out = append(out, &r)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return out, nil
 }
+
+// sigsYAMLWrappers are the prefixes sigs.k8s.io/yaml puts before the
+// parser's own message; a person reading a lint problem needs only the
+// latter.
+var sigsYAMLWrappers = strings.NewReplacer(
+	"error converting YAML to JSON: ", "",
+	"error unmarshaling JSON: while decoding JSON: ", "",
+	"error unmarshaling JSON: ", "",
+)

@@ -92,6 +92,7 @@ func toSymptom(sf *analyzers.SymptomFact) report.Symptom {
 	if sf.First != "" {
 		first, last := sf.First, sf.Last
 		s.First, s.Last = &first, &last
+		s.Rate = sf.ReportRate()
 	}
 	if s.Samples == nil {
 		s.Samples = []string{}

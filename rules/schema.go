@@ -34,8 +34,12 @@ type Rule struct {
 	Explains    []string `json:"explains,omitempty"`
 	Keys        string   `json:"keys,omitempty"`
 
-	// File is where the rule was read from (set by the loader).
+	// File is where the rule was read from, Line the line of its `id:`
+	// in it (set by the loader; Line 0 when unknown).
 	File string `json:"-"`
+	Line int    `json:"-"`
+	// pos holds the lines of its keys, for lint problems.
+	pos *rulePos
 }
 
 // fileDoc is the shape of a rule file: a single rule, or a `rules:` list.

@@ -43,7 +43,9 @@ type Symptom struct {
 	Details      string // Envoy response code details or ztunnel error text (first seen)
 	Count        int64
 	First, Last  time.Time // zero when the lines carry no time
-	Samples      []string  // at most MaxSamples raw lines, first seen first
+	// Rate is how the timed lines spread over time; nil when none is.
+	Rate    *Rate
+	Samples []string // at most MaxSamples raw lines, first seen first
 
 	// kept are the samples while the Aggregator holds the group, in its
 	// compressed sampleStore; Samples is set from them when the groups

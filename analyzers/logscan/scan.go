@@ -32,9 +32,6 @@ const OverflowUpstream = "(other: group limit reached)"
 // Options tune an Aggregator.
 type Options struct {
 	MaxLineBytes int // default DefaultMaxLineBytes
-	// Deprecated: Workers has no effect; callers run Scan, ScanBytes
-	// and Stream on as many goroutines as they choose.
-	Workers int
 }
 
 // Aggregator collects the symptoms of many files. Scan may run concurrently
@@ -305,6 +302,12 @@ func mergeInto(cur, g *Symptom) {
 	}
 	if cur.Details == "" {
 		cur.Details = g.Details
+	}
+	if g.Rate != nil {
+		if cur.Rate == nil {
+			cur.Rate = new(Rate)
+		}
+		cur.Rate.merge(g.Rate)
 	}
 	if cur.UpstreamHost == "" {
 		cur.UpstreamHost = g.UpstreamHost
@@ -609,6 +612,10 @@ func (s *fileScan) record(h *hit) {
 		if h.t.After(g.Last) {
 			g.Last = h.t
 		}
+		if g.Rate == nil {
+			g.Rate = new(Rate)
+		}
+		g.Rate.add(h.t.Unix(), 1)
 	}
 	if g.UpstreamHost == "" && len(h.host) > 0 {
 		g.UpstreamHost = s.str(h, h.host)

@@ -11,9 +11,11 @@ import (
 	"github.com/nohealthy/nohealthy/analyzers"
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/bytesize"
+	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/render"
 	"github.com/nohealthy/nohealthy/report"
+	"github.com/nohealthy/nohealthy/rules"
 )
 
 // AnalyzeOptions are the flags and arguments of `analyze INPUT...`.
@@ -49,7 +51,7 @@ type AnalyzeOptions struct {
 }
 
 func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`: "+formatList())
+	fs.StringVarP(&o.Output, "output", "o", "table", "output `format`:"+formatHelp())
 	addSelectionFlags(fs, &o.RuleDirs, &o.Only, &o.Disable)
 	fs.StringArrayVar(&o.Logs, "log", nil, "analyze a proxy log: `FILE` (origin unknown) or NS/POD/CONTAINER=FILE (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "critical", "exit 1 when a finding reaches this `severity`: info, warning, critical or none")
@@ -67,10 +69,7 @@ func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
 
 // failLevel maps --fail-on to a severity level; -1 for none.
 func failLevel(s string) (int, error) {
-	if s == "none" {
-		return -1, nil
-	}
-	if l := report.SeverityLevel(s); l >= 0 {
+	if l, ok := report.FailLevel(s); ok {
 		return l, nil
 	}
 	return 0, usageErrorf("invalid --fail-on %q: want info, warning, critical or none", s)
@@ -122,12 +121,14 @@ func runAnalyze(o *AnalyzeOptions) error {
 	}
 
 	analyze := o.analyze
+	var ruleInfo []render.RuleInfo
 	if analyze == nil {
 		engine, err := newEngine(o.RuleDirs, o.Only, o.Disable)
 		if err != nil {
 			return err
 		}
 		analyze = engine.Analyze
+		ruleInfo = describeRules(engine.Rules())
 	}
 	loadInputs := o.load
 	if loadInputs == nil {
@@ -136,14 +137,15 @@ func runAnalyze(o *AnalyzeOptions) error {
 
 	// Warnings reach the report through the snapshot; in table mode a
 	// person is watching stderr, so show them there as they happen too.
-	showWarn := o.Output == "table" && !o.Quiet
+	showWarn := (o.Output == "table" || o.Output == "wide") && !o.Quiet
 	progress := o.IO.ErrTTY && !o.Quiet
 	warn := func(msg string) {
 		if showWarn {
 			if progress {
 				fmt.Fprint(o.IO.ErrOut, "\r\x1b[K")
 			}
-			fmt.Fprintf(o.IO.ErrOut, "warning: %s\n", msg)
+			// A warning quotes the input (a path, a line): make it visible.
+			fmt.Fprintf(o.IO.ErrOut, "warning: %s\n", visible.Line(msg))
 		}
 	}
 	if progress {
@@ -185,12 +187,13 @@ func runAnalyze(o *AnalyzeOptions) error {
 	r.Tool.Version = o.Version
 
 	if !o.Quiet {
-		opts := render.Options{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms}
+		opts := render.Options{Color: o.IO.OutTTY && colorAllowed(), MaxSymptoms: o.MaxSymptoms,
+			FailOn: o.FailOn, Width: o.IO.Width, Rules: ruleInfo}
 		if err := renderer.Render(o.IO.Out, r, opts); err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
 		}
 	}
-	if reaches(r, level) {
+	if r.Reaches(level) {
 		return silentExit(exitFailing)
 	}
 	return nil
@@ -203,6 +206,24 @@ func formatList() string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// describeRules is the rule metadata the renderers carry (SARIF).
+func describeRules(rs []*rules.Rule) []render.RuleInfo {
+	out := make([]render.RuleInfo, len(rs))
+	for i, r := range rs {
+		out[i] = render.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Cause: r.Cause, Severity: r.Severity, File: r.File}
+	}
+	return out
+}
+
+// formatHelp lists the output formats with what each is for, one a line.
+func formatHelp() string {
+	var b strings.Builder
+	for _, name := range render.Names() {
+		fmt.Fprintf(&b, "\n  %-8s %s", name, render.Help(name))
+	}
+	return b.String()
 }
 
 // colorAllowed honours https://no-color.org and dumb terminals.
@@ -223,23 +244,4 @@ func nameInput(err error, inputs []string) error {
 		return fmt.Errorf("%s: %w", inputs[0], err)
 	}
 	return err
-}
-
-// reaches tells whether any finding or root cause is at least level
-// severe; level -1 (--fail-on none) never does.
-func reaches(r *report.Report, level int) bool {
-	if level < 0 {
-		return false
-	}
-	for _, rc := range r.RootCauses {
-		if report.SeverityLevel(rc.Severity) >= level {
-			return true
-		}
-	}
-	for _, f := range r.Findings {
-		if report.SeverityLevel(f.Severity) >= level {
-			return true
-		}
-	}
-	return false
 }

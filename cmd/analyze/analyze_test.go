@@ -209,6 +209,10 @@ func TestTableOutput(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "# 503 no healthy upstream") {
 		t.Errorf("markdown: exit %d\n%s", r.code, r.stdout)
 	}
+	r = run(t, fakeHooks("critical"), true, in, "-o", "html", "--fail-on", "none")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "<!DOCTYPE html>") || strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("html: exit %d\n%.200s", r.code, r.stdout)
+	}
 }
 
 func TestQuiet(t *testing.T) {

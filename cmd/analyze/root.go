@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nohealthy/nohealthy/analyzers"
+	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
 	"github.com/nohealthy/nohealthy/rules"
@@ -32,6 +33,9 @@ type IOStreams struct {
 	ErrOut io.Writer
 	// OutTTY enables color in the table; ErrTTY enables progress lines.
 	OutTTY, ErrTTY bool
+	// Width is the number of columns the table fits on Out (see
+	// outputWidth); 0 means no limit.
+	Width int
 }
 
 // exitError carries an exit code out of a run function. A nil err means
@@ -99,14 +103,19 @@ const rootExample = `  # A bundle made by "gather"
   # A proxy log of known origin, plus a log of unknown origin
   analyze dump/ --log istio-system/istio-ingressgateway-7c9/istio-proxy=gw.log --log haproxy.log
 
-  # JSON for tools, Markdown for a ticket; fail CI on warnings too
+  # JSON for tools, Markdown for a ticket, SARIF for code scanning; fail CI on warnings too
   analyze incident.tar.zst -o json > report.json
   analyze incident.tar.zst -o markdown | pbcopy
+  analyze incident.tar.zst -o sarif > findings.sarif
   analyze incident.tar.zst -q --fail-on warning || echo "something is wrong"
 
-  # Check rule packs against a corpus of known incidents
-  analyze test --rules ./my-rules testdata/bundles
-  analyze lint ./my-rules`
+  # Every value whole, however narrow the terminal (or fit it to 100 columns)
+  analyze incident.tar.zst -o wide
+  COLUMNS=100 analyze incident.tar.zst | less -R
+
+  # Check rule packs against a corpus of known incidents, with a JUnit report for CI
+  analyze test --rules ./my-rules --junit corpus.xml testdata/bundles
+  analyze lint -o sarif ./my-rules > lint.sarif`
 
 // hooks replace the loader and the rule engine in tests.
 type hooks struct {
@@ -172,7 +181,8 @@ func execute(args []string, streams IOStreams, h hooks) (code int) {
 		ee = &exitError{code: exitUsage, err: err, usage: true}
 	}
 	if ee.err != nil {
-		fmt.Fprintf(streams.ErrOut, "analyze: %v\n", ee.err)
+		// Errors name files, bundle entries and what they hold: input.
+		fmt.Fprintf(streams.ErrOut, "analyze: %s\n", visible.Line(ee.err.Error()))
 		if ee.usage {
 			fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		}

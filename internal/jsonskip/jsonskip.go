@@ -2,7 +2,12 @@
 //
 // The log scanner (logscan) uses it on its per-line hot path to find a
 // few keys of a JSON access-log line in place; everything else reads JSON
-// with the encoding/json v2 decoder and its jsontext tokenizer. It checks structure only
+// with the encoding/json v2 decoder and its jsontext tokenizer. It stays a
+// second JSON reader because the per-line cost decides how fast a bundle
+// of JSON access logs is read: walking the members of an Istio JSON log
+// line with it runs at about 2.2x the speed of jsontext.Decoder's
+// ReadValue walk, both allocation-free (go test -bench on logscan's
+// sample line, 2 cores). It checks structure only
 // (balanced brackets, terminated strings): whoever decodes a slice it
 // returns still validates that slice.
 package jsonskip

@@ -32,6 +32,7 @@ var layoutCases = []layoutCase{
 			"18-port-mismatch-refused":         "the connect-refused lines are in the ingress-nginx log; bug-report fetches istio-proxy logs only",
 			"29-active-hc-haproxy":             "the HAProxy log is not an istio-proxy log; bug-report fetches those only",
 			"41-rbac-endpointslices-forbidden": "kubectl may not list endpointslices, so bug-report's one `kubectl get` of the namespaced resources fails and writes no k8s-resources",
+			"44-rollout-minute-before-uh":      "the scaling that precedes the symptom is an event, and bug-report stores events as `kubectl get events -o wide` text",
 		},
 	},
 	{

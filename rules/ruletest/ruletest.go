@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -28,6 +29,9 @@ const (
 // Expected is a case's expected.yaml.
 type Expected struct {
 	Description string `json:"description,omitempty"`
+	// Source names the specification section, upstream document or
+	// upstream behaviour the case follows.
+	Source string `json:"source,omitempty"`
 	// RootCauses are best first; empty means the input is healthy.
 	RootCauses []ExpectedCause `json:"rootCauses"`
 	// Absent lists causes that must not be reported at all.
@@ -40,6 +44,30 @@ type ExpectedCause struct {
 	Object report.Ref `json:"object"`
 	// Detail must match when given (e.g. "subset v1").
 	Detail string `json:"detail,omitempty"`
+	// Changes must each be among the root cause's changes.
+	Changes []ExpectedChange `json:"changes,omitempty"`
+}
+
+// ExpectedChange is a change a root cause must cite: of this type, on
+// this object, at most Within seconds before its first symptom.
+type ExpectedChange struct {
+	Type   string     `json:"type"`
+	Object report.Ref `json:"object"`
+	Within int64      `json:"within"`
+}
+
+func (e ExpectedChange) String() string {
+	return fmt.Sprintf("%s %s within %d s", e.Type, e.Object, e.Within)
+}
+
+// cites reports whether rc cites the change.
+func (e ExpectedChange) cites(rc report.RootCause) bool {
+	for _, c := range rc.Changes {
+		if c.Type == e.Type && c.Object == e.Object && c.SecondsBefore <= e.Within {
+			return true
+		}
+	}
+	return false
 }
 
 func (e ExpectedCause) String() string { return causeString(e.Cause, e.Object, e.Detail) }
@@ -83,6 +111,11 @@ func ReadExpected(path string) (Expected, error) {
 	for i, rc := range e.RootCauses {
 		if rc.Cause == "" || rc.Object.Kind == "" || rc.Object.Name == "" {
 			return e, fmt.Errorf("%s: rootCauses[%d]: cause, object.kind and object.name are required", path, i)
+		}
+		for j, c := range rc.Changes {
+			if c.Type == "" || c.Object.Kind == "" || c.Object.Name == "" || c.Within <= 0 {
+				return e, fmt.Errorf("%s: rootCauses[%d].changes[%d]: type, object.kind, object.name and within (> 0 seconds) are required", path, i, j)
+			}
 		}
 		// A case expecting what the catalog rules out could never pass
 		// against rules that follow the catalog.
@@ -172,6 +205,8 @@ type Result struct {
 	Got []string `json:"got"`
 	// Error is set when the input could not be analyzed at all.
 	Error string `json:"error,omitempty"`
+	// Seconds is how long loading and analyzing the case took.
+	Seconds float64 `json:"seconds"`
 }
 
 // Analyzer turns a case input into a report.
@@ -183,7 +218,9 @@ func Run(cases []Case, analyze Analyzer) []Result {
 	for _, c := range cases {
 		res := Result{Case: c.Name, Dir: c.Dir, Description: c.Expected.Description,
 			Expected: nonNil(c.Expected.RootCauses), Got: []string{}}
+		start := time.Now()
 		r, err := safeAnalyze(analyze, c.Input())
+		res.Seconds = time.Since(start).Seconds()
 		if err != nil {
 			res.Error = err.Error()
 			res.Reason = "analyze failed: " + err.Error()
@@ -246,16 +283,21 @@ func Check(exp Expected, r *report.Report) (bool, string) {
 		if len(r.RootCauses) == 0 || !first.Matches(r.RootCauses[0]) {
 			return false, fmt.Sprintf("rank 1: want %s, got %s", first, gotTop)
 		}
-		for _, e := range exp.RootCauses[1:] {
-			found := false
-			for _, rc := range r.RootCauses {
-				if e.Matches(rc) {
-					found = true
+		for i, e := range exp.RootCauses {
+			var got *report.RootCause
+			for k, rc := range r.RootCauses {
+				if e.Matches(rc) && (i > 0 || k == 0) {
+					got = &r.RootCauses[k]
 					break
 				}
 			}
-			if !found {
+			if got == nil {
 				return false, fmt.Sprintf("want %s reported at any rank, got %s", e, gotTop)
+			}
+			for _, c := range e.Changes {
+				if !c.cites(*got) {
+					return false, fmt.Sprintf("%s: want the change %s before its first symptom, got %s", e, c, changesString(got.Changes))
+				}
 			}
 		}
 	}
@@ -275,6 +317,18 @@ func Check(exp Expected, r *report.Report) (bool, string) {
 		return true, "healthy: no root cause"
 	}
 	return true, "rank 1: " + exp.RootCauses[0].String()
+}
+
+// changesString lists a root cause's changes in a table cell.
+func changesString(changes []report.Change) string {
+	if len(changes) == 0 {
+		return "no change"
+	}
+	var out []string
+	for _, c := range changes {
+		out = append(out, fmt.Sprintf("%s %s %d s before", c.Type, c.Object, c.SecondsBefore))
+	}
+	return strings.Join(out, "; ")
 }
 
 // Summary counts results.

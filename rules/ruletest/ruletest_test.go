@@ -39,6 +39,10 @@ func TestCheck(t *testing.T) {
 		{"absent root", Expected{RootCauses: []ExpectedCause{dr}, Absent: []string{"crash-loop"}}, report.Report{RootCauses: []report.RootCause{good, crash}}, false, "crash-loop must be absent"},
 		{"absent finding", Expected{Absent: []string{"crash-loop"}}, report.Report{Findings: []report.Finding{{ID: "F1", Cause: "crash-loop"}}}, false, "got finding F1"},
 		{"no causes", Expected{RootCauses: []ExpectedCause{dr}}, report.Report{}, false, "got no root cause"},
+		{"change cited", Expected{RootCauses: []ExpectedCause{withChange(dr, 5)}}, report.Report{RootCauses: []report.RootCause{withPA(good, 3)}}, true, "rank 1"},
+		{"change too early", Expected{RootCauses: []ExpectedCause{withChange(dr, 5)}}, report.Report{RootCauses: []report.RootCause{withPA(good, 9)}}, false,
+			"want the change created PeerAuthentication istio-system/default within 5 s before its first symptom, got created PeerAuthentication istio-system/default 9 s before"},
+		{"change missing", Expected{RootCauses: []ExpectedCause{dr, withChange(svc, 5)}}, report.Report{RootCauses: []report.RootCause{withPA(good, 3), other}}, false, "got no change"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pass, reason := Check(tc.exp, &tc.got)
@@ -47,6 +51,16 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withChange(e ExpectedCause, within int64) ExpectedCause {
+	e.Changes = []ExpectedChange{{Type: "created", Object: report.Ref{Kind: "PeerAuthentication", Namespace: "istio-system", Name: "default"}, Within: within}}
+	return e
+}
+
+func withPA(r report.RootCause, secs int64) report.RootCause {
+	r.Changes = []report.Change{{Type: "created", Object: report.Ref{Kind: "PeerAuthentication", Namespace: "istio-system", Name: "default"}, SecondsBefore: secs}}
+	return r
 }
 
 func write(t *testing.T, path, data string) {

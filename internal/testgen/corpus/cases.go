@@ -44,4 +44,6 @@ var cases = []func() *Case{
 	case40DistractorOldEvents,
 	case41RBACPartial,
 	case42TwoCauses,
+	case43PeerAuthStrictJustApplied,
+	case44RolloutMinuteBeforeUH,
 }

@@ -54,12 +54,25 @@ type Cause struct {
 	ID     string
 	Object Ref
 	Detail string
+	// Changes the report must cite for it (expected.yaml changes).
+	Changes []Change
+}
+
+// Change is a change a root cause must cite: Type on Object, at most
+// Within before its first symptom.
+type Change struct {
+	Type   string
+	Object Ref
+	Within time.Duration
 }
 
 // Case is one incident of the corpus.
 type Case struct {
 	Name        string
 	Description string
+	// Source names the specification section, upstream document or
+	// upstream behaviour the case follows (expected.yaml source).
+	Source      string
 	Now         time.Time // bundle creation time
 	KubeVersion string
 	Style       ListStyle
@@ -115,6 +128,12 @@ func (c *Case) add(o *Obj) *Obj { c.objs = append(c.objs, o); return o }
 // Expect adds an expected root cause.
 func (c *Case) Expect(id, kind, ns, name, detail string) {
 	c.Expected = append(c.Expected, Cause{ID: id, Object: Ref{kind, ns, name}, Detail: detail})
+}
+
+// ExpectChange adds a change the last expected root cause must cite.
+func (c *Case) ExpectChange(typ, kind, ns, name string, within time.Duration) {
+	e := &c.Expected[len(c.Expected)-1]
+	e.Changes = append(e.Changes, Change{Type: typ, Object: Ref{kind, ns, name}, Within: within})
 }
 
 // Log appends lines to the log of ns/pod/container ("x.previous" for the previous instance).

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/nohealthy/nohealthy/causes"
+	"github.com/nohealthy/nohealthy/rules/ruletest"
 )
 
 const committed = "../../../testdata/bundles"
@@ -57,20 +58,6 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two runs", p)
 		}
 	}
-}
-
-type expected struct {
-	Description string `json:"description"`
-	RootCauses  []struct {
-		Cause  string `json:"cause"`
-		Object struct {
-			Kind      string `json:"kind"`
-			Namespace string `json:"namespace"`
-			Name      string `json:"name"`
-		} `json:"object"`
-		Detail string `json:"detail"`
-	} `json:"rootCauses"`
-	Absent []string `json:"absent"`
 }
 
 func TestFilesParse(t *testing.T) {
@@ -134,7 +121,7 @@ func TestExpectedCauses(t *testing.T) {
 		if !strings.HasSuffix(p, "/expected.yaml") {
 			continue
 		}
-		var e expected
+		var e ruletest.Expected
 		if err := yaml.UnmarshalStrict(b, &e); err != nil {
 			t.Errorf("%s: %v", p, err)
 			continue

@@ -220,6 +220,12 @@ func (c *Case) expectedYAML() []byte {
 	for _, l := range wrap(c.Description, 92) {
 		b.WriteString("  " + l + "\n")
 	}
+	if c.Source != "" {
+		b.WriteString("source: >-\n")
+		for _, l := range wrap(c.Source, 92) {
+			b.WriteString("  " + l + "\n")
+		}
+	}
 	if len(c.Expected) == 0 {
 		b.WriteString("rootCauses: []\n")
 	} else {
@@ -233,6 +239,13 @@ func (c *Case) expectedYAML() []byte {
 			}
 			if e.Detail != "" {
 				fmt.Fprintf(&b, "    detail: %s\n", e.Detail)
+			}
+			if len(e.Changes) > 0 {
+				b.WriteString("    changes:\n")
+			}
+			for _, ch := range e.Changes {
+				fmt.Fprintf(&b, "      - {type: %s, object: {kind: %s, namespace: %s, name: %s}, within: %d}\n",
+					ch.Type, ch.Object.Kind, ch.Object.NS, ch.Object.Name, int64(ch.Within/time.Second))
 			}
 		}
 	}
