@@ -75,6 +75,12 @@ INPUT is any of (several merge into one view):
   - a kubectl cluster-info dump tree:   kubectl cluster-info dump -A --output-directory=DIR
   - loose kubectl output (.json/.yaml): kubectl get endpointslices,virtualservices,destinationrules -A -o yaml > objs.yaml
   - loose logs under DIR/logs/<ns>/<pod>/<container>.log, or any log file with --log
+  - other tools' bundles: istioctl bug-report, an OpenShift must-gather, a troubleshoot support-bundle
+  - .zip, .tar, .tar.gz, .tar.bz2, compressed (.gz, .zst, .bz2) and rotated (.log.1) logs, a ticket
+    folder holding any of these (each archive is read and named), and - for standard input
+
+Every file not read is counted and said why (-o json lists them); an input from which
+nothing usable is read, or inputs of two clusters (without --merge-clusters), exit 2.
 
 Cause IDs (subset-no-pods, selector-mismatch, ...): "analyze causes" lists
 them, docs/causes.md of the nohealthy repository documents them; "analyze
