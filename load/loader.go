@@ -29,6 +29,7 @@ var statusRank = map[string]int{bundle.StatusOK: 0, bundle.StatusSkipped: 1, bun
 
 type loader struct {
 	opts     Options
+	inputs   []string
 	lim      bundle.Limits
 	srcs     *sources
 	objects  *Objects
@@ -148,6 +149,7 @@ func (e *frameError) Error() string {
 
 func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot, error) {
 	l := newLoader(opts, useLogFrames)
+	l.inputs = inputs
 	for _, in := range inputs {
 		l.dir = ""
 		isDir := false
@@ -197,6 +199,7 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 		Sources: l.sourceNames(), Warnings: l.warnings, CollectedAt: l.created,
 		ObjectCount: kept.Count(), LogLines: lines, Facts: facts,
 	}
+	sortSkipped(l.srcs.skipped)
 	snap.Scope, snap.Skipped, snap.SkippedCount = l.scope(kept, facts), l.srcs.skipped, l.srcs.nSkipped
 	// The objects and the log groups, most of the heap, are garbage now,
 	// and nothing the facts need is still compressed but their samples.
@@ -250,7 +253,7 @@ func (l *loader) checkInputs(inputs []string) error {
 			return nothingUsable(in, by[in])
 		}
 	}
-	warning, err := l.srcs.checkClusters(l.opts.MergeClusters)
+	warning, err := l.srcs.checkClusters(inputs, l.opts.MergeClusters)
 	if err != nil {
 		return err
 	}
@@ -266,7 +269,7 @@ func (l *loader) checkInputs(inputs []string) error {
 // archive read inside one.
 func (l *loader) sourceNames() []string {
 	out := []string{}
-	for _, s := range l.srcs.list {
+	for _, s := range l.srcs.ordered(l.inputs) {
 		if !strings.HasPrefix(s.input, "--log ") {
 			out = append(out, s.name)
 		}

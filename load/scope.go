@@ -25,7 +25,7 @@ func (l *loader) scope(store *kinds.Store, facts *analyzers.Facts) report.Scope 
 	}
 	indexed := false
 	var first, last time.Time
-	for _, s := range l.srcs.list {
+	for _, s := range l.srcs.ordered(l.inputs) {
 		if s.collectors != nil || s.manifest != nil {
 			indexed = true
 		}
@@ -120,7 +120,7 @@ func (l *loader) scope(store *kinds.Store, facts *analyzers.Facts) report.Scope 
 func (l *loader) clusters() []report.Cluster {
 	var out []report.Cluster
 	var owners [][]*source
-	for _, s := range l.srcs.list {
+	for _, s := range l.srcs.ordered(l.inputs) {
 		if !s.clusterKnown() {
 			continue
 		}

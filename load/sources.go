@@ -205,6 +205,34 @@ func (ss *sources) firstRead(src *source, key string) (bool, *source) {
 	return true, nil
 }
 
+// ordered is the sources in a stable order: by input as given, the input
+// itself before the archives inside it, those by path. The list itself is
+// in the order the passes met them, which concurrency varies.
+func (ss *sources) ordered(inputs []string) []*source {
+	rank := map[string]int{}
+	for i, in := range inputs {
+		if _, ok := rank[in]; !ok {
+			rank[in] = i
+		}
+	}
+	out := append([]*source(nil), ss.list...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		ra, oka := rank[a.input]
+		rb, okb := rank[b.input]
+		switch {
+		case oka != okb:
+			return oka // inputs before the --log files
+		case ra != rb:
+			return ra < rb
+		case a.input != b.input:
+			return a.input < b.input
+		}
+		return a.archive < b.archive
+	})
+	return out
+}
+
 // inputs groups the sources by the input they belong to, in input order.
 func (ss *sources) inputs(inputs []string) map[string][]*source {
 	out := map[string][]*source{}
@@ -236,6 +264,7 @@ func nothingUsable(input string, srcs []*source) error {
 		lines += s.logLines
 		examples = append(examples, s.skipped...)
 	}
+	sortSkipped(examples)
 	if files == 0 && skipped == 0 {
 		if len(srcs) > 0 && srcs[0].isDir {
 			return fmt.Errorf("%s: nothing to read: the directory holds no file", input)
@@ -299,9 +328,9 @@ var ErrClusters = errors.New("inputs come from different clusters")
 
 // checkClusters refuses sources from different clusters unless merge is
 // set; with merge it returns the warning to give instead.
-func (ss *sources) checkClusters(merge bool) (warning string, err error) {
+func (ss *sources) checkClusters(inputs []string, merge bool) (warning string, err error) {
 	var known []*source
-	for _, s := range ss.list {
+	for _, s := range ss.ordered(inputs) {
 		if s.clusterKnown() {
 			known = append(known, s)
 		}
@@ -369,3 +398,14 @@ func (ss *sources) windowWarnings() []string {
 }
 
 func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// sortSkipped orders skipped files by path: the passes that meet them run
+// concurrently, and a report is the same on every run.
+func sortSkipped(sk []report.Skipped) {
+	sort.Slice(sk, func(i, j int) bool {
+		if sk[i].Path != sk[j].Path {
+			return sk[i].Path < sk[j].Path
+		}
+		return sk[i].Reason < sk[j].Reason
+	})
+}
