@@ -44,7 +44,19 @@ func scopeLines(r *report.Report) []string {
 	case sc.AllNamespaces:
 		parts = append(parts, "all namespaces")
 	case len(sc.CollectedNamespaces) > 0:
-		parts = append(parts, "namespaces "+listShort(sc.CollectedNamespaces, 6)+" only")
+		t := "namespaces " + listShort(sc.CollectedNamespaces, 6) + " only"
+		var along []string
+		for _, c := range sc.CameAlong {
+			a := c.Namespace
+			if len(c.Reasons) > 0 {
+				a += ": " + c.Reasons[0]
+			}
+			along = append(along, a)
+		}
+		if len(along) > 0 {
+			t += " (came along: " + listShort(along, 3) + ")"
+		}
+		parts = append(parts, t)
 	case len(sc.Namespaces) > 0:
 		parts = append(parts, "namespaces seen: "+listShort(sc.Namespaces, 6))
 	}
