@@ -227,7 +227,7 @@ func (l *loader) readLogFlag(lg LogFile) error {
 	if err != nil {
 		return fmt.Errorf("--log %s: %w", lg.Path, err)
 	}
-	l.srcs.noteLog(src, "", st)
+	l.srcs.noteLog(src, lg.Origin.Namespace, st)
 	if st.Parsed == 0 {
 		return fmt.Errorf("--log %s: no line in a known proxy log format (%d lines read; %s)", lg.Path, st.Lines, knownFormats())
 	}
