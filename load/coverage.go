@@ -52,7 +52,9 @@ func (l *loader) finishCoverage() {
 	for _, kind := range l.objects.kept.Kinds() {
 		if _, ok := cov[kind]; !ok {
 			cov[kind] = bundle.StatusOK
-			cov[kind+"@*"] = analyzers.CoverageInferred
+			if !clusterScoped(kind) { // a cluster-scoped list is whole
+				cov[kind+"@*"] = analyzers.CoverageInferred
+			}
 		}
 	}
 	for k := range l.objects.nsKinds {
@@ -169,4 +171,19 @@ func (l *loader) promoteComplete(cov map[string]string) {
 			delete(cov, key)
 		}
 	}
+}
+
+// clusterScoped reports whether every kind of that name the kinds table
+// knows is cluster-scoped (Node, Namespace, IngressClass, ...).
+func clusterScoped(kind string) bool {
+	found := false
+	for _, k := range kinds.All() {
+		if k.Kind == kind {
+			if k.Namespaced {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }

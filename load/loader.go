@@ -247,7 +247,7 @@ func knownFormats() string {
 // mixes clusters without --merge-clusters, and warns of repeats and of
 // logs of different times.
 func (l *loader) checkInputs(inputs []string) error {
-	by := l.srcs.inputs(inputs)
+	by := l.srcs.byInput()
 	for _, in := range inputs {
 		if !usable(by[in]) {
 			return nothingUsable(in, by[in])

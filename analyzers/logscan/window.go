@@ -2,6 +2,7 @@ package logscan
 
 import (
 	"bytes"
+	"sync"
 	"time"
 )
 
@@ -86,12 +87,28 @@ func (s *fileScan) keepLastLine(l []byte) {
 	if len(l) == 0 {
 		return
 	}
+	if s.lastLine == nil {
+		// One buffer per file scanned would be 150,000 small allocations
+		// for a cluster-info dump's logs; closeWindow gives it back.
+		s.lastLine = (*lastLines.Get().(*[]byte))[:0]
+	}
 	s.lastLine = append(s.lastLine[:0], l[:min(len(l), maxWindowLine)]...)
 }
+
+var lastLines = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // closeWindow sets the file's last time from its last line, else from its
 // latest failure line.
 func (s *fileScan) closeWindow() {
+	if s.lastLine != nil {
+		defer func() {
+			b := s.lastLine[:0]
+			s.lastLine = nil
+			if cap(b) <= maxWindowLine {
+				lastLines.Put(&b)
+			}
+		}()
+	}
 	if len(s.lastLine) > 0 {
 		l := s.lastLine
 		if content, _, ok := stripCRI(l); ok {
