@@ -96,8 +96,8 @@ func TestDockerFacts(t *testing.T) {
 		refused.Service != web.Ref || !refused.ServiceFound || refused.ServiceReady || !slices.Contains(refused.Keys, "docker:shop/web") {
 		t.Errorf("refused symptom = %+v", refused)
 	}
-	if s := byKind["haproxy-nosrv"]; s.Service != api.Ref || !s.ServiceReady || s.Reporter.Name != "" {
-		t.Errorf("haproxy symptom = %+v (a log named after no container keeps no reporter)", s)
+	if s := byKind["haproxy-nosrv"]; s.Service != api.Ref || !s.ServiceReady || s.Reporter != (Ref{Kind: "Log", Name: "haproxy.log"}) || s.ReporterWorkload.Name != "" {
+		t.Errorf("haproxy symptom = %+v (a log named after no container is reported by its file, with no workload)", s)
 	}
 	if s := byKind["traefik-no-available-server"]; s.Service != worker.Ref {
 		t.Errorf("traefik symptom = %+v", s)

@@ -131,6 +131,10 @@ func (b *builder) symptomFact(i int, s *logscan.Symptom, keyset *symptomKeys) (*
 		} else {
 			f.ReporterRole = roleOf(s.Origin.Namespace, f.ReporterWorkload.Name, nil)
 		}
+	} else if s.Origin.File != "" {
+		// A log of unknown origin reports as itself, by its file name, so
+		// that two such logs stay two reporters.
+		f.Reporter = Ref{Kind: "Log", Name: s.Origin.File}
 	}
 	if s.Origin.Pod == "" && s.Origin.File != "" {
 		// A log file named after a Docker container: docker logs web > web.log.

@@ -2,6 +2,8 @@ package analyzers
 
 import (
 	"time"
+
+	"github.com/nohealthy/nohealthy/report"
 )
 
 // Snapshot is everything analyze knows about one incident: the objects of
@@ -18,6 +20,12 @@ type Snapshot struct {
 	ObjectCount int
 	// LogLines is the number of log lines scanned.
 	LogLines int64
+	// Scope is what the inputs let analyze see.
+	Scope report.Scope
+	// Skipped are the files not read, with the reason (capped; SkippedCount
+	// counts them all).
+	Skipped      []report.Skipped
+	SkippedCount int
 
 	// Facts is the derived, rule-facing view (see facts.go).
 	Facts *Facts

@@ -44,12 +44,31 @@ const (
 	// Use SplitDumpLogs to read it as per-container logs.
 	EntryDumpLogs
 	// EntryProxyAdmin is Envoy admin output under proxy/<ns>/<pod>/<name>
-	// (clusters.json, clusters.txt, config_dump.json, server_info.json, ...).
+	// (clusters.json, clusters.txt, config_dump.json, server_info.json, ...)
+	// or an istioctl bug-report's proxies/<ns>/<pod>/clusters.
 	EntryProxyAdmin
+	// EntryBugReportLog is a container log as istioctl bug-report writes
+	// it: the previous instance's log, when there is one, appended after a
+	// marker line. Use SplitBugReportLog to read it as the two logs.
+	EntryBugReportLog
+	// EntryClusterContext is an istioctl bug-report's cluster/cluster-context:
+	// the kubeconfig context and the API server URL. Use ReadClusterContext.
+	EntryClusterContext
+	// EntryCollectorErrors lists what a collector of another tool could
+	// not collect (a support-bundle's cluster-resources/<name>-errors.json,
+	// <container>-logs-errors.log). Use ReadCollectorErrors.
+	EntryCollectorErrors
+	// EntryArchive is an archive inside the input (a bundle in a ticket
+	// folder or in another archive). It is handed to the WalkFunc before
+	// its entries, which follow with Entry.Source set to its path; a
+	// WalkFunc that returns ErrSkipArchive keeps it from being read.
+	EntryArchive
 )
 
 // IsLog reports whether entries of type t hold container logs.
-func (t EntryType) IsLog() bool { return t == EntryLog || t == EntryDumpLogs }
+func (t EntryType) IsLog() bool {
+	return t == EntryLog || t == EntryDumpLogs || t == EntryBugReportLog
+}
 
 func (t EntryType) String() string {
 	switch t {
@@ -65,6 +84,14 @@ func (t EntryType) String() string {
 		return "dump-logs"
 	case EntryProxyAdmin:
 		return "proxy-admin"
+	case EntryBugReportLog:
+		return "bug-report-log"
+	case EntryClusterContext:
+		return "cluster-context"
+	case EntryCollectorErrors:
+		return "collector-errors"
+	case EntryArchive:
+		return "archive"
 	}
 	return "other"
 }
@@ -74,12 +101,33 @@ func (t EntryType) String() string {
 type Entry struct {
 	// Input is the input as the user named it (for messages).
 	Input string
+	// Source is the archive inside Input the entry comes from, as a path
+	// below Input ("tickets/b.tar.gz", "t.zip/b.tar.gz"); "" for an entry
+	// of Input itself. Messages name Input then Source.
+	Source string
 	// Path is the cleaned, slash-separated path relative to the input root
-	// (for a single file given directly: its base name).
+	// (or to Source's root; for a single file given directly: its base
+	// name; for standard input: "stdin").
 	Path string
 	Type EntryType
-	// Size in bytes as recorded by the archive or file system; -1 if unknown.
+	// Size in bytes as recorded by the archive or file system; -1 if unknown
+	// (a compressed file's expanded size).
 	Size int64
+	// File is the entry's own file when it is a plain file of a directory
+	// (or the input itself), which a reader may open again to read it
+	// elsewhere; "" when the bytes exist only as Body (archive members,
+	// decompressed files, standard input).
+	File string
+	// Layout is the tool whose layout the path follows (LayoutGather, ...;
+	// "" for loose kubectl output and logs).
+	Layout string
+	// Listing, for objects, is what the layout says the file lists (nil
+	// when it does not say); see Listing.
+	Listing *Listing
+	// Collector, for EntryCollectorErrors, names the collector.
+	Collector string
+	// Reason, for EntryOther, says why the entry is not read.
+	Reason string
 
 	// Namespace, Pod, Container locate a log or proxy-admin entry when its
 	// path tells them; empty otherwise.
@@ -89,7 +137,8 @@ type Entry struct {
 	// Name is the base file name (for proxy admin: "clusters.json", ...).
 	Name string
 	// Ordinal is the entry's 0-based position among an archive's tar
-	// headers (every header counts); 0 for directory and loose-file inputs.
+	// headers (every header counts); 0 for directory and loose-file inputs,
+	// the archive's own for entries of a nested archive.
 	Ordinal int
 
 	Body io.Reader
@@ -155,6 +204,10 @@ type Manifest struct {
 	Redactions []Redaction `json:"redactions,omitempty"`
 	// Options records how gather ran (since, tail, max log bytes, ...).
 	Options map[string]string `json:"options,omitempty"`
+	// Server is the API server's URL, which tells two bundles of one
+	// cluster from bundles of two (the kube-system Namespace's UID tells
+	// it too, when the bundle holds it).
+	Server string `json:"server,omitempty"`
 }
 
 // ServingNamespace is a namespace gather collected because it serves the

@@ -163,7 +163,7 @@ func WalkFrom(input string, lf LogFrame, lim Limits, warn func(path string, err 
 	if head, _ := br.Peek(4); !bytes.HasPrefix(head, zstdMagic) {
 		return ErrLogFrameMismatch
 	}
-	w := &walker{input: input, lim: lim, warnFn: warn, fn: fn, ordinal: lf.Entry, expectFirst: lf.Path}
+	w := &walker{input: input, lim: lim, warnFn: warn, fn: fn, counts: &walkCounts{}, ordinal: lf.Entry, expectFirst: lf.Path}
 	return w.walkZstd(br)
 }
 

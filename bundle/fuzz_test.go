@@ -135,3 +135,130 @@ func BenchmarkWalkTarZst(b *testing.B) {
 		}
 	}
 }
+
+// consume reads every entry the way analyze does, decoders included.
+func consume(e *Entry) error {
+	switch e.Type {
+	case EntryObjects:
+		DecodeObjects(e.Path, e.Body, fuzzLimits, func(Object) error { return nil })
+	case EntryDumpLogs:
+		SplitDumpLogs(e.Body, fuzzLimits, func(_, _, _ string, b io.Reader) error {
+			_, err := io.Copy(io.Discard, b)
+			return err
+		})
+	case EntryBugReportLog:
+		SplitBugReportLog(e.Body, fuzzLimits, func(_ bool, b io.Reader) error {
+			_, err := io.Copy(io.Discard, b)
+			return err
+		})
+	case EntryCollectorErrors:
+		ReadCollectorErrors(e)
+	case EntryClusterContext:
+		ReadClusterContext(e.Body)
+	}
+	_, err := io.Copy(io.Discard, e.Body)
+	return err
+}
+
+// FuzzWalkZip: any bytes as a .zip (and a folder holding it) read without
+// a panic or a hang, within the limits.
+func FuzzWalkZip(f *testing.F) {
+	good := makeZip(f, []zipEnt{
+		{name: "b/manifest.json", body: "{}", method: 8},
+		{name: "b/logs/ns/p/c.log", body: "x\n"},
+		{name: "b/inner.tar.gz", body: string(gzBytes(string(makeTar(f, []tarEnt{reg("ns/p/logs.txt", frame("c", "ns", "p", "y\n"))}))))},
+		{name: "b/cluster-resources/pods-errors.json", body: `{"ns":"forbidden"}`},
+	})
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
+		p := filepath.Join(dir, "in.zip")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		Walk(p, fuzzLimits, func(string, error) {}, consume)
+		Walk(dir, fuzzLimits, func(string, error) {}, consume)
+	})
+}
+
+// FuzzWalkReader: any bytes on standard input (an archive, compressed or
+// not, objects, a log) read without a panic or a hang.
+func FuzzWalkReader(f *testing.F) {
+	tarball := makeTar(f, []tarEnt{
+		reg("bug-report/cluster/k8s-resources", "apiVersion: v1\nkind: List\nitems: []\n"),
+		reg("bug-report/proxies/ns/p/istio-proxy.log", bugReportPreviousPresent+"\n\nnow\n\n"+bugReportPrevious+"\n\nthen\n"),
+		reg("bug-report/cluster/cluster-context", "ctx\nhttps://x\n"),
+		reg("x/nested.tar.gz", string(gzBytes(string(makeTar(f, []tarEnt{reg("a.log", "a\n")}))))),
+		reg("y.log.gz", string(gzBytes("g\n"))),
+	})
+	f.Add(tarball)
+	f.Add(gzBytes(string(tarball)))
+	f.Add(zstdBytes(f, tarball))
+	f.Add([]byte(bzip2Pod))
+	f.Add([]byte("apiVersion: v1\nkind: Pod\n"))
+	f.Add([]byte(`{"start_time":"2024-01-01T00:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
+		WalkReader("-", "", bytes.NewReader(data), fuzzLimits, func(string, error) {}, consume)
+	})
+}
+
+// FuzzClassifyPath: any path classifies without a panic, into a type the
+// walker knows, and a log's origin never has a pod without a container.
+func FuzzClassifyPath(f *testing.F) {
+	for _, p := range []string{
+		"bug-report/proxies/ns/p/istio-proxy.log", "mg/namespaces/ns/pods/p/c/c/logs/rotated/0.log.1.gz",
+		"sb/cluster-resources/pods/logs/ns/p/c-previous.log", "x/cluster-resources/a/b/c/d/e/f", "a.tar.gz.zip",
+		"logs/ns/p/.log", "proxies/ns/p/stats/prometheus", "cluster-resources/custom-resources/x.y/ns.yaml",
+	} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		c := ClassifyPath(p)
+		if c.Type < EntryOther || c.Type > EntryArchive {
+			t.Fatalf("%q: type %d", p, c.Type)
+		}
+		if c.Type.IsLog() && c.Pod != "" && c.Container == "" && c.Type != EntryDumpLogs {
+			t.Fatalf("%q: log of pod %q without container", p, c.Pod)
+		}
+		if c.Type == EntryOther && c.Reason == "" {
+			t.Fatalf("%q: skipped without a reason", p)
+		}
+	})
+}
+
+// FuzzSplitBugReportLog: the two logs together are the input without the
+// marker lines, whatever the input.
+func FuzzSplitBugReportLog(f *testing.F) {
+	f.Add([]byte(bugReportPreviousPresent + "\n\nnow\n\n\n" + bugReportPrevious + "\n\nthen"))
+	f.Add([]byte("plain\nlog\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
+		var out bytes.Buffer
+		err := SplitBugReportLog(bytes.NewReader(data), fuzzLimits, func(_ bool, b io.Reader) error {
+			_, err := io.Copy(&out, b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Len() > len(data) {
+			t.Fatalf("%d bytes out of %d in", out.Len(), len(data))
+		}
+	})
+}
+
+// FuzzReadCollectorErrors: any errors file reads without a panic.
+func FuzzReadCollectorErrors(f *testing.F) {
+	f.Add(`{"ns":"x is forbidden"}`, "pods")
+	f.Add(`["a","b"]`, "custom-resources")
+	f.Add("boom", "logs")
+	f.Fuzz(func(t *testing.T, body, collector string) {
+		e := &Entry{Collector: collector, Name: "x-errors.json", Body: strings.NewReader(body)}
+		ReadCollectorErrors(e)
+		ReadClusterContext(strings.NewReader(body))
+	})
+}

@@ -310,13 +310,33 @@ func (d *objDecoder) jsonErr(dec *jsontext.Decoder, err error) error {
 		return err
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%s: invalid JSON: unexpected end of input after byte offset %d", d.name, dec.InputOffset())
+		return &SyntaxError{File: d.name, Offset: dec.InputOffset(), Msg: fmt.Sprintf("invalid JSON: unexpected end of input after byte offset %d", dec.InputOffset())}
 	}
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
-		return fmt.Errorf("%s: invalid JSON at byte offset %d: %v", d.name, se.ByteOffset, se.Err)
+		return &SyntaxError{File: d.name, Offset: se.ByteOffset, Msg: fmt.Sprintf("invalid JSON at byte offset %d: %v", se.ByteOffset, se.Err)}
 	}
-	return fmt.Errorf("%s: invalid JSON near byte offset %d: %v", d.name, dec.InputOffset(), err)
+	return &SyntaxError{File: d.name, Offset: dec.InputOffset(), Msg: fmt.Sprintf("invalid JSON near byte offset %d: %v", dec.InputOffset(), err)}
+}
+
+// SyntaxError is malformed JSON or YAML in an objects entry. Line is the
+// line it is at (1-based; for YAML the line its document starts at), 0
+// when unknown: JSON read as a stream knows only the byte Offset (-1 when
+// unknown), and a reader that holds the bytes can tell the line (LineAt).
+type SyntaxError struct {
+	File   string
+	Offset int64
+	Line   int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string { return e.File + ": " + e.Msg }
+
+// LineAt sets e.Line from the bytes e was found in, when it is unknown.
+func (e *SyntaxError) LineAt(data []byte) {
+	if e.Line == 0 && e.Offset >= 0 && e.Offset <= int64(len(data)) {
+		e.Line = 1 + bytes.Count(data[:e.Offset], []byte{'\n'})
+	}
 }
 
 // decodeJSONStream reads concatenated top-level JSON values.
@@ -513,7 +533,7 @@ func (d *objDecoder) decodeYAMLStream(r *bufio.Reader) error {
 	return yamldocs.Split(r, func(doc yamldocs.Doc) error {
 		j, err := yaml.YAMLToJSON(doc.Data)
 		if err != nil {
-			return fmt.Errorf("%s: invalid YAML in document %d (starting at line %d): %v", d.name, doc.Index, doc.Line, err)
+			return &SyntaxError{File: d.name, Offset: -1, Line: doc.Line, Msg: fmt.Sprintf("invalid YAML in document %d (starting at line %d): %v", doc.Index, doc.Line, err)}
 		}
 		if err := d.value(j); err != nil {
 			var fe fnError

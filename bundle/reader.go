@@ -22,30 +22,50 @@ import (
 // Walk reads one input and calls fn for every entry, in archive order for
 // archives and in lexical order for directories. input is any of:
 //
-//   - a tar stream compressed with zstd (.tar.zst/.tzst) or gzip, or a plain
-//     tar, recognised by magic bytes (the extension only decides for old
-//     tars without magic). It is streamed, never extracted to disk.
-//   - a directory (a bundle unpacked, a kubectl cluster-info dump tree, or
-//     any tree of kubectl output and logs), read with the same
-//     classification as archive entries.
-//   - a single file: .json/.yaml/.yml is EntryObjects, .log/.txt EntryLog of
-//     unknown origin (or EntryDumpLogs when it starts with a cluster-info
-//     dump "==== START logs" frame), anything else EntryOther.
+//   - a tar stream compressed with zstd (.tar.zst/.tzst), gzip or bzip2,
+//     or a plain tar, recognised by magic bytes (the extension only decides
+//     for old tars without magic). It is streamed, never extracted to disk.
+//   - a zip archive (magic "PK"), read from the file (zip keeps its
+//     directory at the end), each member's size checked against the
+//     limits before it is decompressed and counted as it is.
+//   - a directory (a bundle unpacked, another tool's bundle, a ticket
+//     folder, any tree of kubectl output and logs).
+//   - a single file: .json/.yaml/.yml is EntryObjects, .log/.txt EntryLog
+//     of unknown origin (or EntryDumpLogs when it starts with a
+//     cluster-info dump "==== START logs" frame), a compressed one (.gz,
+//     .zst, .bz2) the same once decompressed, a name that says nothing is
+//     judged by its first bytes (objects when they carry apiVersion or kind,
+//     else a log).
+//   - "-": standard input, read once as a stream and judged the same way
+//     (an archive by its magic, else objects or a log); zip cannot be
+//     streamed and is refused.
+//
+// Entries are classified by path (ClassifyPath): every layout of
+// layout.go, compressed files decompressed on the fly (Entry.Size -1).
+// Archives inside the input (EntryArchive) are announced to fn and then
+// read, their entries carrying Entry.Source, up to maxNesting deep; a zip
+// inside a stream is skipped (it needs random access).
 //
 // Problems confined to one entry (a path escaping the root, an absolute
 // path, a symlink, hardlink, device, FIFO, sparse file, an objects entry
-// larger than lim.MaxObjectBytes, an unreadable file in a directory) are
-// reported through warn and the entry is skipped; if warn is nil the first
-// such problem ends the walk with that error. Problems after which the
-// stream cannot be trusted end the walk with an error: a truncated or
-// corrupt zstd/gzip/tar stream, more expanded bytes than
-// lim.MaxExpandedBytes, more entries than lim.MaxEntries. Every error and
-// warning names the input and, where there is one, the entry.
+// larger than lim.MaxObjectBytes, an unreadable file in a directory, a
+// damaged nested archive, a compressed file whose bytes are not in the
+// format its name says) are reported through warn and the entry is
+// skipped; if warn is nil the first such problem ends the walk with that
+// error. Problems after which the stream cannot be trusted end the walk
+// with an error: a truncated or corrupt zstd/gzip/tar/zip stream of the
+// input itself, more expanded bytes than lim.MaxExpandedBytes, more
+// entries than lim.MaxEntries (both counted over nested archives too).
+// Every error and warning names the input and, where there is one, the
+// entry.
 //
 // An error returned by fn ends the walk and is returned unchanged.
 func Walk(input string, lim Limits, warn func(path string, err error), fn WalkFunc) error {
 	lim = lim.WithDefaults()
-	w := &walker{input: input, lim: lim, warnFn: warn, fn: fn}
+	w := &walker{input: input, lim: lim, warnFn: warn, fn: fn, counts: &walkCounts{}}
+	if IsStream(input) {
+		return w.walkStream(os.Stdin, streamName(input), true)
+	}
 	fi, err := os.Stat(input) // the input itself may be a symlink the user chose
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -62,6 +82,33 @@ func Walk(input string, lim Limits, warn func(path string, err error), fn WalkFu
 		return fmt.Errorf("%s: not a regular file or directory (%s)", input, fi.Mode().Type())
 	}
 }
+
+// WalkReader is Walk over an input already open as a stream r (standard
+// input a caller holds, an object in S3-compatible storage): read once,
+// front to back, never stored, as Walk reads "-", with the same limits.
+// input names it in messages; name is the stream's file name, which says
+// what a plain file holds when its first bytes do not ("": input's base
+// name).
+func WalkReader(input, name string, r io.Reader, lim Limits, warn func(path string, err error), fn WalkFunc) error {
+	w := &walker{input: input, lim: lim.WithDefaults(), warnFn: warn, fn: fn, counts: &walkCounts{}}
+	if name == "" {
+		name = streamName(input)
+	}
+	return w.walkStream(r, name, true)
+}
+
+// ErrIncompleteBundle is the warning for a bundle whose manifest was read
+// but not its closing index: it was cut short; what it holds is read.
+var ErrIncompleteBundle = errors.New("bundle has a manifest but no closing index: it is incomplete")
+
+// ErrSkipArchive, returned by a WalkFunc for an EntryArchive, keeps the
+// walk from reading that archive.
+var ErrSkipArchive = errors.New("skip this archive")
+
+// maxNesting is how deep archives inside archives are read: a ticket
+// folder's zip holding a bundle's .tar.gz is two; more is a zip-of-zips
+// bomb more often than a real bundle.
+const maxNesting = 3
 
 // FileError is a problem with one input or one entry of it. Its text names
 // both: `bundle.tar.zst: entry "../x": path escapes the bundle root`.
@@ -100,46 +147,72 @@ func (e *LimitError) Error() string {
 var ErrCorruptStream = errors.New("truncated or corrupt compressed stream")
 
 type walker struct {
-	input   string
-	lim     Limits
-	warnFn  func(string, error)
-	fn      WalkFunc
-	entries int
-	// expanded counts bytes read from the input after decompression; for
-	// archives it is maintained by countingReader under the tar reader, so
-	// it includes skipped entry bodies and headers.
-	expanded int64
+	input  string
+	source string // the nested archive being read, below input ("" for input itself)
+	depth  int    // archives opened to reach source
+	lim    Limits
+	warnFn func(string, error)
+	fn     WalkFunc
+	// counts are shared by the walkers of one input's nested archives: the
+	// limits are budgets of the whole input.
+	counts *walkCounts
 	// For WalkFrom: the ordinal of the first header, and the name it must
 	// have (set only for a walk starting in the middle of an archive).
 	ordinal     int
 	expectFirst string
 }
 
-func (w *walker) errf(entry string, format string, args ...any) error {
-	return &FileError{Input: w.input, Entry: entry, Err: fmt.Errorf(format, args...)}
+type walkCounts struct {
+	entries int
+	// expanded counts bytes read from the input after decompression; for
+	// archives it is maintained by countingReader under the tar reader, so
+	// it includes skipped entry bodies and headers. The bytes of a nested
+	// archive count both as its parent's member and decompressed.
+	expanded int64
+}
+
+// where is the name of what w reads, for messages: the input, or the
+// nested archive inside it.
+func (w *walker) where() string {
+	if w.source == "" {
+		return w.input
+	}
+	return strings.TrimSuffix(w.input, "/") + "/" + w.source
+}
+
+// rel is an entry's path as the caller reports it: below the input, the
+// nested archive's path first.
+func (w *walker) rel(entry string) string {
+	if w.source == "" {
+		return entry
+	}
+	return w.source + "/" + entry
 }
 
 // warn reports a per-entry problem; a nil warn function makes it fatal.
 func (w *walker) warn(entry string, err error) error {
-	fe := &FileError{Input: w.input, Entry: entry, Err: err}
+	fe := &FileError{Input: w.where(), Entry: entry, Err: err}
 	if w.warnFn == nil {
 		return fe
 	}
-	w.warnFn(entry, fe)
+	w.warnFn(w.rel(entry), fe)
 	return nil
 }
 
 func (w *walker) countEntry(entry string) error {
-	w.entries++
-	if w.entries > w.lim.MaxEntries {
-		return &FileError{Input: w.input, Entry: entry, Err: &LimitError{What: "entries", Limit: int64(w.lim.MaxEntries), Flag: "--max-entries"}}
+	w.counts.entries++
+	if w.counts.entries > w.lim.MaxEntries {
+		return &FileError{Input: w.where(), Entry: entry, Err: &LimitError{What: "entries", Limit: int64(w.lim.MaxEntries), Flag: "--max-entries"}}
 	}
 	return nil
 }
 
 func (w *walker) expandedError(entry string) error {
-	return &FileError{Input: w.input, Entry: entry, Err: &LimitError{What: "expanded bytes", Limit: w.lim.MaxExpandedBytes, Flag: "--max-expanded-bytes"}}
+	return &FileError{Input: w.where(), Entry: entry, Err: &LimitError{What: "expanded bytes", Limit: w.lim.MaxExpandedBytes, Flag: "--max-expanded-bytes"}}
 }
+
+// left is how many more bytes the expanded-bytes cap allows.
+func (w *walker) left() int64 { return w.lim.MaxExpandedBytes - w.counts.expanded }
 
 // checkObjectSize enforces MaxObjectBytes on objects entries before they are
 // read: DecodeObjects must hold one item (and YAML one document) in memory.
@@ -153,8 +226,11 @@ func (w *walker) checkObjectSize(e *Entry) (skip bool, err error) {
 // ---- single files ----
 
 var (
-	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
-	gzipMagic = []byte{0x1f, 0x8b}
+	zstdMagic  = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	gzipMagic  = []byte{0x1f, 0x8b}
+	zipMagic   = []byte("PK\x03\x04")
+	zipEmpty   = []byte("PK\x05\x06") // an empty zip: its end record only
+	bzip2Magic = []byte("BZh")
 )
 
 func (w *walker) walkFile(fi os.FileInfo) error {
@@ -163,39 +239,68 @@ func (w *walker) walkFile(fi os.FileInfo) error {
 		return fmt.Errorf("%s: cannot read input: %w", w.input, unwrapPathError(err))
 	}
 	defer f.Close()
+	return w.walkOpenFile(f, fi.Size(), filepath.Base(w.input), w.input)
+}
+
+// walkOpenFile reads a file: an archive by its magic bytes (or, for old
+// tars without magic, its name), a compressed file, or one plain file.
+// file is its path when it is the input itself (a reader may open it
+// again), "" for an archive inside a directory input.
+func (w *walker) walkOpenFile(f *os.File, size int64, name, file string) error {
 	br := bufio.NewReaderSize(f, 64<<10)
 	head, _ := br.Peek(512)
-	lower := strings.ToLower(w.input)
+	lower := strings.ToLower(name)
+	tarName := strings.HasSuffix(lower, ".tar.zst") || strings.HasSuffix(lower, ".tzst") ||
+		strings.HasSuffix(lower, ".tar.gz") || strings.HasSuffix(lower, ".tgz")
 	switch {
-	case bytes.HasPrefix(head, zstdMagic):
+	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, zipEmpty):
+		return w.walkZip(f, size)
+	case bytes.HasPrefix(head, zstdMagic) && tarName:
 		return w.walkZstd(br)
-	case bytes.HasPrefix(head, gzipMagic):
+	case bytes.HasPrefix(head, gzipMagic) && tarName:
 		return w.walkGzip(br)
+	case bytes.HasPrefix(head, zstdMagic), bytes.HasPrefix(head, gzipMagic), isBzip2(head):
+		return w.walkCompressed(br, head, name, w.source == "")
 	case isTarHeader(head):
 		return w.walkTar(br)
 	case strings.HasSuffix(lower, ".tar.zst") || strings.HasSuffix(lower, ".tzst"):
-		return &FileError{Input: w.input, Err: fmt.Errorf("%w: no zstd frame at the start (truncated or corrupt zstd stream)", ErrCorruptStream)}
+		return &FileError{Input: w.where(), Err: fmt.Errorf("%w: no zstd frame at the start (truncated or corrupt zstd stream)", ErrCorruptStream)}
 	case strings.HasSuffix(lower, ".tar.gz") || strings.HasSuffix(lower, ".tgz"):
-		return &FileError{Input: w.input, Err: fmt.Errorf("%w: no gzip header at the start (truncated or corrupt gzip stream)", ErrCorruptStream)}
+		return &FileError{Input: w.where(), Err: fmt.Errorf("%w: no gzip header at the start (truncated or corrupt gzip stream)", ErrCorruptStream)}
 	case strings.HasSuffix(lower, ".tar"):
 		// A pre-POSIX tar has no magic; let archive/tar judge it.
 		return w.walkTar(br)
+	case strings.HasSuffix(lower, ".zip"):
+		return &FileError{Input: w.where(), Err: fmt.Errorf("%w: no zip header at the start (truncated or corrupt zip archive)", ErrCorruptStream)}
+	case w.source != "":
+		return &FileError{Input: w.where(), Err: errors.New("not an archive: neither tar, zip, gzip, zstd nor bzip2")}
 	}
+	if size > w.lim.MaxExpandedBytes {
+		return w.expandedError(name)
+	}
+	return w.single(name, size, io.LimitReader(br, size), head, file)
+}
 
-	name := filepath.Base(w.input)
-	e := &Entry{Input: w.input, Path: name, Name: name, Size: fi.Size()}
-	switch ext := strings.ToLower(path.Ext(name)); ext {
-	case ".json", ".yaml", ".yml":
-		e.Type = EntryObjects
-	case ".log", ".txt":
+// single hands one plain file, given directly or on a stream, to fn. Its
+// name decides when it says what the file holds; otherwise its first
+// bytes do (head: up to 512 of them), so that `kubectl get -o yaml |
+// analyze -` and a log piped in both read.
+func (w *walker) single(name string, size int64, body io.Reader, head []byte, file string) error {
+	c := ClassifyPath(name)
+	e := &Entry{Input: w.input, Source: w.source, Path: name, Name: name, Size: size, File: file, Type: c.Type}
+	switch {
+	case c.Type == EntryLog || c.Type == EntryOther:
 		// A file given directly has no path to tell its origin, but a
 		// cluster-info dump logs.txt says it in its frames.
 		e.Type = EntryLog
 		if _, _, _, ok := parseDumpMarker(firstLine(head), "START"); ok {
 			e.Type = EntryDumpLogs
+		} else if c.Type == EntryOther && looksLikeObjects(head) {
+			e.Type = EntryObjects
 		}
-	default:
-		e.Type = EntryOther
+	case c.Type != EntryObjects && c.Type != EntryDumpLogs:
+		e.Type = c.Type // a name only a layout gives (clusters, ...): as classified
+		e.Namespace, e.Pod, e.Container, e.Previous = c.Namespace, c.Pod, c.Container, c.Previous
 	}
 	if err := w.countEntry(name); err != nil {
 		return err
@@ -203,11 +308,40 @@ func (w *walker) walkFile(fi os.FileInfo) error {
 	if skip, err := w.checkObjectSize(e); skip || err != nil {
 		return err
 	}
-	if e.Size > w.lim.MaxExpandedBytes {
-		return w.expandedError(name)
-	}
-	e.Body = &entryReader{r: io.LimitReader(br, e.Size), input: w.input, entry: name}
+	e.Body = &entryReader{r: body, input: w.where(), entry: name, w: w}
 	return w.fn(e)
+}
+
+// looksLikeObjects reports whether the first bytes of a file read as
+// Kubernetes objects: JSON naming an apiVersion or kind, or YAML with an
+// apiVersion: or kind: key at the top level of its first lines. A JSON
+// access log (Envoy's) has neither key.
+func looksLikeObjects(head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if len(t) == 0 {
+		return false
+	}
+	if t[0] == '{' || t[0] == '[' {
+		return bytes.Contains(t, []byte(`"apiVersion"`)) || bytes.Contains(t, []byte(`"kind"`))
+	}
+	lines := 0
+	for len(t) > 0 && lines < 12 {
+		line := t
+		if i := bytes.IndexByte(t, '\n'); i >= 0 {
+			line, t = t[:i], t[i+1:]
+		} else {
+			t = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if len(line) == 0 || line[0] == '#' || bytes.Equal(line, []byte("---")) {
+			continue
+		}
+		lines++
+		if bytes.HasPrefix(line, []byte("apiVersion:")) || bytes.HasPrefix(line, []byte("kind:")) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstLine(b []byte) string {
@@ -223,6 +357,12 @@ func isTarHeader(b []byte) bool {
 	return len(b) >= 262 && bytes.Equal(b[257:262], []byte("ustar"))
 }
 
+// isBzip2 reports whether b starts with a bzip2 stream header: "BZh" and
+// the block size digit 1-9.
+func isBzip2(b []byte) bool {
+	return len(b) >= 4 && bytes.HasPrefix(b, bzip2Magic) && b[3] >= '1' && b[3] <= '9'
+}
+
 // ---- archives ----
 
 func (w *walker) walkZstd(r io.Reader) error {
@@ -232,7 +372,7 @@ func (w *walker) walkZstd(r io.Reader) error {
 	}
 	zr, err := idleDecoders.get(r, conc)
 	if err != nil {
-		return &FileError{Input: w.input, Err: fmt.Errorf("%w (truncated or corrupt zstd stream): %v", ErrCorruptStream, err)}
+		return &FileError{Input: w.where(), Err: fmt.Errorf("%w (truncated or corrupt zstd stream): %v", ErrCorruptStream, err)}
 	}
 	err = w.walkTar(&decompReader{r: zr, kind: "zstd"})
 	idleDecoders.put(zr, conc)
@@ -316,7 +456,7 @@ func (p *decoderPool) put(zr *zstd.Decoder, conc int) {
 func (w *walker) walkGzip(r io.Reader) error {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return &FileError{Input: w.input, Err: fmt.Errorf("%w (truncated or corrupt gzip stream): %v", ErrCorruptStream, err)}
+		return &FileError{Input: w.where(), Err: fmt.Errorf("%w (truncated or corrupt gzip stream): %v", ErrCorruptStream, err)}
 	}
 	defer zr.Close()
 	return w.walkTar(&decompReader{r: zr, kind: "gzip"})
@@ -371,7 +511,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func (w *walker) walkTar(r io.Reader) error {
-	tr := tar.NewReader(&countingReader{r: r, n: &w.expanded, limit: w.lim.MaxExpandedBytes})
+	tr := tar.NewReader(&countingReader{r: r, n: &w.counts.expanded, limit: w.lim.MaxExpandedBytes})
 	var (
 		prefix       string // single top-level directory being stripped
 		first        = true
@@ -460,24 +600,14 @@ func (w *walker) walkTar(r io.Reader) error {
 		}
 		// Refuse before decompressing when the header already says the
 		// entry would pass the cap.
-		if hdr.Size > w.lim.MaxExpandedBytes-w.expanded {
+		if hdr.Size > w.left() {
 			return w.expandedError(raw)
 		}
-		e := w.newEntry(name, hdr.Size)
-		e.Ordinal = ordinal
-		switch e.Type {
-		case EntryManifest:
-			sawManifest = true
-		case EntryIndex:
-			sawIndex = true
+		if d, b := path.Split(name); strings.Count(d, "/") <= 1 {
+			sawManifest = sawManifest || b == ManifestPath
+			sawIndex = sawIndex || b == IndexPath
 		}
-		if skip, err := w.checkObjectSize(e); err != nil {
-			return err
-		} else if skip {
-			continue
-		}
-		e.Body = &entryReader{r: tr, input: w.input, entry: raw, w: w}
-		if err := w.fn(e); err != nil {
+		if err := w.member(archiveMember{name: name, size: hdr.Size, body: tr, ordinal: ordinal}); err != nil {
 			return err
 		}
 	}
@@ -485,7 +615,7 @@ func (w *walker) walkTar(r io.Reader) error {
 		// A bundle whose index is missing was cut short (gather killed
 		// before Close cannot produce one, but a copy can truncate at a
 		// frame boundary). The entries read are still usable.
-		if err := w.warn(IndexPath, errors.New("bundle has a manifest but no closing index: it is incomplete")); err != nil {
+		if err := w.warn(IndexPath, ErrIncompleteBundle); err != nil {
 			return err
 		}
 	}
@@ -500,13 +630,13 @@ func (w *walker) streamError(entry string, err error, atStart bool) error {
 	case errors.Is(err, errExpandedCap):
 		return w.expandedError(entry)
 	case errors.As(err, &de):
-		return &FileError{Input: w.input, Entry: entry, Err: de}
+		return &FileError{Input: w.where(), Entry: entry, Err: de}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &FileError{Input: w.input, Entry: entry, Err: errors.New("truncated tar archive")}
+		return &FileError{Input: w.where(), Entry: entry, Err: errors.New("truncated tar archive")}
 	case atStart:
-		return &FileError{Input: w.input, Err: fmt.Errorf("not a tar archive: %v", err)}
+		return &FileError{Input: w.where(), Err: fmt.Errorf("not a tar archive: %v", err)}
 	}
-	return &FileError{Input: w.input, Entry: entry, Err: fmt.Errorf("corrupt tar archive: %v", err)}
+	return &FileError{Input: w.where(), Entry: entry, Err: fmt.Errorf("corrupt tar archive: %v", err)}
 }
 
 func isSparse(h *tar.Header) bool {
@@ -597,11 +727,7 @@ func (w *walker) dirFile(p, rel string, d fs.DirEntry) error {
 	if err != nil {
 		return w.warn(rel, unwrapPathError(err))
 	}
-	e := w.newEntry(rel, info.Size())
-	if skip, err := w.checkObjectSize(e); skip || err != nil {
-		return err
-	}
-	if info.Size() > w.lim.MaxExpandedBytes-w.expanded {
+	if info.Size() > w.left() {
 		return w.expandedError(rel)
 	}
 	f, err := os.Open(p)
@@ -613,19 +739,9 @@ func (w *walker) dirFile(p, rel string, d fs.DirEntry) error {
 	if fi, err := f.Stat(); err != nil || !os.SameFile(fi, info) {
 		return w.warn(rel, errors.New("file changed while reading the tree; skipped"))
 	}
-	w.expanded += info.Size()
+	w.counts.expanded += info.Size()
 	// Read what stat saw: a log still growing does not move the goalposts.
-	e.Body = &entryReader{r: io.LimitReader(f, info.Size()), input: w.input, entry: rel}
-	return w.fn(e)
-}
-
-func (w *walker) newEntry(name string, size int64) *Entry {
-	t, ns, pod, c, prev := Classify(name)
-	return &Entry{
-		Input: w.input, Path: name, Type: t, Size: size,
-		Namespace: ns, Pod: pod, Container: c, Previous: prev,
-		Name: path.Base(name),
-	}
+	return w.member(archiveMember{name: rel, size: info.Size(), body: io.LimitReader(f, info.Size()), file: p, at: f})
 }
 
 // entryReader is an entry's Body: it names the input and entry in errors.
@@ -662,63 +778,4 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// ---- classification ----
-
-// Classify decides what an entry holds from its slash-separated relative
-// path alone. Patterns are matched on the path's tail so that a tree nested
-// under extra directories (x/logs/ns/pod/c.log) reads the same:
-//
-//	manifest.json, index.json (at the root or under one top directory)
-//	proxy/<ns>/<pod>/<name>                 EntryProxyAdmin
-//	logs/<ns>/<pod>/<container>.log         EntryLog (.previous.log: Previous)
-//	<ns>/<pod>/logs.txt                     EntryDumpLogs (kubectl cluster-info dump)
-//	*.json, *.yaml, *.yml                   EntryObjects
-//	*.log, *.txt                            EntryLog of unknown origin
-//	anything else                           EntryOther
-func Classify(p string) (t EntryType, namespace, pod, container string, previous bool) {
-	parts := strings.Split(p, "/")
-	n := len(parts)
-	base := parts[n-1]
-	lbase := strings.ToLower(base)
-	if n <= 2 {
-		switch base {
-		case ManifestPath:
-			return EntryManifest, "", "", "", false
-		case IndexPath:
-			return EntryIndex, "", "", "", false
-		}
-	}
-	if n >= 4 && parts[n-4] == "proxy" && nonEmpty(parts[n-3], parts[n-2], base) {
-		return EntryProxyAdmin, parts[n-3], parts[n-2], "", false
-	}
-	if n >= 4 && parts[n-4] == "logs" && strings.HasSuffix(base, ".log") && nonEmpty(parts[n-3], parts[n-2]) {
-		c, prev := strings.TrimSuffix(base, ".log"), false
-		if strings.HasSuffix(c, ".previous") {
-			c, prev = strings.TrimSuffix(c, ".previous"), true
-		}
-		if c != "" {
-			return EntryLog, parts[n-3], parts[n-2], c, prev
-		}
-	}
-	if base == "logs.txt" && n >= 3 && nonEmpty(parts[n-3], parts[n-2]) {
-		return EntryDumpLogs, parts[n-3], parts[n-2], "", false
-	}
-	switch path.Ext(lbase) {
-	case ".json", ".yaml", ".yml":
-		return EntryObjects, "", "", "", false
-	case ".log", ".txt":
-		return EntryLog, "", "", "", false
-	}
-	return EntryOther, "", "", "", false
-}
-
-func nonEmpty(ss ...string) bool {
-	for _, s := range ss {
-		if s == "" {
-			return false
-		}
-	}
-	return true
 }

@@ -73,6 +73,7 @@ func Gather(ctx context.Context, dest Dest, meta BundleMeta, cfg Config) (res Re
 		ToolVersion:    meta.ToolVersion,
 		CreatedAt:      meta.CreatedAt.UTC(),
 		ClusterVersion: info.Version,
+		Server:         cfg.REST.Host,
 		Context:        meta.Context,
 		Namespaces:     cfg.Namespaces,
 		Serving:        r.serving,

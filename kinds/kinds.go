@@ -296,6 +296,9 @@ func (s *Store) Count() int {
 	return n
 }
 
+// CountOf is the number of distinct objects of kind read.
+func (s *Store) CountOf(kind string) int { return s.read[kind] }
+
 // Has reports whether at least one object of kind was read.
 func (s *Store) Has(kind string) bool { return s.read[kind] > 0 }
 

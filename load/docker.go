@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 
-	"github.com/nohealthy/nohealthy/analyzers/logscan"
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/docker"
 )
@@ -63,28 +62,15 @@ func (l *loader) dockerJSONStream(where string, body *io.Reader) bool {
 	return true
 }
 
-// otherEntry looks at a small file of no known type for Docker output.
-func (l *loader) otherEntry(e *bundle.Entry, where string) error {
-	if e.Size < 0 || e.Size > maxOtherBytes {
-		return nil
+// otherEntry reports whether a small file of no known type is Docker CLI
+// output, and reads it if so.
+func (l *loader) otherEntry(e *bundle.Entry, where string) bool {
+	if e.Size < 0 || e.Size > maxOtherBytes || e.Body == nil {
+		return false
 	}
 	data, err := io.ReadAll(io.LimitReader(e.Body, maxOtherBytes))
 	if err != nil {
-		return nil // not ours to judge: an unreadable file of no known type
+		return false // not ours to judge: an unreadable file of no known type
 	}
-	if !l.dockerJSON(where, data) {
-		l.dockerTasks(where, data)
-	}
-	return nil
-}
-
-// logOrigin is where a log entry comes from: its path's pod and
-// container, or, when the path tells none, the file itself, which the
-// facts may pair with a Docker container of the same name.
-func logOrigin(e *bundle.Entry) logscan.Origin {
-	o := logscan.Origin{Namespace: e.Namespace, Pod: e.Pod, Container: e.Container}
-	if o == (logscan.Origin{}) {
-		o.File = e.Path
-	}
-	return o
+	return l.dockerJSON(where, data) || l.dockerTasks(where, data)
 }

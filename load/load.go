@@ -11,6 +11,7 @@ package load
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/nohealthy/nohealthy/analyzers/logscan"
@@ -35,6 +36,13 @@ type Options struct {
 	// diff derives facts of the objects alone). It must not change them,
 	// nor keep the store: it is garbage once Inputs returns.
 	Objects func(s *kinds.Store, coverage map[string]string)
+	// Stdin is what the input "-" reads (nil: the process's standard
+	// input).
+	Stdin io.Reader
+	// MergeClusters reads inputs from different clusters (another
+	// kube-system UID or API server) as one view; without it they are an
+	// error.
+	MergeClusters bool
 }
 
 // Phases are called as a load passes the points where most of what it

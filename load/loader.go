@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -32,7 +31,9 @@ var statusRank = map[string]int{bundle.StatusOK: 0, bundle.StatusSkipped: 1, bun
 
 type loader struct {
 	opts     Options
+	inputs   []string
 	lim      bundle.Limits
+	srcs     *sources
 	objects  *Objects
 	agg      *logscan.Aggregator
 	coverage map[string]string
@@ -151,25 +152,31 @@ func (e *frameError) Error() string {
 
 func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot, error) {
 	l := newLoader(opts, useLogFrames)
+	l.inputs = inputs
 	for _, in := range inputs {
 		if s3input.IsURL(in) {
+			l.srcs.get(in, "") // an input with no entry is a source too
 			if err := l.walkRemote(in); err != nil {
 				l.stopWorkers()
 				return nil, err
 			}
 			continue
 		}
-		if _, err := os.Stat(in); err != nil {
-			l.stopWorkers()
-			return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
-		}
-		st, _ := os.Stat(in)
 		l.dir = ""
-		if st.IsDir() {
-			l.dir = in
+		isDir := false
+		if !bundle.IsStream(in) {
+			st, err := os.Stat(in)
+			if err != nil {
+				l.stopWorkers()
+				return nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
+			}
+			isDir = st.IsDir()
+			if isDir {
+				l.dir = in
+			}
 		}
-		err := l.walk(in, st.IsDir())
-		if err != nil {
+		l.srcs.get(in, "").isDir = isDir // an input with no entry is a source too
+		if err := l.walk(in, isDir); err != nil {
 			l.stopWorkers()
 			return nil, err
 		}
@@ -180,36 +187,16 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 	// facts are built.
 	l.bufs.drop()
 	bundle.CloseIdleDecoders()
-	sort.Strings(l.warnings) // workers finish in any order; the report must not
 	for _, lg := range opts.Logs {
-		f, err := os.Open(lg.Path)
-		if err != nil {
-			return nil, fmt.Errorf("--log %s: %w", lg.Path, errors.Unwrap(err))
-		}
-		origin := lg.Origin
-		if origin == (logscan.Origin{}) {
-			origin.File = lg.Path
-		}
-		_, err = l.agg.Scan(origin, lg.Path, f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("--log %s: %w", lg.Path, err)
+		if err := l.readLogFlag(lg); err != nil {
+			return nil, err
 		}
 	}
-	// Without a gather index, what was collected is only known from what
-	// is there: a kind counts as collected in the namespaces it appears in
-	// (loose `kubectl get -n shop` output says nothing of other namespaces).
-	for _, kind := range l.objects.kept.Kinds() {
-		if _, ok := l.coverage[kind]; !ok {
-			l.coverage[kind] = bundle.StatusOK
-			l.coverage[kind+"@*"] = "inferred"
-		}
+	if err := l.checkInputs(inputs); err != nil {
+		return nil, err
 	}
-	for k := range l.objects.nsKinds {
-		if _, ok := l.coverage[k]; !ok {
-			l.coverage[k] = bundle.StatusOK
-		}
-	}
+	sort.Strings(l.warnings) // workers finish in any order; the report must not
+	l.finishCoverage()
 	lines, _ := l.agg.Totals()
 	if opts.Phases.InputsRead != nil {
 		opts.Phases.InputsRead()
@@ -223,9 +210,11 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 		Symptoms: groups, Samples: samples, Admin: l.admin, Coverage: l.coverage, PreviousTails: l.tails, Docker: l.docker,
 	})
 	snap := &analyzers.Snapshot{
-		Sources: append([]string{}, inputs...), Warnings: append(l.warnings, facts.Warnings...), CollectedAt: l.created,
+		Sources: l.sourceNames(), Warnings: append(l.warnings, facts.Warnings...), CollectedAt: l.created,
 		ObjectCount: kept.Count() + l.docker.Count(), LogLines: lines, Facts: facts,
 	}
+	sortSkipped(l.srcs.skipped)
+	snap.Scope, snap.Skipped, snap.SkippedCount = l.scope(kept, facts), l.srcs.skipped, l.srcs.nSkipped
 	// The objects and the log groups, most of the heap, are garbage now,
 	// and nothing the facts need is still compressed but their samples.
 	l.objects, l.agg = nil, nil
@@ -236,10 +225,76 @@ func load(inputs []string, opts Options, useLogFrames bool) (*analyzers.Snapshot
 	return snap, nil
 }
 
+// readLogFlag scans a log named with --log, a source of its own.
+func (l *loader) readLogFlag(lg LogFile) error {
+	src := l.srcs.get("--log "+lg.Path, "")
+	f, err := os.Open(lg.Path)
+	if err != nil {
+		return fmt.Errorf("--log %s: %w", lg.Path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	origin := lg.Origin
+	if origin.Pod == "" {
+		origin.File = lg.Path
+	}
+	st, err := l.agg.Scan(origin, lg.Path, f)
+	if err != nil {
+		return fmt.Errorf("--log %s: %w", lg.Path, err)
+	}
+	l.srcs.noteLog(src, lg.Origin.Namespace, st)
+	if st.Parsed == 0 {
+		return fmt.Errorf("--log %s: no line in a known proxy log format (%d lines read; %s)", lg.Path, st.Lines, knownFormats())
+	}
+	return nil
+}
+
+// knownFormats names the log formats logscan reads, for errors.
+func knownFormats() string {
+	var names []string
+	for _, f := range logscan.Formats() {
+		names = append(names, string(f.Format))
+	}
+	return "formats read: " + strings.Join(names, ", ")
+}
+
+// checkInputs ends a load that read nothing usable from an input, or that
+// mixes clusters without --merge-clusters, and warns of repeats and of
+// logs of different times.
+func (l *loader) checkInputs(inputs []string) error {
+	by := l.srcs.byInput()
+	for _, in := range inputs {
+		if !usable(by[in]) {
+			return nothingUsable(in, by[in])
+		}
+	}
+	warning, err := l.srcs.checkClusters(inputs, l.opts.MergeClusters)
+	if err != nil {
+		return err
+	}
+	if warning != "" {
+		l.warnings = append(l.warnings, warning)
+	}
+	l.warnings = append(l.warnings, l.srcs.repeatWarnings(l.objects.Repeats())...)
+	l.warnings = append(l.warnings, l.srcs.windowWarnings()...)
+	return nil
+}
+
+// sourceNames are the report's input.sources: the inputs, then each
+// archive read inside one.
+func (l *loader) sourceNames() []string {
+	out := []string{}
+	for _, s := range l.srcs.ordered(l.inputs) {
+		if !strings.HasPrefix(s.input, "--log ") {
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
+
 // newLoader returns a loader with its workers started.
 func newLoader(opts Options, useLogFrames bool) *loader {
 	l := &loader{
-		opts: opts, lim: opts.Limits.WithDefaults(), objects: NewObjects(), useLogFrames: useLogFrames,
+		opts: opts, lim: opts.Limits.WithDefaults(), objects: NewObjects(), useLogFrames: useLogFrames, srcs: newSources(),
 		coverage: map[string]string{}, admin: map[analyzers.Ref][]envoyadmin.Cluster{}, tails: map[string][]string{},
 		docker: docker.NewInventory(),
 	}
@@ -268,8 +323,11 @@ var errObjectsDone = errors.New("objects pass done")
 
 // walk reads one input, in concurrent passes when it is a file.
 func (l *loader) walk(in string, isDir bool) error {
-	warn := func(path string, err error) { l.warn("%s: %s: %v", in, path, err) }
-	if isDir || runtime.GOMAXPROCS(0) < 2 {
+	warn := l.walkWarn(in)
+	if in == "-" && l.opts.Stdin != nil {
+		return bundle.WalkReader(in, "", l.opts.Stdin, l.lim, warn, l.entry)
+	}
+	if isDir || runtime.GOMAXPROCS(0) < 2 || bundle.IsStream(in) {
 		return bundle.Walk(in, l.lim, warn, l.entry)
 	}
 	if l.useLogFrames {
@@ -333,6 +391,23 @@ func (l *loader) passes(objects func() error, rest ...func() error) error {
 		return objErr
 	}
 	return nil
+}
+
+// walkWarn records what bundle.Walk could not read of input in as
+// skipped, with the reason; an incomplete bundle is a warning of its own.
+func (l *loader) walkWarn(in string) func(string, error) {
+	return func(p string, err error) {
+		if errors.Is(err, bundle.ErrIncompleteBundle) {
+			l.warn("%v", err)
+			return
+		}
+		reason := err.Error()
+		var fe *bundle.FileError
+		if errors.As(err, &fe) {
+			reason = fe.Err.Error()
+		}
+		l.srcs.skip(l.srcs.get(in, ""), sourceName(in, p), reason)
+	}
 }
 
 // errFrameEnd stops a logs pass at the frame the next pass starts with.
@@ -417,14 +492,40 @@ func (l *loader) walkSplit(in string, frames []bundle.LogFrame, warn func(string
 }
 
 func (l *loader) entry(e *bundle.Entry) error {
-	where := e.Input + ": " + e.Path
+	where := sourceName(e.Input, e.Source) + ": " + e.Path
+	src := l.srcs.of(e)
+	if e.Type == bundle.EntryArchive {
+		// A source of its own: its entries follow.
+		l.srcs.get(e.Input, joinPath(e.Source, e.Path))
+		return nil
+	}
+	l.srcs.with(src, func(s *source) {
+		s.files++
+		if e.Layout != "" {
+			s.layouts[e.Layout] = true
+		}
+	})
 	switch e.Type {
 	case bundle.EntryManifest:
+		data, err := io.ReadAll(io.LimitReader(e.Body, 16<<20))
 		var m bundle.Manifest
-		if err := jsonv2.UnmarshalRead(io.LimitReader(e.Body, 16<<20), &m, bundle.JSONOptions); err != nil {
+		var mi manifestInfo
+		if err == nil {
+			err = jsonv2.Unmarshal(data, &m, bundle.JSONOptions)
+		}
+		if err == nil {
+			err = jsonv2.Unmarshal(data, &mi, bundle.JSONOptions)
+		}
+		if err != nil {
 			l.warn("%s: unreadable manifest: %v", where, err)
+			l.srcs.skip(src, entryPath(e), "unreadable manifest: "+err.Error())
 			return nil
 		}
+		l.srcs.with(src, func(s *source) {
+			s.manifest = &mi
+			s.layouts[bundle.LayoutGather] = true
+			s.server, s.context = mi.Server, mi.Context
+		})
 		if !m.CreatedAt.IsZero() {
 			t := m.CreatedAt.UTC()
 			l.metaMu.Lock()
@@ -435,8 +536,10 @@ func (l *loader) entry(e *bundle.Entry) error {
 		var ix bundle.Index
 		if err := jsonv2.UnmarshalRead(io.LimitReader(e.Body, 256<<20), &ix, bundle.JSONOptions); err != nil {
 			l.warn("%s: unreadable index: %v", where, err)
+			l.srcs.skip(src, entryPath(e), "unreadable index: "+err.Error())
 			return nil
 		}
+		l.srcs.with(src, func(s *source) { s.collectors = append(s.collectors, ix.Collectors...) })
 		l.metaMu.Lock()
 		defer l.metaMu.Unlock()
 		for _, c := range ix.Collectors {
@@ -465,25 +568,56 @@ func (l *loader) entry(e *bundle.Entry) error {
 				l.warn("collector %s %s: %s", c.Name, c.Status, msg)
 			}
 		}
-	case bundle.EntryObjects, bundle.EntryLog, bundle.EntryDumpLogs:
+	case bundle.EntryObjects, bundle.EntryLog, bundle.EntryDumpLogs, bundle.EntryBugReportLog:
 		return l.dispatch(e, where)
 	case bundle.EntryProxyAdmin:
 		if !strings.HasPrefix(e.Name, "clusters") {
+			l.srcs.skip(src, entryPath(e), "not used by analyze: Envoy admin output other than clusters")
 			return nil
 		}
 		cs, err := envoyadmin.ParseClusters(where, e.Body)
 		if err != nil {
-			l.warn("%v", err)
+			l.srcs.skip(src, entryPath(e), err.Error())
 			return nil
 		}
+		l.srcs.with(src, func(s *source) { s.admin += len(cs) })
 		ref := analyzers.Ref{Kind: "Pod", Namespace: e.Namespace, Name: e.Pod}
 		l.metaMu.Lock()
 		l.admin[ref] = append(l.admin[ref], cs...)
 		l.metaMu.Unlock()
-	case bundle.EntryOther:
-		return l.otherEntry(e, where)
+	case bundle.EntryClusterContext:
+		cc, err := bundle.ReadClusterContext(e.Body)
+		if err != nil {
+			l.srcs.skip(src, entryPath(e), err.Error())
+			return nil
+		}
+		l.srcs.with(src, func(s *source) { s.server, s.context = cc.Server, cc.Context })
+	case bundle.EntryCollectorErrors:
+		errs, err := bundle.ReadCollectorErrors(e)
+		if err != nil {
+			l.srcs.skip(src, entryPath(e), err.Error())
+			return nil
+		}
+		l.srcs.with(src, func(s *source) { s.failed = append(s.failed, errs...) })
+	default:
+		if l.otherEntry(e, where) {
+			return nil // Docker CLI output
+		}
+		reason := e.Reason
+		if reason == "" {
+			reason = "unknown layout"
+		}
+		l.srcs.skip(src, entryPath(e), reason)
 	}
 	return nil
+}
+
+// joinPath joins a nested archive's path and an entry's below it.
+func joinPath(dir, p string) string {
+	if dir == "" {
+		return p
+	}
+	return dir + "/" + p
 }
 
 func (l *loader) noteCoverage(k, status string) {
@@ -596,11 +730,14 @@ func (l *loader) stopWorkers() {
 
 // dispatch queues an objects or log entry for the workers.
 func (l *loader) dispatch(e *bundle.Entry, where string) error {
+	if (e.Type == bundle.EntryLog || e.Type == bundle.EntryBugReportLog) && !l.firstRead(e, e.Namespace, e.Pod, e.Container, e.Previous) {
+		return nil
+	}
 	j := job{e: *e, where: where}
 	j.e.Body = nil
 	switch {
-	case l.dir != "":
-		j.path = filepath.Join(l.dir, filepath.FromSlash(e.Path))
+	case l.dir != "" && e.File != "":
+		j.path = e.File // a plain file of the directory: a worker opens it
 	case e.Type == bundle.EntryLog && inMemory(e):
 		// Scanning is several times faster than decompressing: scan on
 		// the walker, while the workers decode objects. Once the objects
@@ -679,7 +816,7 @@ func (l *loader) streamLog(e *bundle.Entry, where string) {
 	}
 	var readErr error
 	finish := func() {
-		stream.Close()
+		l.logScanned(&entry, entry.Namespace, entry.Pod, stream.Close())
 		if tail != nil {
 			l.keepTail(&entry, tail)
 		}
@@ -864,10 +1001,8 @@ func (l *loader) run(j job) {
 		if l.dockerJSON(j.where, j.data) {
 			return
 		}
-		err := bundle.StreamObjectsBytes(j.where, j.data, l.lim, l.addObject(j.where))
-		if err != nil {
-			l.warn("%v", err)
-		}
+		fn, done := l.objectSink(&j.e, j.where)
+		done(bundle.StreamObjectsBytes(j.where, j.data, l.lim, fn), j.data)
 		return
 	}
 	if j.e.Type == bundle.EntryLog {
@@ -883,7 +1018,7 @@ func (l *loader) scanLog(e *bundle.Entry, where string, data []byte) {
 	if origin.File != "" && l.dockerTasks(where, data) {
 		return
 	}
-	l.agg.ScanBytes(origin, where, data)
+	l.logScanned(e, e.Namespace, e.Pod, l.agg.ScanBytes(origin, where, data))
 	if e.Previous && e.Pod != "" {
 		t := &tailKeeper{}
 		t.Write(data)
@@ -897,16 +1032,6 @@ func (l *loader) keepTail(e *bundle.Entry, t *tailKeeper) {
 	l.mu.Unlock()
 }
 
-// addObject returns the callback storing decoded objects of one entry.
-func (l *loader) addObject(where string) func(bundle.Object) error {
-	return func(o bundle.Object) error {
-		if _, err := l.objects.Add(o); err != nil {
-			l.warn("%s: %v", where, err)
-		}
-		return nil
-	}
-}
-
 // process reads one objects or log entry from body.
 func (l *loader) process(j job, body io.Reader) {
 	e, where := &j.e, j.where
@@ -915,17 +1040,39 @@ func (l *loader) process(j job, body io.Reader) {
 		if l.dockerJSONStream(where, &body) {
 			return
 		}
-		err := bundle.StreamObjects(where, body, l.lim, l.addObject(where))
-		if err != nil { // StreamObjects names the file itself
-			l.warn("%v", err)
-		}
+		fn, done := l.objectSink(e, where)
+		done(bundle.StreamObjects(where, body, l.lim, fn), nil)
 	case bundle.EntryLog: // a directory's log too big to buffer
 		entry := *e
 		entry.Body = body
 		l.streamLog(&entry, where)
 	case bundle.EntryDumpLogs:
 		err := bundle.SplitDumpLogs(body, l.lim, func(ns, pod, container string, b io.Reader) error {
-			_, err := l.agg.Scan(logscan.Origin{Namespace: ns, Pod: pod, Container: container}, where, b)
+			if !l.firstRead(e, ns, pod, container, false) {
+				_, err := io.Copy(io.Discard, b)
+				return err
+			}
+			st, err := l.agg.Scan(logscan.Origin{Namespace: ns, Pod: pod, Container: container}, where, b)
+			l.logScanned(e, ns, pod, st)
+			return err
+		})
+		if err != nil {
+			l.warn("%s: %v", where, err)
+		}
+	case bundle.EntryBugReportLog:
+		err := bundle.SplitBugReportLog(body, l.lim, func(previous bool, b io.Reader) error {
+			var tail *tailKeeper
+			if previous && e.Pod != "" {
+				tail = &tailKeeper{}
+				b = io.TeeReader(b, tail)
+			}
+			st, err := l.agg.Scan(logOrigin(e), where, b)
+			l.logScanned(e, e.Namespace, e.Pod, st)
+			if tail != nil {
+				prev := *e
+				prev.Previous = true
+				l.keepTail(&prev, tail)
+			}
 			return err
 		})
 		if err != nil {

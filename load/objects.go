@@ -27,11 +27,26 @@ type Objects struct {
 	// nsKinds records "Kind@namespace" for every namespace an object of
 	// the kind was read from.
 	nsKinds map[string]bool
+	// from is the source (AddFrom) an object was first read from, for
+	// sources after the first: an object not in it came from source 0, so
+	// a single input costs no entry per object.
+	from map[string]int
+	// repeats counts objects read again from another source, by the pair
+	// of sources (first, later).
+	repeats map[[2]int]int
 }
 
 // NewObjects returns an empty merge.
 func NewObjects() *Objects {
-	return &Objects{kept: kinds.NewStore(), versions: map[string]string{}, nsKinds: map[string]bool{}}
+	return &Objects{kept: kinds.NewStore(), versions: map[string]string{}, nsKinds: map[string]bool{}, from: map[string]int{}, repeats: map[[2]int]int{}}
+}
+
+// Added is what AddFrom learnt of an object: its kind and identity (UID
+// only for kinds the store keeps), and whether the kinds table knows its
+// kind (an object of a kind it does not know is counted, never used).
+type Added struct {
+	Kind, Namespace, Name, UID string
+	Known                      bool
 }
 
 // Store is what was kept. Read it once every Add has returned.
@@ -58,34 +73,69 @@ func newer(a, b string) bool {
 // whether obj was kept. An error names the object; the caller turns it
 // into a warning.
 func (s *Objects) Add(obj bundle.Object) (bool, error) {
+	kept, _, err := s.add(0, obj)
+	return kept, err
+}
+
+// AddFrom is Add for an object read from source src (the loader numbers
+// its inputs and the archives inside them): an object already read from
+// another source is counted as a repeat (Repeats).
+func (s *Objects) AddFrom(src int, obj bundle.Object) (Added, error) {
+	_, a, err := s.add(src, obj)
+	return a, err
+}
+
+// Repeats returns how many objects each later source read again after
+// an earlier one, by (earlier, later) source.
+func (s *Objects) Repeats() map[[2]int]int { return s.repeats }
+
+func (s *Objects) add(src int, obj bundle.Object) (bool, Added, error) {
 	k := kinds.Lookup(kinds.GroupOf(obj.APIVersion), obj.Kind)
 	if obj.Unread {
-		return s.addUnread(k, obj)
+		kept, a, err := s.addUnread(src, k, obj)
+		a.Known = a.Known || (k != nil && err == nil && a.Kind == obj.Kind)
+		return kept, a, err
 	}
 	// Skip the decoding when a newer version is already kept.
 	s.mu.Lock()
-	old, seen := s.versions[objectID(obj)]
+	id := objectID(obj)
+	old, seen := s.versions[id]
+	if seen {
+		s.noteRepeat(src, id)
+	}
 	s.mu.Unlock()
+	a := Added{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name, UID: obj.UID, Known: k != nil}
 	if seen && !newer(obj.ResourceVersion, old) {
-		return false, nil
+		return false, a, nil
 	}
 	v, keep, err := decode(k, obj)
 	if err != nil {
-		return false, fmt.Errorf("%s %s/%s: %w", obj.Kind, obj.Namespace, obj.Name, err)
+		return false, a, fmt.Errorf("%s %s/%s: %w", obj.Kind, obj.Namespace, obj.Name, err)
 	}
 	if !keep {
 		v = nil
 	}
-	return s.commit(k, obj, v), nil
+	return s.commit(src, k, obj, v, seen), a, nil
+}
+
+// noteRepeat counts an object read again, from src, under the lock.
+func (s *Objects) noteRepeat(src int, id string) {
+	first, ok := s.from[id]
+	if !ok {
+		first = 0
+	}
+	if first != src {
+		s.repeats[[2]int{first, src}]++
+	}
 }
 
 // addUnread stores an object whose metadata the reader did not parse: the
 // typed decode reads it, and a `kind: List` item of another kind than the
 // list's first is sent down the ordinary path with its real kind.
-func (s *Objects) addUnread(k *kinds.Kind, obj bundle.Object) (bool, error) {
+func (s *Objects) addUnread(src int, k *kinds.Kind, obj bundle.Object) (bool, Added, error) {
 	v, keep, err := decode(k, obj)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", obj.Kind, err)
+		return false, Added{Kind: obj.Kind}, fmt.Errorf("%s: %w", obj.Kind, err)
 	}
 	if v == nil { // a kind the store does not keep: read just the head
 		var h struct {
@@ -93,45 +143,47 @@ func (s *Objects) addUnread(k *kinds.Kind, obj bundle.Object) (bool, error) {
 			Metadata        metav1.ObjectMeta `json:"metadata"`
 		}
 		if err := unmarshal(obj.Raw, &h); err != nil {
-			return false, fmt.Errorf("%s: %w", obj.Kind, err)
+			return false, Added{Kind: obj.Kind}, fmt.Errorf("%s: %w", obj.Kind, err)
 		}
 		if obj.KindMustMatch && h.Kind != obj.Kind {
-			return s.retype(obj, h.TypeMeta, &h.Metadata)
+			return s.retype(src, obj, h.TypeMeta, &h.Metadata)
 		}
 		obj.Namespace, obj.Name, obj.ResourceVersion = h.Metadata.Namespace, h.Metadata.Name, h.Metadata.ResourceVersion
-		return s.commit(k, obj, nil), nil
+		return s.commit(src, k, obj, nil, false), Added{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name}, nil
 	}
 	m, ok := v.(metav1.Object)
 	if !ok {
-		return false, fmt.Errorf("%s: no metadata", obj.Kind)
+		return false, Added{Kind: obj.Kind}, fmt.Errorf("%s: no metadata", obj.Kind)
 	}
 	if obj.KindMustMatch {
 		if tk, ok := v.(interface{ GetObjectKind() schema.ObjectKind }); ok {
 			gvk := tk.GetObjectKind().GroupVersionKind()
 			if gvk.Kind != obj.Kind || gvk.GroupVersion().String() != obj.APIVersion {
-				return s.retype(obj, metav1.TypeMeta{Kind: gvk.Kind, APIVersion: gvk.GroupVersion().String()}, m)
+				return s.retype(src, obj, metav1.TypeMeta{Kind: gvk.Kind, APIVersion: gvk.GroupVersion().String()}, m)
 			}
 		}
 	}
 	obj.Namespace, obj.Name, obj.ResourceVersion = m.GetNamespace(), m.GetName(), m.GetResourceVersion()
+	a := Added{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name, UID: string(m.GetUID())}
 	if !keep {
 		v = nil
 	}
-	return s.commit(k, obj, v), nil // commit keeps the newer version
+	return s.commit(src, k, obj, v, false), a, nil // commit keeps the newer version
 }
 
 // retype re-adds a `kind: List` item whose own kind differs from the hint.
-func (s *Objects) retype(obj bundle.Object, tm metav1.TypeMeta, m metav1.Object) (bool, error) {
+func (s *Objects) retype(src int, obj bundle.Object, tm metav1.TypeMeta, m metav1.Object) (bool, Added, error) {
 	if tm.Kind == "" {
-		return false, fmt.Errorf("item %s/%s: object has no kind", m.GetNamespace(), m.GetName())
+		return false, Added{}, fmt.Errorf("item %s/%s: object has no kind", m.GetNamespace(), m.GetName())
 	}
-	return s.Add(bundle.Object{APIVersion: tm.APIVersion, Kind: tm.Kind, Namespace: m.GetNamespace(),
+	return s.add(src, bundle.Object{APIVersion: tm.APIVersion, Kind: tm.Kind, Namespace: m.GetNamespace(),
 		Name: m.GetName(), ResourceVersion: m.GetResourceVersion(), Raw: obj.Raw})
 }
 
 // commit records obj and keeps v (nil: only counted) in k's table, under
-// the lock, unless a newer version won meanwhile.
-func (s *Objects) commit(k *kinds.Kind, obj bundle.Object, v any) bool {
+// the lock, unless a newer version won meanwhile. counted: the caller
+// already counted obj as a repeat.
+func (s *Objects) commit(src int, k *kinds.Kind, obj bundle.Object, v any, counted bool) bool {
 	// The decoder's strings may point into a whole list's bytes; what the
 	// store keeps must not pin them.
 	obj.Name, obj.Namespace, obj.ResourceVersion = strings.Clone(obj.Name), strings.Clone(obj.Namespace), strings.Clone(obj.ResourceVersion)
@@ -140,11 +192,17 @@ func (s *Objects) commit(k *kinds.Kind, obj bundle.Object, v any) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.versions[id]; ok {
+		if !counted {
+			s.noteRepeat(src, id)
+		}
 		if !newer(obj.ResourceVersion, old) {
 			return false
 		}
 	} else {
 		s.kept.Saw(kind)
+		if src != 0 {
+			s.from[id] = src
+		}
 	}
 	s.versions[id] = obj.ResourceVersion
 	if obj.Namespace != "" {

@@ -46,12 +46,12 @@ func (l *loader) walkRemote(in string) error {
 		return bundle.WalkFiles(in, files, l.lim, warn, l.entry)
 	}
 	walk := func(warn func(string, error), fn bundle.WalkFunc) error {
-		body, size, err := c.Open(ctx, loc)
+		body, _, err := c.Open(ctx, loc)
 		if err != nil {
 			return err
 		}
 		defer body.Close()
-		return bundle.WalkReader(in, path.Base(loc.Key), body, size, l.lim, warn, fn)
+		return bundle.WalkReader(in, path.Base(loc.Key), body, l.lim, warn, fn)
 	}
 	if runtime.GOMAXPROCS(0) < 2 {
 		return walk(warn, l.entry)

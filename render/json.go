@@ -44,7 +44,35 @@ func renderJSON(w io.Writer, r *report.Report, _ Options) error {
 func contractInput(in report.Input) report.Input {
 	in.Sources = nonNil(in.Sources)
 	in.Warnings = nonNil(in.Warnings)
+	in.Skipped = nonNil(in.Skipped)
+	in.Scope = contractScope(in.Scope)
 	return in
+}
+
+// contractScope copies the lists whose elements it fills in, so the
+// caller's are never written.
+func contractScope(sc report.Scope) report.Scope {
+	sc.Clusters = append([]report.Cluster{}, sc.Clusters...)
+	for i := range sc.Clusters {
+		sc.Clusters[i].Sources = nonNil(sc.Clusters[i].Sources)
+	}
+	sc.Sources = append([]report.Source{}, sc.Sources...)
+	for i := range sc.Sources {
+		sc.Sources[i].Layouts = nonNil(sc.Sources[i].Layouts)
+	}
+	sc.CollectedNamespaces = nonNil(sc.CollectedNamespaces)
+	sc.Namespaces = nonNil(sc.Namespaces)
+	sc.CameAlong = append([]report.NamespaceReason{}, sc.CameAlong...)
+	for i := range sc.CameAlong {
+		sc.CameAlong[i].Reasons = nonNil(sc.CameAlong[i].Reasons)
+	}
+	sc.Kinds = append([]report.KindScope{}, sc.Kinds...)
+	for i := range sc.Kinds {
+		sc.Kinds[i].Namespaces = nonNil(sc.Kinds[i].Namespaces)
+	}
+	sc.Collectors = nonNil(sc.Collectors)
+	sc.NotSeen = nonNil(sc.NotSeen)
+	return sc
 }
 
 func contractSymptom(s report.Symptom) report.Symptom {

@@ -23,6 +23,9 @@ func renderMarkdown(w io.Writer, r *report.Report, opts Options) error {
 	failing, others := splitOtherFindings(r, opts.failLevel())
 
 	ew.printf("# 503 no healthy upstream: root-cause report\n\n")
+	for _, line := range scopeLines(r) {
+		ew.printf("_%s_\n\n", mdText(line))
+	}
 	switch {
 	case len(r.RootCauses) > 0:
 		rc := r.RootCauses[0]

@@ -63,6 +63,9 @@ func renderTable(w io.Writer, r *report.Report, opts Options) error {
 	ix := newIndex(r)
 	failing, others := splitOtherFindings(r, opts.failLevel())
 
+	for _, line := range scopeLines(r) {
+		lw.text("", 0, line, p.with(ansiDim))
+	}
 	switch {
 	case len(r.RootCauses) == 0 && len(failing) > 0:
 		lw.text("", 0, failingHeadline(len(failing), opts.failOn()), p.with(ansiBold+ansiRed))

@@ -40,6 +40,12 @@ type Input struct {
 	LogLines    int64    `json:"logLines"`
 	CollectedAt *string  `json:"collectedAt"` // RFC3339 or null
 	Warnings    []string `json:"warnings"`
+	// Scope is what the input let analyze see (scope.go).
+	Scope Scope `json:"scope"`
+	// Skipped lists the files not read, with the reason (at most 10,000;
+	// SkippedCount counts them all).
+	Skipped      []Skipped `json:"skipped"`
+	SkippedCount int       `json:"skippedCount"`
 }
 
 // Ref names a Kubernetes (or proxy) object. Facts carry this same type

@@ -82,7 +82,7 @@ func domainEnv(name string) (*cel.Env, error) {
 		base, err := cel.NewEnv(append([]cel.EnvOption{
 			ext.NativeTypes(nativeTypes()...), reportAlias(),
 			ext.Strings(), ext.Lists(), ext.Sets(),
-			cel.Variable("coverage", cel.MapType(cel.StringType, cel.StringType)),
+			cel.Variable("coverage", coverageType),
 		}, library()...)...)
 		if err != nil {
 			envErr = err
@@ -111,17 +111,24 @@ func domainEnv(name string) (*cel.Env, error) {
 // library holds nohealthy's domain functions for rule authors.
 func library() []cel.EnvOption {
 	return []cel.EnvOption{
-		// covered(coverage, kind): the collector of kind ran and was allowed
-		// (or objects of the kind were read), so "none found" means none exist.
-		cel.Function("covered",
-			cel.Overload("covered_map_string", []*cel.Type{cel.MapType(cel.StringType, cel.StringType), cel.StringType}, cel.BoolType,
+		// coverage.has(kind) and coverage.has(kind, namespace): kind was
+		// collected in every namespace (or, cluster-scoped, at all), or in
+		// that namespace, so "none found" there means none exist
+		// (analyzers.CoverageHas). covered(coverage, kind) is
+		// coverage.has(kind), its older name.
+		cel.Function("has",
+			cel.MemberOverload("coverage_has_kind", []*cel.Type{coverageType, cel.StringType}, cel.BoolType,
 				cel.BinaryBinding(func(m, k ref.Val) ref.Val {
-					mm, ok := m.(traits.Mapper)
-					if !ok {
-						return types.False
-					}
-					v, found := mm.Find(k)
-					return types.Bool(found && v.Equal(types.String("ok")) == types.True)
+					return types.Bool(analyzers.CoverageHas(coverageMap(m), stringOf(k), ""))
+				})),
+			cel.MemberOverload("coverage_has_kind_ns", []*cel.Type{coverageType, cel.StringType, cel.StringType}, cel.BoolType,
+				cel.FunctionBinding(func(args ...ref.Val) ref.Val {
+					return types.Bool(analyzers.CoverageHas(coverageMap(args[0]), stringOf(args[1]), stringOf(args[2])))
+				}))),
+		cel.Function("covered",
+			cel.Overload("covered_map_string", []*cel.Type{coverageType, cel.StringType}, cel.BoolType,
+				cel.BinaryBinding(func(m, k ref.Val) ref.Val {
+					return types.Bool(analyzers.CoverageHas(coverageMap(m), stringOf(k), ""))
 				}))),
 		// refText(ref) renders "Kind ns/name".
 		cel.Function("refText",
@@ -138,6 +145,31 @@ func library() []cel.EnvOption {
 			cel.Overload("refsText_list", []*cel.Type{cel.ListType(celRefType)}, cel.StringType,
 				cel.UnaryBinding(func(v ref.Val) ref.Val { return types.String(formatVal(v)) }))),
 	}
+}
+
+// coverageType is the type of the coverage variable.
+var coverageType = cel.MapType(cel.StringType, cel.StringType)
+
+// coverageMap is the Go map behind a coverage value: the activation binds
+// the facts' map itself; any other map value is copied.
+func coverageMap(v ref.Val) map[string]string {
+	if m, ok := v.Value().(map[string]string); ok {
+		return m
+	}
+	out := map[string]string{}
+	if mm, ok := v.(traits.Mapper); ok {
+		it := mm.Iterator()
+		for it.HasNext() == types.True {
+			k := it.Next()
+			out[stringOf(k)] = stringOf(mm.Get(k))
+		}
+	}
+	return out
+}
+
+func stringOf(v ref.Val) string {
+	s, _ := v.Value().(string)
+	return s
 }
 
 // formatVal renders a CEL value for a message: lists joined with ", ",

@@ -54,10 +54,13 @@ func buildReport(s *analyzers.Snapshot, syms, hits []*node, roots []*rootCause, 
 // only the tool version.
 func reportInput(s *analyzers.Snapshot, ruleWarnings []string) report.Input {
 	in := report.Input{
-		Sources:  append([]string{}, s.Sources...),
-		Objects:  s.ObjectCount,
-		LogLines: s.LogLines,
-		Warnings: unique(s.Warnings, ruleWarnings),
+		Sources:      append([]string{}, s.Sources...),
+		Objects:      s.ObjectCount,
+		LogLines:     s.LogLines,
+		Warnings:     unique(s.Warnings, ruleWarnings),
+		Scope:        s.Scope,
+		Skipped:      append([]report.Skipped{}, s.Skipped...),
+		SkippedCount: s.SkippedCount,
 	}
 	if s.CollectedAt != nil {
 		t := s.CollectedAt.UTC().Format(time.RFC3339)

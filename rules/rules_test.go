@@ -169,7 +169,7 @@ func TestExtraPackOverridesAndChains(t *testing.T) {
 	f := &analyzers.Facts{
 		Services: []*analyzers.ServiceFact{{
 			Ref:  analyzers.Ref{Kind: "Service", Namespace: "shop", Name: "cart"},
-			Name: "cart", Namespace: "shop", HasSelector: true, NoReadyBackends: true,
+			Name: "cart", Namespace: "shop", HasSelector: true, NoReadyBackends: true, EndpointsKnown: true,
 			Keys: []string{"svc:shop/cart"},
 		}},
 		Symptoms: []*analyzers.SymptomFact{{ID: "S1", Kind: "UH", Count: 7, Keys: []string{"svc:shop/cart"}}},

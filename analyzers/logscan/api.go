@@ -20,9 +20,9 @@ type Origin struct {
 	Namespace string
 	Pod       string
 	Container string
-	// File names a log whose path tells no pod: the facts pair it with a
-	// container outside Kubernetes by its name (docker logs web > web.log).
-	// Logs of different files are different groups.
+	// File names a log whose path tells no pod: two such files are two
+	// reporters, never merged into one group, and the facts pair one with
+	// a container outside Kubernetes by its name (docker logs web > web.log).
 	File string
 }
 
@@ -65,4 +65,7 @@ type FileStats struct {
 	Failures  int64 // lines that became symptoms
 	LongLines int64 // lines over the cap (truncated, still counted)
 	Bytes     int64
+	// First and Last are the times of the file's first and last lines
+	// that carry one (window.go); zero when none does.
+	First, Last time.Time
 }

@@ -338,8 +338,10 @@ type fileScan struct {
 	parsed       [maxFormats]int64 // lines parsed per formatTable entry
 	first        int               // index of the first detected format, -1 if none
 	stats        FileStats
-	words        bool // lines carry a "pod container " prefix
-	noSide       bool // detection only: parse but do not record
+	words        bool   // lines carry a "pod container " prefix
+	noSide       bool   // detection only: parse but do not record
+	timeTries    int    // lines tried for the file's first time (window.go)
+	lastLine     []byte // the last complete line fed so far (window.go)
 }
 
 func newFileScan(origin Origin, maxLine int) *fileScan {
@@ -400,9 +402,12 @@ func (s *fileScan) runBytes(data []byte) {
 // strips is at most 2 bytes), so memory stays bounded by maxLine however
 // long the line.
 func (s *fileScan) feed(p []byte) {
+	var last []byte
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
+			s.keepLastLine(last) // before keepPartial reuses the partial buffer
+			last = nil
 			s.keepPartial(p)
 			return
 		}
@@ -415,8 +420,13 @@ func (s *fileScan) feed(p []byte) {
 			s.partial, s.partialBytes = s.partial[:0], 0 // l is handled before the next append
 		}
 		s.stats.Bytes += int64(n)
-		s.handle(s.cutLine(l))
+		l = s.cutLine(l)
+		if len(l) > 0 {
+			last = l
+		}
+		s.handle(l)
 	}
+	s.keepLastLine(last)
 }
 
 // keepPartial adds p to the unfinished line.
@@ -434,9 +444,13 @@ func (s *fileScan) finish() {
 		s.stats.Bytes += int64(s.partialBytes)
 		l := s.cutLine(s.partial)
 		s.partial, s.partialBytes = s.partial[:0], 0
+		if len(l) > 0 {
+			s.keepLastLine(l)
+		}
 		s.handle(l)
 	}
 	s.flushJoin()
+	s.closeWindow()
 }
 
 // cutLine drops a line's ending and cuts it to maxLine bytes (counting the
@@ -491,6 +505,9 @@ func (s *fileScan) handle(l []byte) {
 func (s *fileScan) handleLogical(raw, l []byte) {
 	s.stats.Lines++
 	s.raw = raw
+	if s.timeTries < windowTries {
+		s.noteFirstTime(raw)
+	}
 	l = stripPrefix(l)
 	if s.words {
 		if w := stripWordPrefix(l); w != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -34,6 +35,11 @@ type AnalyzeOptions struct {
 	// MaxSymptoms caps the symptoms the table and markdown list (0 = all).
 	MaxSymptoms int
 
+	// MergeClusters reads inputs of different clusters as one view.
+	MergeClusters bool
+	// Stdin is what the input "-" reads (nil: os.Stdin).
+	Stdin io.Reader
+
 	MaxExpandedBytes bytesize.Size
 	MaxLineBytes     bytesize.Size
 	MaxObjectBytes   bytesize.Size
@@ -59,6 +65,7 @@ func (o *AnalyzeOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Var(&o.MaxObjectBytes, "max-object-bytes", "refuse a .json/.yaml entry larger than this")
 	fs.IntVar(&o.MaxEntries, "max-entries", bundle.DefaultMaxEntries, "refuse an input with more files than this")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing but errors; the exit status tells the result (see --fail-on)")
+	fs.BoolVar(&o.MergeClusters, "merge-clusters", false, "read inputs from different clusters (another kube-system UID or API server) as one view instead of refusing them")
 }
 
 // failLevel maps --fail-on to a severity level; -1 for none.
@@ -93,8 +100,15 @@ func runAnalyze(o *AnalyzeOptions) error {
 		logs = append(logs, li)
 	}
 	// Name a missing or unreadable file before anything slow starts.
+	stdin := 0
 	for _, in := range o.Inputs {
-		if s3input.IsURL(in) {
+		if in == "-" {
+			if stdin++; stdin > 1 {
+				return usageErrorf("- (standard input) given twice: it can be read once")
+			}
+			continue
+		}
+		if s3input.IsURL(in) || bundle.IsStream(in) {
 			continue // the loader names an object it cannot read
 		}
 		if err := checkPath(in); err != nil {
@@ -146,9 +160,11 @@ func runAnalyze(o *AnalyzeOptions) error {
 			MaxObjectBytes:   int64(o.MaxObjectBytes),
 			MaxEntries:       o.MaxEntries,
 		},
-		Logs:   logs,
-		Warn:   warn,
-		Phases: pacing.phases(),
+		Logs:          logs,
+		Warn:          warn,
+		Phases:        pacing.phases(),
+		Stdin:         o.Stdin,
+		MergeClusters: o.MergeClusters,
 	})
 	pacing.restore()
 	if progress {

@@ -80,6 +80,12 @@ INPUT is any of (several merge into one view):
     docker service inspect, docker service ps --no-trunc, docker logs (as <container>.log)
   - an S3 object or prefix: s3://bucket/incident.tar.zst, s3://bucket/ticket/ (AWS credential
     chain: AWS_PROFILE, AWS_ACCESS_KEY_ID..., AWS_REGION; AWS_ENDPOINT_URL_S3 for S3-compatible servers)
+  - other tools' bundles: istioctl bug-report, an OpenShift must-gather, a troubleshoot support-bundle
+  - .zip, .tar, .tar.gz, .tar.bz2, compressed (.gz, .zst, .bz2) and rotated (.log.1) logs, a ticket
+    folder holding any of these (each archive is read and named), and - for standard input
+
+Every file not read is counted and said why (-o json lists them); an input from which
+nothing usable is read, or inputs of two clusters (without --merge-clusters), exit 2.
 
 Cause IDs (subset-no-pods, selector-mismatch, ...): "analyze causes" lists
 them, docs/causes.md of the nohealthy repository documents them; "analyze
@@ -127,13 +133,14 @@ type hooks struct {
 	load     func([]string, load.Options) (*analyzers.Snapshot, error)
 	analyze  func(*analyzers.Snapshot) *report.Report
 	analyzer ruletest.Analyzer // for analyze test
+	stdin    io.Reader         // what "-" reads (nil: os.Stdin)
 }
 
 // NewRootCmd builds the command tree over streams.
 func NewRootCmd(streams IOStreams) *cobra.Command { return newRootCmd(streams, hooks{}) }
 
 func newRootCmd(streams IOStreams, h hooks) *cobra.Command {
-	opts := &AnalyzeOptions{IO: streams, Version: version, load: h.load, analyze: h.analyze}
+	opts := &AnalyzeOptions{IO: streams, Version: version, load: h.load, analyze: h.analyze, Stdin: h.stdin}
 	cmd := &cobra.Command{
 		Use:     "analyze [flags] INPUT...",
 		Short:   `Explain "503 no healthy upstream" from a cluster snapshot`,

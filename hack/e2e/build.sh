@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real components the e2e tests run (etcd, kube-apiserver, kubectl,
-# kwok) from Go modules and caches them by version, so that later runs start
-# in seconds. Prints the bin directory on stdout.
+# kwok, and troubleshoot's support-bundle) from Go modules and caches them by
+# version, so that later runs start in seconds. Prints the bin directory on
+# stdout.
 #
 #   NOHEALTHY_CACHE   cache root (default ~/.cache/nohealthy/e2e)
 #   E2E_BUILD_P       go build -p (default 1 on a shared dev machine, 2 in CI)
@@ -49,6 +50,19 @@ build etcd etcd nohealthy.local/e2e/tools/etcd
 build kwok kwok sigs.k8s.io/kwok/cmd/kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION"
 build kube-apiserver kube k8s.io/kubernetes/cmd/kube-apiserver "$kflags"
 build kubectl kube k8s.io/kubernetes/cmd/kubectl "$kflags"
+
+# troubleshoot's support-bundle, whose bundles analyze reads (e2e
+# TestSupportBundle). Its version is not in the cache key, so that a new
+# one does not rebuild the cluster's binaries: a stamp beside it says which
+# it is. E2E_SKIP_TROUBLESHOOT=1 leaves it out (the test then skips, and
+# fails under CI=true).
+if [[ "${E2E_SKIP_TROUBLESHOOT:-}" != 1 ]]; then
+  if [[ "$(cat "$bin/support-bundle.version" 2>/dev/null)" != "$TROUBLESHOOT_VERSION" ]]; then
+    rm -f "$bin/support-bundle"
+  fi
+  build support-bundle troubleshoot github.com/replicatedhq/troubleshoot/cmd/troubleshoot
+  echo "$TROUBLESHOOT_VERSION" >"$bin/support-bundle.version"
+fi
 
 # Istio CRDs from istio.io/api (the module is pinned by tools/kwok).
 if [[ ! -s "$root/istio-crds.yaml" ]]; then

@@ -72,4 +72,16 @@ package kwok
 import _ "istio.io/api/networking/v1alpha3"
 GO
 (cd "$wd" && go mod tidy)
+# --- troubleshoot: the support-bundle command, to analyze what it writes ---
+# troubleshoot's own go.mod replaces two Windows-only modules; a dependant
+# must repeat its replace directives.
+td="$here/tools/troubleshoot"
+mkdir -p "$td"
+tmod=$(go mod download -json "github.com/replicatedhq/troubleshoot@$TROUBLESHOOT_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')
+{
+  printf 'module nohealthy.local/e2e/tools/troubleshoot\n\ngo 1.26.5\n\ntool github.com/replicatedhq/troubleshoot/cmd/troubleshoot\n\nrequire github.com/replicatedhq/troubleshoot %s\n\n' "$TROUBLESHOOT_VERSION"
+  sed -n '/^replace (/,/^)/p' "$tmod"
+} >"$td/go.mod"
+(cd "$td" && go mod tidy)
+
 echo "regenerated tools modules" >&2
