@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/nohealthy/nohealthy/internal/golden"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/internal/testgen/bundlepack"
 	"github.com/nohealthy/nohealthy/internal/testgen/dumpconv"
 	"github.com/nohealthy/nohealthy/internal/visible"
 )
@@ -46,46 +45,7 @@ func inputForms(t *testing.T, dir string) map[string]string {
 // would (manifest first, index last, log frames).
 func packBundle(t *testing.T, dir, out string) {
 	t.Helper()
-	var m bundle.Manifest
-	if data, err := os.ReadFile(filepath.Join(dir, bundle.ManifestPath)); err == nil {
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w, err := bundle.Create(out, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var idx bundle.Index
-	var paths []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			paths = append(paths, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	sort.Strings(paths)
-	for _, rel := range paths {
-		data, err := os.ReadFile(filepath.Join(dir, rel))
-		switch {
-		case err != nil:
-			t.Fatal(err)
-		case rel == bundle.ManifestPath:
-		case rel == bundle.IndexPath:
-			if err := json.Unmarshal(data, &idx); err != nil {
-				t.Fatal(err)
-			}
-		default:
-			if err := w.WriteFile(rel, data); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for _, c := range idx.Collectors {
-		w.AddCollector(c)
-	}
-	if err := w.Close(); err != nil {
+	if err := bundlepack.Pack(dir, out); err != nil {
 		t.Fatal(err)
 	}
 }

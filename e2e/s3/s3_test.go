@@ -31,7 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/nohealthy/nohealthy/bundle"
+	"github.com/nohealthy/nohealthy/internal/testgen/bundlepack"
 )
 
 const (
@@ -204,54 +204,14 @@ func uploadTree(t *testing.T, dir, prefix string) {
 func pack(t *testing.T, dir string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "b.tar.zst")
-	var m bundle.Manifest
-	if b, err := os.ReadFile(filepath.Join(dir, bundle.ManifestPath)); err == nil {
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
+	if err := bundlepack.Pack(dir, out); err != nil {
+		t.Fatal(err)
 	}
-	w, err := bundle.Create(out, m)
+	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var idx bundle.Index
-	var paths []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			paths = append(paths, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	sort.Strings(paths)
-	for _, rel := range paths {
-		data, err := os.ReadFile(filepath.Join(dir, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch rel {
-		case bundle.ManifestPath:
-		case bundle.IndexPath:
-			if err := json.Unmarshal(data, &idx); err != nil {
-				t.Fatal(err)
-			}
-		default:
-			if err := w.WriteFile(rel, data); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for _, c := range idx.Collectors {
-		w.AddCollector(c)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return b
 }
 
 type result struct {
