@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/nohealthy/nohealthy/internal/editdist"
 	"github.com/nohealthy/nohealthy/kinds"
 )
 
@@ -366,7 +367,7 @@ func (b *builder) nearestService(host, ns string) string {
 	short := strings.SplitN(host, ".", 2)[0]
 	best, bestD := "", 3
 	for _, svc := range inKeyOrder(kinds.Services.In(b.s)) {
-		if d := editDistance(short, svc.Name); d < bestD && d <= 2 {
+		if d := editdist.Levenshtein(short, svc.Name); d < bestD && d <= 2 {
 			best, bestD = svc.Name+"."+svc.Namespace, d
 		}
 	}

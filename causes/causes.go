@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/nohealthy/nohealthy/internal/editdist"
 )
 
 // Cause is one root cause of the catalog.
@@ -140,32 +142,11 @@ func (c *Catalog) Check(id string) error {
 func (c *Catalog) Closest(id string) string {
 	best, bestD := "", -1
 	for _, cs := range c.Causes {
-		if d := editDistance(id, cs.ID); bestD < 0 || d < bestD {
+		if d := editdist.Levenshtein(id, cs.ID); bestD < 0 || d < bestD {
 			best, bestD = cs.ID, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes (IDs are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 //go:embed catalog.yaml

@@ -335,9 +335,16 @@ func (l *loader) walk(in string, isDir bool) error {
 			return l.walkSplit(in, frames, warn)
 		}
 	}
+	return l.twoPasses(func(warn func(string, error), fn bundle.WalkFunc) error { return bundle.Walk(in, l.lim, warn, fn) }, warn)
+}
+
+// twoPasses reads a stream that walk opens afresh on each call in two
+// concurrent passes: the objects before the first log, and everything
+// else (see above).
+func (l *loader) twoPasses(walk func(warn func(string, error), fn bundle.WalkFunc) error, warn func(string, error)) error {
 	seenLog := false
 	return l.passes(func() error {
-		return bundle.Walk(in, l.lim, func(string, error) {}, func(e *bundle.Entry) error {
+		return walk(func(string, error) {}, func(e *bundle.Entry) error {
 			switch {
 			case e.Type.IsLog():
 				return errObjectsDone
@@ -347,7 +354,7 @@ func (l *loader) walk(in string, isDir bool) error {
 			return nil
 		})
 	}, func() error {
-		return bundle.Walk(in, l.lim, warn, func(e *bundle.Entry) error {
+		return walk(warn, func(e *bundle.Entry) error {
 			if e.Type.IsLog() {
 				seenLog = true
 			}

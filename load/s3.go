@@ -56,26 +56,5 @@ func (l *loader) walkRemote(in string) error {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return walk(warn, l.entry)
 	}
-	seenLog := false
-	return l.passes(func() error {
-		return walk(func(string, error) {}, func(e *bundle.Entry) error {
-			switch {
-			case e.Type.IsLog():
-				return errObjectsDone
-			case e.Type == bundle.EntryObjects:
-				return l.entry(e)
-			}
-			return nil
-		})
-	}, func() error {
-		return walk(warn, func(e *bundle.Entry) error {
-			if e.Type.IsLog() {
-				seenLog = true
-			}
-			if e.Type == bundle.EntryObjects && !seenLog {
-				return nil // the objects pass reads it
-			}
-			return l.entry(e)
-		})
-	})
+	return l.twoPasses(walk, warn)
 }

@@ -11,9 +11,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/testgen/dumpconv"
-	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
-	"github.com/nohealthy/nohealthy/rules"
 )
 
 // TestCorpusAcrossFormats is the user's promise that the input format does
@@ -28,15 +26,7 @@ func TestCorpusAcrossFormats(t *testing.T) {
 	if len(cases) == 0 {
 		t.Skip("no corpus cases")
 	}
-	pack, err := rules.BuiltinPack()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := rules.NewEngine([]*rules.Pack{pack}, rules.Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	analyze := EngineAnalyzer(eng, load.Options{})
+	analyze := builtinAnalyzer(t)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			tmp := t.TempDir()

@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/nohealthy/nohealthy/internal/testgen/layouts"
-	"github.com/nohealthy/nohealthy/load"
 	"github.com/nohealthy/nohealthy/report"
-	"github.com/nohealthy/nohealthy/rules"
 )
 
 // layoutCase is one other tool's layout of a corpus incident, and the
@@ -59,15 +57,7 @@ var layoutCases = []layoutCase{
 // does not collect what the cause is seen in (layoutCase.blind).
 func TestLayoutsSameVerdict(t *testing.T) {
 	cases := gatherCases(t)
-	pack, err := rules.BuiltinPack()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := rules.NewEngine([]*rules.Pack{pack}, rules.Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	analyze := EngineAnalyzer(eng, load.Options{})
+	analyze := builtinAnalyzer(t)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			want, err := analyze(c.Input())
@@ -157,15 +147,7 @@ func hasLayout(r *report.Report, layout string) bool {
 // TestLayoutSkipsAreNamed: what a layout holds and analyze does not read
 // is listed with its reason, never dropped in silence.
 func TestLayoutSkipsAreNamed(t *testing.T) {
-	pack, err := rules.BuiltinPack()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := rules.NewEngine([]*rules.Pack{pack}, rules.Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	analyze := EngineAnalyzer(eng, load.Options{})
+	analyze := builtinAnalyzer(t)
 	in := "../../testdata/bundles/21-subset-no-pods/bundle"
 	for _, tc := range []struct {
 		lc   layoutCase
