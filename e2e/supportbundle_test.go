@@ -75,7 +75,7 @@ spec:
 		t.Fatalf("no archive at %s: %v\n%s", archive, err, r.stdout)
 	}
 
-	bin = filepath.Join(binDir, "analyze")
+	bin = filepath.Join(binDir, "nohealthy-analyze")
 	a := run(t, 5*time.Minute, nil, bin, "-o", "json", archive)
 	if a.code > 1 {
 		t.Fatalf("analyze %s: exit %d\n%s", archive, a.code, a.stderr)
