@@ -156,7 +156,17 @@ func (b *builder) buildTimeline() *Timeline {
 	if b.cluster.IstiodFound && b.cluster.IstiodWorkload.Namespace != "" {
 		t.rootNS = b.cluster.IstiodWorkload.Namespace
 	}
-	r := &timelineRecorder{t: t, ownerIdx: map[Ref]int32{}}
+	// Sized up front: 50,000 pods make hundreds of thousands of changes,
+	// and growing the slices by doubling left several times their size in
+	// garbage just before the store is dropped, when the heap peaks.
+	rss, deps, sts, dss, nodes := kinds.ReplicaSets.In(s), kinds.Deployments.In(s), kinds.StatefulSets.In(s), kinds.DaemonSets.In(s), kinds.Nodes.In(s)
+	configs := len(kinds.Services.In(s)) + len(kinds.Ingresses.In(s)) + len(kinds.NetworkPolicies.In(s)) +
+		len(kinds.VirtualServices.In(s)) + len(kinds.DestinationRules.In(s)) + len(kinds.IstioGateways.In(s)) +
+		len(kinds.ServiceEntries.In(s)) + len(kinds.PeerAuthentications.In(s))
+	workloads := len(deps) + len(sts) + len(dss)
+	t.objs = make([]tlObject, 0, len(b.ix.pods)+len(rss)+workloads+len(nodes)+configs)
+	t.changes = make([]tlChange, 0, 2*len(b.ix.pods)+len(rss)+4*(workloads+len(nodes))+configs)
+	r := &timelineRecorder{t: t, ownerIdx: make(map[Ref]int32, workloads+len(rss))}
 
 	for _, p := range b.ix.pods {
 		r.object(Ref{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}, r.owner(b.ix.owner[p]), p.Spec.NodeName)
@@ -177,7 +187,7 @@ func (b *builder) buildTimeline() *Timeline {
 			}
 		}
 	}
-	for _, rs := range inKeyOrder(kinds.ReplicaSets.In(s)) {
+	for _, rs := range inKeyOrder(rss) {
 		owner := int32(-1)
 		dep := ""
 		if d := controllerOf(rs.OwnerReferences); d != nil && d.Kind == "Deployment" {
@@ -195,7 +205,7 @@ func (b *builder) buildTimeline() *Timeline {
 			r.add(tlChange{at: unix(c.at), kind: tcWorkloadCnd, a: c.typ, b: c.status, c: c.reason})
 		}
 	}
-	for _, d := range inKeyOrder(kinds.Deployments.In(s)) {
+	for _, d := range inKeyOrder(deps) {
 		var conds []workloadCondition
 		for _, c := range d.Status.Conditions {
 			at := c.LastTransitionTime
@@ -209,13 +219,13 @@ func (b *builder) buildTimeline() *Timeline {
 		}
 		workload("Deployment", &d.ObjectMeta, conds)
 	}
-	for _, st := range inKeyOrder(kinds.StatefulSets.In(s)) {
+	for _, st := range inKeyOrder(sts) {
 		workload("StatefulSet", &st.ObjectMeta, statefulSetConditions(st))
 	}
-	for _, ds := range inKeyOrder(kinds.DaemonSets.In(s)) {
+	for _, ds := range inKeyOrder(dss) {
 		workload("DaemonSet", &ds.ObjectMeta, daemonSetConditions(ds))
 	}
-	for _, n := range inKeyOrder(kinds.Nodes.In(s)) {
+	for _, n := range inKeyOrder(nodes) {
 		r.object(Ref{Kind: "Node", Name: n.Name}, -1, "")
 		r.add(tlChange{at: unix(n.CreationTimestamp), kind: tcCreated})
 		for _, c := range n.Status.Conditions {
@@ -262,7 +272,10 @@ func (b *builder) buildTimeline() *Timeline {
 		}
 		config("PeerAuthentication", &pa.ObjectMeta, gist)
 	}
-	for _, e := range inKeyOrder(kinds.Events.In(s)) {
+	events := kinds.Events.In(s)
+	t.events = make([]tlChange, 0, len(events))
+	t.eventFor = make([]Ref, 0, len(events))
+	for _, e := range inKeyOrder(events) {
 		io := e.InvolvedObject
 		ns := io.Namespace
 		if ns == "" && io.Kind != "Node" {
