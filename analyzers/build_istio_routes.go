@@ -122,6 +122,27 @@ func vsMatchesGateway(g *kinds.IstioGateway, vs *kinds.VirtualService) bool {
 	return false
 }
 
+// vsMatchesKubeGateway: a VirtualService may name a Gateway API Gateway in
+// spec.gateways; it is routed there when some host of it matches a
+// listener's hostname, and a listener without hostname takes every host
+// (pkg/config/analysis/analyzers/virtualservice/gateways.go
+// vsHostInKubernetesGateway). It returns the listener hostnames.
+func vsMatchesKubeGateway(g *kinds.Gateway, vs *kinds.VirtualService) ([]string, bool) {
+	var hosts []string
+	for _, l := range g.Spec.Listeners {
+		if l.Hostname == nil || *l.Hostname == "" {
+			return nil, true
+		}
+		hosts = append(hosts, *l.Hostname)
+		for _, vh := range vs.Spec.Hosts {
+			if hostsOverlap(*l.Hostname, vh) {
+				return nil, true
+			}
+		}
+	}
+	return hosts, false
+}
+
 // vsExport is the VirtualService's exportTo, or the mesh default.
 func (b *builder) vsExport(vs *kinds.VirtualService) exportSet {
 	if len(vs.Spec.ExportTo) > 0 {
@@ -498,7 +519,7 @@ func (b *builder) buildVirtualServices() {
 			nr = append(nr, sf)
 		}
 	}
-	virtualServices, gateways := kinds.VirtualServices.In(s), kinds.IstioGateways.In(s)
+	virtualServices, gateways, kubeGateways := kinds.VirtualServices.In(s), kinds.IstioGateways.In(s), kinds.Gateways.In(s)
 	for _, k := range sortedKeys(virtualServices) {
 		vs := virtualServices[k]
 		f := &VirtualServiceFact{Ref: Ref{Kind: "VirtualService", Namespace: vs.Namespace, Name: vs.Name},
@@ -520,6 +541,14 @@ func (b *builder) buildVirtualServices() {
 			gk := gatewayRefKey(g, vs.Namespace)
 			gw, ok := gateways[gk]
 			if !ok {
+				if kg, ok := kubeGateways[gk]; ok {
+					if hosts, ok := vsMatchesKubeGateway(kg, vs); !ok {
+						f.UnboundGateways = append(f.UnboundGateways, fmt.Sprintf("Gateway API Gateway %s takes none of its hosts [%s]: its listener hostnames are [%s]",
+							gk, strings.Join(vs.Spec.Hosts, ", "), strings.Join(hosts, ", ")))
+						f.Keys = append(f.Keys, "gw:"+gk)
+					}
+					continue
+				}
 				f.MissingGateways = append(f.MissingGateways, g)
 				continue
 			}

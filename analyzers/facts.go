@@ -391,7 +391,7 @@ type NetworkPolicyFact struct {
 // NodeFact is one Node.
 type NodeFact struct {
 	Ref    Ref      `cel:"ref"`
-	Ready  string   `cel:"ready"` // True | False | Unknown
+	Ready  string   `cel:"ready"` // True | False | Unknown, "" when the node reports no condition
 	Taints []string `cel:"taints"`
 	Pods   int      `cel:"pods"`
 	// StrandedServices have no ready backend because every pod sits on a

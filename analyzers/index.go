@@ -32,13 +32,28 @@ type index struct {
 	owner        map[*corev1.Pod]Ref
 }
 
+// podReady reports the pod's Ready condition. A pod with no status at
+// all (no phase, no condition) is a manifest: the API server sets
+// status.phase when it creates a pod, so no cluster ever showed this one,
+// and its readiness is unknown. It is judged by its spec alone, like a
+// workload's pod template, and counts as ready so that no cause rests on a
+// state the input does not hold (istioctl analyze reads such pods the same
+// way: upstream fixtures declare pods without status as running ones).
 func podReady(p *corev1.Pod) bool {
+	if podDeclared(p) {
+		return true
+	}
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodReady {
 			return c.Status == corev1.ConditionTrue
 		}
 	}
 	return false
+}
+
+// podDeclared: the pod has no status, so it is a manifest (see podReady).
+func podDeclared(p *corev1.Pod) bool {
+	return p.Status.Phase == "" && len(p.Status.Conditions) == 0 && len(p.Status.ContainerStatuses) == 0
 }
 
 func podTerminal(p *corev1.Pod) bool {
@@ -54,11 +69,19 @@ func podCondition(p *corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition
 	return nil
 }
 
+// nodeReady is the status of the node's Ready condition, or "" when the
+// node has no condition at all: the kubelet posts Ready when it registers
+// the node and the node lifecycle controller turns it Unknown when the
+// kubelet falls silent, so a Node without conditions is a manifest or a
+// listing stripped of status, which says nothing of its health.
 func nodeReady(n *corev1.Node) string {
 	for _, c := range n.Status.Conditions {
 		if c.Type == corev1.NodeReady {
 			return string(c.Status)
 		}
+	}
+	if len(n.Status.Conditions) == 0 {
+		return ""
 	}
 	return "Unknown"
 }
@@ -123,7 +146,7 @@ func newIndex(s *kinds.Store) *index {
 		sort.SliceStable(evs, func(i, j int) bool { return eventTime(evs[i]).After(eventTime(evs[j]).Time) })
 	}
 	for name, n := range kinds.Nodes.In(s) {
-		if nodeReady(n) != "True" {
+		if r := nodeReady(n); r != "True" && r != "" {
 			ix.notReadyNode[name] = true
 		}
 	}

@@ -96,6 +96,9 @@ func (s *Objects) add(src int, obj bundle.Object) (bool, Added, error) {
 		a.Known = a.Known || (k != nil && err == nil && a.Kind == obj.Kind)
 		return kept, a, err
 	}
+	if k != nil && k.Namespaced && obj.Namespace == "" {
+		obj.Namespace = DefaultNamespace
+	}
 	// Skip the decoding when a newer version is already kept.
 	s.mu.Lock()
 	id := objectID(obj)
@@ -112,6 +115,7 @@ func (s *Objects) add(src int, obj bundle.Object) (bool, Added, error) {
 	if err != nil {
 		return false, a, fmt.Errorf("%s %s/%s: %w", obj.Kind, obj.Namespace, obj.Name, err)
 	}
+	defaultNamespaceOf(k, v)
 	if !keep {
 		v = nil
 	}
@@ -163,6 +167,7 @@ func (s *Objects) addUnread(src int, k *kinds.Kind, obj bundle.Object) (bool, Ad
 			}
 		}
 	}
+	defaultNamespaceOf(k, v)
 	obj.Namespace, obj.Name, obj.ResourceVersion = m.GetNamespace(), m.GetName(), m.GetResourceVersion()
 	a := Added{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name, UID: string(m.GetUID())}
 	if !keep {
@@ -213,6 +218,27 @@ func (s *Objects) commit(src int, k *kinds.Kind, obj bundle.Object, v any, count
 	}
 	s.kept.Put(k, obj.Namespace, obj.Name, v)
 	return true
+}
+
+// DefaultNamespace is the namespace of a namespaced object that names
+// none. Only a manifest lacks it (the API server always fills it in, so
+// kubectl get and gather output carry it), and `kubectl apply` puts such
+// an object in the context's namespace, "default" unless set; istioctl
+// analyze reads local files the same way (pkg/config/analysis/local:
+// resources without a namespace take the analyzer's default namespace).
+// Left empty, a manifest's short host "reviews" would resolve to no
+// namespace and miss the Service beside it in the same file.
+const DefaultNamespace = "default"
+
+// defaultNamespaceOf gives a decoded namespaced object without a
+// namespace DefaultNamespace.
+func defaultNamespaceOf(k *kinds.Kind, v any) {
+	if k == nil || !k.Namespaced {
+		return
+	}
+	if m, ok := v.(metav1.Object); ok && m.GetNamespace() == "" {
+		m.SetNamespace(DefaultNamespace)
+	}
 }
 
 // decode reads obj as its row of the kinds table says. v is nil for a kind
