@@ -20,7 +20,10 @@ type instance struct {
 	// labels are the pod's (or the template's) own labels.
 	labels map[string]string
 	inMesh bool
-	how    string // how it takes part in the mesh, or why not
+	// meshKnown is false when the input cannot tell whether it takes
+	// part in the mesh (see templateMesh); inMesh is false then.
+	meshKnown bool
+	how       string // how it takes part in the mesh, or why not
 }
 
 func (x instance) String() string {
@@ -35,8 +38,8 @@ func (x instance) String() string {
 // no pod of it (fromTemplates).
 func (b *builder) hostInstances(svc *corev1.Service, pods []*corev1.Pod) (out []instance, fromTemplates bool) {
 	for _, p := range pods {
-		in, how := b.podMesh(p)
-		out = append(out, instance{pod: p, ns: p.Namespace, labels: p.Labels, inMesh: in, how: how})
+		in, known, how := b.podMesh(p)
+		out = append(out, instance{pod: p, ns: p.Namespace, labels: p.Labels, inMesh: in, meshKnown: known, how: how})
 	}
 	if len(out) > 0 || svc == nil {
 		return out, false
@@ -50,8 +53,8 @@ func (b *builder) hostInstances(svc *corev1.Service, pods []*corev1.Pod) (out []
 		if !ok {
 			continue
 		}
-		in, how := b.templateMesh(r.Namespace, t.labels, t.annotations)
-		out = append(out, instance{tmpl: t, ns: r.Namespace, labels: t.labels, inMesh: in, how: how})
+		in, known, how := b.templateMesh(r.Namespace, t.labels, t.annotations)
+		out = append(out, instance{tmpl: t, ns: r.Namespace, labels: t.labels, inMesh: in, meshKnown: known, how: how})
 	}
 	return out, len(out) > 0
 }
@@ -291,7 +294,7 @@ func (b *builder) tlsConflicts(f *DestinationRuleFact, dr *kinds.DestinationRule
 					note(&f.StrictConflicts, head, "require mTLS"+portText+": "+v.text(), x)
 					f.Keys = append(f.Keys, b.filterChainRejects(x.pod)...)
 				case "ISTIO_MUTUAL":
-					if x.inMesh {
+					if x.inMesh || !x.meshKnown {
 						continue
 					}
 					note(&f.PlainServerConflicts, head, "have "+x.how+": nothing terminates the mesh's mTLS", x)

@@ -248,7 +248,7 @@ func (b *builder) plaintextClients() map[Ref][]plainClient {
 			continue
 		}
 		if w := b.workloadByRef[b.ix.owner[p]]; w != nil && w.Role == "ingress-nginx" {
-			if in, _ := b.podMesh(p); !in {
+			if in, known, _ := b.podMesh(p); !in && known {
 				nginx = append(nginx, p)
 			}
 		}
@@ -283,7 +283,7 @@ func (b *builder) plaintextClients() map[Ref][]plainClient {
 				}
 				ref := Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}
 				for _, p := range nginx {
-					_, how := b.podMesh(p)
+					_, _, how := b.podMesh(p)
 					add(ref, plainClient{desc: fmt.Sprintf("Pod %s/%s (ingress-nginx)", p.Namespace, p.Name), how: how, port: port,
 						ingress: Ref{Kind: "Ingress", Namespace: ing.Namespace, Name: ing.Name}})
 				}
@@ -298,7 +298,7 @@ func (b *builder) plaintextClients() map[Ref][]plainClient {
 // or a log of unknown origin in a format no Envoy writes (a proxy outside
 // the cluster). ok is false for a proxy of the mesh or one it cannot tell.
 func (b *builder) outOfMeshReporter(sf *SymptomFact) (desc, how string, ok bool) {
-	if sf.Reporter.Name == "" {
+	if sf.Reporter.Kind != "Pod" { // a log of unknown origin, a Docker container
 		if logscan.Format(sf.Format).Spec().Mesh {
 			return "", "", false
 		}
@@ -308,8 +308,8 @@ func (b *builder) outOfMeshReporter(sf *SymptomFact) (desc, how string, ok bool)
 	if !found {
 		return "", "", false
 	}
-	in, how := b.podMesh(p)
-	if in {
+	in, known, how := b.podMesh(p)
+	if in || !known {
 		return "", "", false
 	}
 	desc = fmt.Sprintf("Pod %s/%s", p.Namespace, p.Name)

@@ -248,41 +248,65 @@ func isTopologyLabel(k string) bool {
 // ambient enrolment (the pod's or, without a sidecar, its namespace's
 // istio.io/dataplane-mode=ambient label; a pod label "none" opts out).
 // pkg/config/analysis/analyzers/util/in_mesh.go reads the same signals.
-func (b *builder) podMesh(p *corev1.Pod) (in bool, how string) {
+//
+// A pod with no status is a manifest (podDeclared): the injector has not
+// seen it yet, so it is judged as a template is, and may be unknown
+// (known false, see templateMesh).
+func (b *builder) podMesh(p *corev1.Pod) (in, known bool, how string) {
 	if hasSidecar(p) {
-		return true, "istio-proxy sidecar"
+		return true, true, "istio-proxy sidecar"
 	}
 	if _, ok := p.Annotations[kinds.AnnotationSidecarStatus]; ok {
-		return true, "sidecar injected (sidecar.istio.io/status)"
+		return true, true, "sidecar injected (sidecar.istio.io/status)"
 	}
 	if p.Annotations["ambient.istio.io/redirection"] == "enabled" {
-		return true, "ambient (redirection enabled by istio-cni)"
+		return true, true, "ambient (redirection enabled by istio-cni)"
+	}
+	if podDeclared(p) {
+		return b.templateMesh(p.Namespace, p.Labels, p.Annotations)
 	}
 	switch p.Labels[labelDataplane] {
 	case "ambient":
-		return true, "ambient (pod label istio.io/dataplane-mode=ambient)"
+		return true, true, "ambient (pod label istio.io/dataplane-mode=ambient)"
 	case "none":
-		return false, "no sidecar, opted out of ambient (istio.io/dataplane-mode=none)"
+		return false, true, "no sidecar, opted out of ambient (istio.io/dataplane-mode=none)"
 	}
 	if b.namespaceAmbient(p.Namespace) {
-		return true, "ambient (namespace label istio.io/dataplane-mode=ambient)"
+		return true, true, "ambient (namespace label istio.io/dataplane-mode=ambient)"
 	}
-	return false, "no sidecar, not ambient"
+	return false, true, "no sidecar, not ambient"
 }
 
 // templateMesh says whether the pods of a workload template will take
 // part in the mesh: the sidecar injector's decision (pod
 // sidecar.istio.io/inject label or annotation, then the namespace's
 // istio-injection or istio.io/rev label), else ambient enrolment.
-func (b *builder) templateMesh(ns string, labels, annotations map[string]string) (in bool, how string) {
+//
+// known is false when the input cannot tell: nothing on the template
+// decides and its Namespace object (whose labels the injector reads) is
+// not in the input, as with manifests applied to a namespace made
+// elsewhere. A conclusion that needs the workload outside the mesh must
+// not be drawn then.
+func (b *builder) templateMesh(ns string, labels, annotations map[string]string) (in, known bool, how string) {
 	inject, set := labels[labelInject]
 	if !set {
 		inject, set = annotations[labelInject]
 	}
 	nsl := map[string]string{}
-	if n, ok := kinds.Namespaces.In(b.s)[ns]; ok {
+	n, nsRead := kinds.Namespaces.In(b.s)[ns]
+	if nsRead {
 		nsl = n.Labels
 	}
+	in, how = b.templateMeshFrom(ns, labels, inject, set, nsl)
+	switch {
+	case in, set, labels[labelDataplane] != "", nsRead:
+		return in, true, how
+	}
+	return false, false, "mesh membership unknown: the Namespace " + ns + " is not in the input"
+}
+
+// templateMeshFrom is templateMesh's decision from what the input holds.
+func (b *builder) templateMeshFrom(ns string, labels map[string]string, inject string, set bool, nsl map[string]string) (in bool, how string) {
 	switch {
 	case set && inject == "false":
 	case set && inject == "true":
