@@ -794,13 +794,26 @@ func (b *builder) namespaceKnown(ns string) bool {
 	return b.facts.Coverage["Namespace"] == "ok" && b.facts.Coverage["Namespace@*"] != "inferred"
 }
 
-// namespaceLabels are a namespace's labels, or the one label every
-// namespace carries when the Namespace is not in the input.
+// namespaceLabels are a namespace's labels as the API server keeps them:
+// with kubernetes.io/metadata.name set to its name, which the API server
+// adds to every Namespace and keeps immutable (Kubernetes 1.22+,
+// corev1.LabelMetadataName), even when the manifest read does not carry
+// it. Selectors over it (allowedRoutes, allowedListeners, NetworkPolicy
+// namespaceSelector) are the documented way to name one namespace.
 func (b *builder) namespaceLabels(ns string) map[string]string {
-	if n, ok := kinds.Namespaces.In(b.s)[ns]; ok && len(n.Labels) > 0 {
+	n, ok := kinds.Namespaces.In(b.s)[ns]
+	if !ok || len(n.Labels) == 0 {
+		return map[string]string{corev1.LabelMetadataName: ns}
+	}
+	if n.Labels[corev1.LabelMetadataName] == ns {
 		return n.Labels
 	}
-	return map[string]string{"kubernetes.io/metadata.name": ns}
+	out := make(map[string]string, len(n.Labels)+1)
+	for k, v := range n.Labels {
+		out[k] = v
+	}
+	out[corev1.LabelMetadataName] = ns
+	return out
 }
 
 // backendFacts derives one fact per distinct backendRef of r.

@@ -446,3 +446,23 @@ func TestAttachSelectorUnknownNamespace(t *testing.T) {
 		t.Errorf("gathered namespaces (shop has no team label): %+v", r)
 	}
 }
+
+// TestAttachSelectorByNamespaceName: the API server labels every Namespace
+// with kubernetes.io/metadata.name, so a listener selecting on it admits
+// the namespace's routes though the manifest read lists other labels only
+// (conformance gateway-with-attached-routes).
+func TestAttachSelectorByNamespaceName(t *testing.T) {
+	in := strings.Replace(infraGateway, "{team: shop, kubernetes.io/metadata.name: shop}", "{team: shop}", 1)
+	in = strings.Replace(in, "selector: {matchLabels: {team: shop}}", "selector: {matchLabels: {kubernetes.io/metadata.name: shop}}", 1)
+	if in == infraGateway {
+		t.Fatal("fixture not rewritten")
+	}
+	in += routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: team}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || !r.Accepted {
+		t.Errorf("selector on the namespace's name: %+v", r)
+	}
+	other := strings.Replace(in, "kubernetes.io/metadata.name: shop}}", "kubernetes.io/metadata.name: infra}}", 1)
+	if r := BuildFacts(storeOf(t, other), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Accepted || r.Reason != reasonNotAllowedByListeners {
+		t.Errorf("selector on another namespace's name: %+v", r)
+	}
+}
