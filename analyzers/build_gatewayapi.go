@@ -473,11 +473,31 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 		if pendingDefault(acc) {
 			f.NoProxyText += "; no controller has written its status (Accepted=Unknown Pending, waiting for " + orNone(f.Controller) + ")"
 		}
-	case !f.ClassFound && f.Class != "" && b.facts.Coverage["GatewayClass"] == "ok":
+	case !f.ClassFound && f.Class != "" && b.gatewayClassesListed():
 		f.NoProxy, f.NoProxyText = true, "GatewayClass "+f.Class+" does not exist, so no controller programs it"
 	case f.ClassFound && impl == nil && pendingDefault(acc) && len(pods) == 0 && b.coverageIn("Pod", gw.Namespace) == "ok":
 		f.NoProxy, f.NoProxyText = true, "no controller has accepted it (Accepted=Unknown Pending, waiting for controller "+orNone(f.Controller)+") and no proxy pod serves it"
 	}
+}
+
+// gatewayClassesListed reports whether the input holds the cluster's
+// GatewayClasses, so that a class missing from it does not exist: the kind
+// was listed (gather, or loose output of a cluster-scoped kind, which is
+// whole) and every GatewayClass read came from the API server, which sets
+// metadata.resourceVersion on each object it serves. A GatewayClass
+// manifest from Git has none: it is one class being applied, not the
+// cluster's list, and classes are mostly installed with their controller,
+// apart from the Gateways that name them.
+func (b *builder) gatewayClassesListed() bool {
+	if b.facts.Coverage["GatewayClass"] != "ok" {
+		return false
+	}
+	for _, gc := range kinds.GatewayClasses.In(b.s) {
+		if gc.ResourceVersion == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // gwStatusFor returns the status a controller wrote about parent p of r,

@@ -466,3 +466,18 @@ func TestAttachSelectorByNamespaceName(t *testing.T) {
 		t.Errorf("selector on another namespace's name: %+v", r)
 	}
 }
+
+// TestGatewayClassMissing: a Gateway whose class is not among the
+// GatewayClasses the API server listed has no controller; next to a
+// GatewayClass manifest from Git (no resourceVersion) its class may
+// still be installed (conformance gatewayclass-observed-generation-bump).
+func TestGatewayClassMissing(t *testing.T) {
+	in := strings.Replace(infraGateway, "gatewayClassName: eg", "gatewayClassName: other", 1)
+	if g := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIGateways[0]; g.NoProxy {
+		t.Errorf("class missing beside a GatewayClass manifest: %s", g.NoProxyText)
+	}
+	listed := strings.Replace(in, "metadata: {name: eg}", "metadata: {name: eg, resourceVersion: \"4711\"}", 1)
+	if g := BuildFacts(storeOf(t, listed), BuildInput{Coverage: gathered}).GatewayAPIGateways[0]; !g.NoProxy || !strings.Contains(g.NoProxyText, "GatewayClass other does not exist") {
+		t.Errorf("class missing from the API server's list: %+v", g)
+	}
+}
