@@ -703,6 +703,9 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 		}
 		from, sel := namespacesFrom(rn, "Same")
 		switch {
+		case protocolReserved(l.Protocol):
+			refusals = append(refusals, fmt.Sprintf("listener %s has protocol %q, which is no core protocol (HTTP, HTTPS, TLS, TCP, UDP) "+
+				"nor an implementation's domain-prefixed one, so no implementation accepts the listener (Accepted=False UnsupportedProtocol)", l.Name, l.Protocol))
 		case ks != nil && !ks[r.kind]:
 			refusals = append(refusals, fmt.Sprintf("listener %s admits kinds %s, not %s", l.Name, orNone(strings.Join(sortedSet(ks), ", ")), r.kind))
 		case from == "Selector" && !nsKnown && !namespaceAdmitted(from, sel, ownerNS, r.obj.Namespace, nsLabels):

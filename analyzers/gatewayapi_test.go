@@ -481,3 +481,28 @@ func TestGatewayClassMissing(t *testing.T) {
 		t.Errorf("class missing from the API server's list: %+v", g)
 	}
 }
+
+// TestAttachListenerProtocol: a listener whose protocol is an un-prefixed
+// name other than the core ones is accepted by no implementation, so no
+// route attaches through it (ProtocolType; Envoy Gateway testdata
+// gateway-with-listener-with-unsupported-protocol); a domain-prefixed
+// protocol is the implementation's own and not judged.
+func TestAttachListenerProtocol(t *testing.T) {
+	for _, c := range []struct {
+		protocol string
+		accepted bool
+	}{
+		{"HTTP", true},
+		{"GRPC", false},
+		{"INVALID", false},
+		{"http", false},
+		{"example.com/custom", true},
+	} {
+		in := strings.Replace(infraGateway, "  - {name: http, port: 80, protocol: HTTP}", "  - {name: http, port: 80, protocol: \""+c.protocol+"\", allowedRoutes: {namespaces: {from: All}}}", 1)
+		in += routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: http}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+		r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]
+		if !r.Judged || r.Accepted != c.accepted || (!c.accepted && r.Reason != reasonNotAllowedByListeners) {
+			t.Errorf("protocol %q: accepted=%v reason %q, want accepted=%v; evidence %v", c.protocol, r.Accepted, r.Reason, c.accepted, r.Evidence)
+		}
+	}
+}
