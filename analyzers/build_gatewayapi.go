@@ -26,6 +26,81 @@ type gatewayImplementation struct {
 	proxy           func(gw *kinds.Gateway) (string, map[string]string)
 	shared          []map[string]string
 	sharedContainer string
+	// backendKind says whether the controller resolves a backendRef of
+	// group/kind (group "" is the core group): kindResolves,
+	// kindInvalid (it writes ResolvedRefs=False InvalidKind), or
+	// kindUnknown (an extension may add kinds). nil: only the
+	// specification's rule (kindBySpec).
+	backendKind func(group, kind string) kindVerdict
+}
+
+// kindVerdict is what an implementation makes of a backendRef's kind.
+type kindVerdict int
+
+const (
+	kindUnknown kindVerdict = iota
+	kindResolves
+	kindInvalid
+)
+
+// kindBySpec judges a backendRef kind by the specification alone: a core
+// Service resolves; another core-group kind is invalid, as the core group
+// has no other kind a route forwards to (BackendObjectReference), unless a
+// known implementation resolves it there (coreKindsTakenBySome); any
+// other group may be an implementation's own kind.
+func kindBySpec(group, kind string) kindVerdict {
+	switch {
+	case group == "" && kind == "Service":
+		return kindResolves
+	case group == "" && slices.Contains(coreKindsTakenBySome, kind):
+		return kindUnknown
+	case group == "":
+		return kindInvalid
+	}
+	return kindUnknown
+}
+
+// coreKindsTakenBySome are kinds some implementation resolves with the
+// group omitted: Envoy Gateway matches Backend and ServiceImport by kind
+// alone (envoyGatewayBackendKind).
+var coreKindsTakenBySome = []string{"Backend", "ServiceImport"}
+
+// envoyGatewayBackendKind follows Envoy Gateway's validateBackendRefGroup
+// and validateBackendRefKind (internal/gatewayapi/validate.go): groups
+// "", multicluster.x-k8s.io and gateway.envoyproxy.io, kinds Service,
+// ServiceImport and Backend, in any pairing; a kind its extension manager
+// registers (backendResources, internal/gatewayapi/route.go
+// isCustomBackendResource) also resolves, and the input does not hold
+// that configuration, so other non-core kinds are unknown.
+func envoyGatewayBackendKind(group, kind string) kindVerdict {
+	groupOK := group == "" || group == "multicluster.x-k8s.io" || group == "gateway.envoyproxy.io"
+	kindOK := kind == "Service" || kind == "ServiceImport" || kind == "Backend"
+	switch {
+	case groupOK && kindOK:
+		return kindResolves
+	case group == "":
+		return kindInvalid
+	}
+	return kindUnknown
+}
+
+// istioBackendKind follows istiod's buildDestination
+// (pilot/pkg/config/kube/gateway/conversion.go): Service,
+// networking.istio.io Hostname, ServiceImport (of the MCS_API_GROUP,
+// multicluster.x-k8s.io by default), gateway.networking.x-k8s.io XBackend
+// and inference.networking.k8s.io InferencePool (the last two behind
+// feature flags); any other kind is "referencing unsupported backendRef",
+// InvalidKind.
+func istioBackendKind(group, kind string) kindVerdict {
+	switch {
+	case group == "" && kind == "Service",
+		group == "networking.istio.io" && kind == "Hostname",
+		group != "" && kind == "ServiceImport",
+		group == "gateway.networking.x-k8s.io" && kind == "XBackend",
+		group == "inference.networking.k8s.io" && kind == "InferencePool":
+		return kindResolves
+	}
+	return kindInvalid
 }
 
 const gatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
@@ -45,6 +120,7 @@ var gatewayImplementations = []gatewayImplementation{
 		// internal/infrastructure/kubernetes/proxy/resource.go.
 		name: "envoy-gateway", title: "Envoy Gateway",
 		controllers: []string{"gateway.envoyproxy.io/gatewayclass-controller"},
+		backendKind: envoyGatewayBackendKind,
 		proxy: func(gw *kinds.Gateway) (string, map[string]string) {
 			return "", map[string]string{
 				"gateway.envoyproxy.io/owning-gateway-name":      gw.Name,
@@ -58,6 +134,7 @@ var gatewayImplementations = []gatewayImplementation{
 		name: "istio", title: "Istio",
 		controllers: []string{"istio.io/gateway-controller"},
 		proxy:       perGatewayDeployment,
+		backendKind: istioBackendKind,
 	},
 	{
 		// A Deployment named after the Gateway, in its namespace:
@@ -263,7 +340,7 @@ func (b *builder) buildGatewayAPI() {
 				accepted = accepted || rf.Accepted || !rf.Judged
 				b.facts.GatewayAPIRoutes = append(b.facts.GatewayAPIRoutes, rf)
 			}
-			b.backendFacts(r, accepted, counts)
+			b.backendFacts(r, accepted, b.parentImplementations(r, gwFacts), counts)
 		}
 	}
 	// What the routes and the proxies' lines tell of each Gateway.
@@ -839,8 +916,61 @@ func (b *builder) namespaceLabels(ns string) map[string]string {
 	return out
 }
 
+// parentImplementations are the implementations of the Gateways r's
+// parentRefs name (through a ListenerSet, its Gateway's), nil for a
+// parent whose implementation is unknown.
+func (b *builder) parentImplementations(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFact) []*gatewayImplementation {
+	var out []*gatewayImplementation
+	for _, spr := range r.obj.Spec.ParentRefs {
+		p := defaultParentRef(spr, r.obj.Namespace)
+		gwKey := ""
+		switch {
+		case p.group == gatewayAPIGroup && p.kind == "Gateway":
+			gwKey = key(p.namespace, p.name)
+		case (p.group == gatewayAPIGroup && p.kind == "ListenerSet") || (p.group == "gateway.networking.x-k8s.io" && p.kind == "XListenerSet"):
+			if ls, ok := kinds.ListenerSets.In(b.s)[key(p.namespace, p.name)]; ok {
+				ns := ls.Namespace
+				if ls.Spec.ParentRef.Namespace != nil && *ls.Spec.ParentRef.Namespace != "" {
+					ns = *ls.Spec.ParentRef.Namespace
+				}
+				gwKey = key(ns, ls.Spec.ParentRef.Name)
+			}
+		}
+		var impl *gatewayImplementation
+		if g := gwFacts[gwKey]; g != nil {
+			impl = implementationOf(g.Controller)
+		}
+		out = append(out, impl)
+	}
+	return out
+}
+
+// backendKindVerdict judges a backendRef's group and kind for the
+// implementations serving the route: invalid only when every one of them
+// refuses it (through another parent the ref still resolves), resolved
+// when one resolves it.
+func backendKindVerdict(ref backendRef, impls []*gatewayImplementation) kindVerdict {
+	if len(impls) == 0 {
+		return kindBySpec(ref.group, ref.kind)
+	}
+	out := kindInvalid
+	for _, impl := range impls {
+		v := kindBySpec(ref.group, ref.kind)
+		if impl != nil && impl.backendKind != nil {
+			v = impl.backendKind(ref.group, ref.kind)
+		}
+		switch v {
+		case kindResolves:
+			return kindResolves
+		case kindUnknown:
+			out = kindUnknown
+		}
+	}
+	return out
+}
+
 // backendFacts derives one fact per distinct backendRef of r.
-func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string]int64) {
+func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, impls []*gatewayImplementation, counts map[string]int64) {
 	obj := r.obj
 	// The route's ResolvedRefs verdict from a fresh status, any parent.
 	var resolved *metav1.Condition
@@ -861,7 +991,7 @@ func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string
 			k.weight = 0
 			f := byRef[k]
 			if f == nil {
-				f = b.backendFact(r, ref, routeAccepted, resolved, controller)
+				f = b.backendFact(r, ref, routeAccepted, backendKindVerdict(ref, impls), resolved, controller)
 				byRef[k] = f
 				order = append(order, k)
 			}
@@ -885,7 +1015,7 @@ func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string
 // what the input lets it decide, and the status the rest; a controller
 // that says the refs resolve outranks a verdict from the spec, so a
 // configuration the controller accepts is never called broken.
-func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, resolved *metav1.Condition, controller string) *GatewayAPIBackendFact {
+func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, kind kindVerdict, resolved *metav1.Condition, controller string) *GatewayAPIBackendFact {
 	f := &GatewayAPIBackendFact{Route: r.ref(), Group: ref.group, Kind: ref.kind, Namespace: ref.namespace, Name: ref.name,
 		Port: int(ref.port), Text: ref.String(), CrossNamespace: ref.namespace != r.obj.Namespace, RouteAccepted: routeAccepted,
 		Grants: []string{}, ServicePorts: []string{}, Defects: []string{}, JudgedBy: "spec"}
@@ -945,10 +1075,11 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 			// A valid ref: the Service's own chain explains its symptoms.
 			f.Keys = append(f.Keys, "svc:"+key(svc.Namespace, svc.Name), "host:"+svc.Name+"."+svc.Namespace+".svc.cluster.local")
 		}
-	case ref.group == "":
-		// The core group has no other kind a route may forward to.
+	case kind == kindInvalid:
 		judged[reasonInvalidKind] = true
 		f.Defects = append(f.Defects, reasonInvalidKind)
+	case kind == kindResolves:
+		judged[reasonInvalidKind] = true
 	}
 	if resolved == nil {
 		return f
@@ -1002,8 +1133,10 @@ func (b *builder) backendText(f *GatewayAPIBackendFact) string {
 		parts = append(parts, t)
 	case slices.Contains(f.Defects, reasonBackendNotFound):
 		parts = append(parts, "no Service "+f.Namespace+"/"+f.Name+" exists")
-	case slices.Contains(f.Defects, reasonInvalidKind):
+	case slices.Contains(f.Defects, reasonInvalidKind) && f.Group == "":
 		parts = append(parts, "kind "+f.Kind+" of the core group is not a backend a route can use")
+	case slices.Contains(f.Defects, reasonInvalidKind):
+		parts = append(parts, "kind "+f.Kind+" of group "+f.Group+" is no backend the implementation of the route's Gateways resolves")
 	case f.Kind == "Service" && f.Group == "":
 		parts = append(parts, "Services of "+f.Namespace+" not in the input")
 	default:

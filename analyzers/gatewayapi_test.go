@@ -506,3 +506,40 @@ func TestAttachListenerProtocol(t *testing.T) {
 		}
 	}
 }
+
+// TestBackendKindByImplementation: whether a backendRef's kind resolves
+// depends on the implementation of the route's Gateway: Envoy Gateway
+// takes Backend with the group omitted (Envoy Gateway testdata
+// backendtrafficpolicy-dns-lookup-family) and may take extension kinds;
+// istiod resolves a closed set of kinds (conformance
+// httproute-invalid-backendref-unknown-kind); an unknown implementation
+// is judged by the specification's core-group rule only.
+func TestBackendKindByImplementation(t *testing.T) {
+	spec := `  parentRefs: [{name: public, namespace: infra, sectionName: https}]
+  rules:
+  - backendRefs: [{name: b, kind: Backend, port: 8080}, {name: b, group: unknownkind.example.com, kind: NonExistent, port: 8080}, {name: web, kind: Servce, port: 8080}, {name: h, group: networking.istio.io, kind: Hostname, port: 80}]
+`
+	for _, c := range []struct {
+		controller string
+		want       map[string][]string
+	}{
+		{"gateway.envoyproxy.io/gatewayclass-controller", map[string][]string{
+			"Backend shop/b:8080": {}, "NonExistent.unknownkind.example.com shop/b:8080": {}, "Servce shop/web:8080": {reasonInvalidKind},
+			"Hostname.networking.istio.io shop/h:80": {}}},
+		{"istio.io/gateway-controller", map[string][]string{
+			"Backend shop/b:8080": {reasonInvalidKind}, "NonExistent.unknownkind.example.com shop/b:8080": {reasonInvalidKind},
+			"Servce shop/web:8080": {reasonInvalidKind}, "Hostname.networking.istio.io shop/h:80": {}}},
+		{"example.net/unknown-controller", map[string][]string{
+			"Backend shop/b:8080": {}, "NonExistent.unknownkind.example.com shop/b:8080": {}, "Servce shop/web:8080": {reasonInvalidKind},
+			"Hostname.networking.istio.io shop/h:80": {}}},
+	} {
+		in := strings.Replace(infraGateway, "gateway.envoyproxy.io/gatewayclass-controller", c.controller, 1)
+		f := BuildFacts(storeOf(t, in+routeYAML(spec)), BuildInput{Coverage: gathered})
+		for _, b := range f.GatewayAPIBackends {
+			w, ok := c.want[b.Text]
+			if !ok || !slices.Equal(b.Defects, w) {
+				t.Errorf("%s: %s: defects %v, want %v", c.controller, b.Text, b.Defects, w)
+			}
+		}
+	}
+}

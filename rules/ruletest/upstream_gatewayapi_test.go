@@ -44,7 +44,6 @@ var conformanceWants = map[string][]string{
 	},
 	"httproute-disallowed-kind":                     {"route-missing HTTPRoute gateway-conformance-infra/disallowed-kind"},
 	"httproute-hostname-intersection":               {"route-missing HTTPRoute gateway-conformance-infra/no-intersecting-hosts"},
-	"httproute-invalid-backendref-unknown-kind":     {"destination-host-unknown HTTPRoute gateway-conformance-infra/invalid-backend-ref-unknown-kind"},
 	"httproute-invalid-cross-namespace-backend-ref": {"backend-ref-not-permitted HTTPRoute gateway-conformance-infra/invalid-cross-namespace-backend-ref"},
 	"httproute-invalid-cross-namespace-parent-ref":  {"route-missing HTTPRoute gateway-conformance-web-backend/invalid-cross-namespace-parent-ref"},
 	"httproute-invalid-nonexistent-backendref":      {"destination-host-unknown HTTPRoute gateway-conformance-infra/invalid-nonexistent-backend-ref"},
@@ -68,6 +67,30 @@ var conformanceWants = map[string][]string{
 	// NoMatchingParent there (it attaches through the ListenerSet).
 	"listenerset-dual-parentref-independence":           {"route-missing HTTPRoute gateway-conformance-infra/route-dual-parentref-one"},
 	"listenerset-gateway-parent-section-name-not-found": {"route-missing HTTPRoute gateway-conformance-infra/route-via-gateway"},
+}
+
+// closedKindsWants are causes the manifests decide only with the
+// implementation known and its set of backend kinds closed (istiod's): an
+// unknown kind is InvalidKind for every conformant implementation, but an
+// unknown implementation, or one that extensions extend (Envoy Gateway),
+// may resolve an implementation-specific kind the input cannot tell from
+// an unknown one (examples/standard/default-match-http.yaml forwards to
+// an acme.io CustomBackend).
+var closedKindsWants = map[string][]string{
+	"httproute-invalid-backendref-unknown-kind": {"destination-host-unknown HTTPRoute gateway-conformance-infra/invalid-backend-ref-unknown-kind"},
+}
+
+// conformanceRuns are the ways the conformance manifests are analyzed:
+// as given, with no GatewayClass (what a repository holds), and as the
+// suite runs them against an implementation, whose GatewayClass the
+// suite requires to exist ({GATEWAY_CLASS_NAME}, with its controller).
+var conformanceRuns = []struct {
+	name, controller string
+	closedKinds      bool
+}{
+	{name: "from Git"},
+	{name: "Envoy Gateway", controller: "gateway.envoyproxy.io/gatewayclass-controller"},
+	{name: "istiod", controller: "istio.io/gateway-controller", closedKinds: true},
 }
 
 // outsideTheContract are conformance tests whose defect no cause of
@@ -114,22 +137,41 @@ func conformanceCases(t *testing.T) []upstreamCase {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no conformance manifests under %s: %v", dir, err)
 	}
-	var out []upstreamCase
 	seen := map[string]bool{}
 	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
-		seen[name] = true
-		out = append(out, upstreamCase{name: "conformance/" + name,
-			inputs: []string{filepath.Join(dir, "base", "manifests.yaml"), f}, want: conformanceWants[name]})
+		seen[strings.TrimSuffix(filepath.Base(f), ".yaml")] = true
 	}
-	for name := range conformanceWants {
-		if !seen[name] {
-			t.Errorf("conformanceWants names %s, which is not a manifest under %s", name, dir)
+	for _, table := range []map[string][]string{conformanceWants, closedKindsWants} {
+		for name := range table {
+			if !seen[name] {
+				t.Errorf("%s is not a manifest under %s", name, dir)
+			}
 		}
 	}
 	for name := range outsideTheContract {
-		if !seen[name] || conformanceWants[name] != nil {
-			t.Errorf("outsideTheContract names %s: not a manifest, or also in conformanceWants", name)
+		if !seen[name] || conformanceWants[name] != nil || closedKindsWants[name] != nil {
+			t.Errorf("outsideTheContract names %s: not a manifest, or also expected to be named", name)
+		}
+	}
+	var out []upstreamCase
+	for _, run := range conformanceRuns {
+		inputs := []string{filepath.Join(dir, "base", "manifests.yaml")}
+		if run.controller != "" {
+			class := filepath.Join(t.TempDir(), "gatewayclass.yaml")
+			doc := "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: \"{GATEWAY_CLASS_NAME}\"}\nspec: {controllerName: " + run.controller + "}\n"
+			if err := os.WriteFile(class, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			inputs = append(inputs, class)
+		}
+		for _, f := range files {
+			name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+			want := slices.Clone(conformanceWants[name])
+			if run.closedKinds {
+				want = append(want, closedKindsWants[name]...)
+			}
+			out = append(out, upstreamCase{name: "conformance/" + name + " (" + run.name + ")",
+				inputs: append(slices.Clone(inputs), f), want: want})
 		}
 	}
 	return out
