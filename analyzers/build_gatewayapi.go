@@ -661,6 +661,15 @@ func (b *builder) routeFacts(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFa
 				why = "the controller has not decided"
 			}
 			ok, reason, text, judged := b.attach(r, p)
+			if reason == reasonParentNotFound && st != nil && b.facts.Coverage["Gateway."+gatewayAPIGroup] != "ok" {
+				// A controller wrote status for this parent, so it existed
+				// (controllers write none for a parent that does not): the
+				// given manifests lack it, and with it the listeners to
+				// judge by. Gateways gather listed outrank a status that
+				// may outlive its parent.
+				ok, reason, judged = false, "", false
+				text = "the parent is not in the input, but " + orNone(st.ControllerName) + " wrote status for it, so it exists"
+			}
 			f.Judged, f.JudgedBy, f.Accepted, f.Reason = judged, "spec", ok, reason
 			f.Evidence = append(f.Evidence, Evidence{Kind: "Object", Ref: f.Ref.String(),
 				Text: "parentRef " + f.ParentText + ": computed from the spec (" + why + "): " + text})

@@ -543,3 +543,24 @@ func TestBackendKindByImplementation(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachParentWithForeignStatus: a parent missing from the input is
+// not called missing when a controller wrote status for it (istio
+// pilot/pkg/config/kube/gateway/testdata/status.yaml: a route with a
+// parent of another implementation, whose status has no Accepted
+// condition).
+func TestAttachParentWithForeignStatus(t *testing.T) {
+	in := infraGateway + routeYAML("  parentRefs: [{name: other, namespace: infra}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonParentNotFound {
+		t.Fatalf("no status: %+v", r)
+	}
+	in += "status:\n  parents:\n  - parentRef: {name: other, namespace: infra}\n    controllerName: example.com/other\n    conditions: [{type: Dummy, status: \"True\", reason: Dummy}]\n"
+	loose := map[string]string{"Gateway": "ok", "Gateway@*": "inferred", "HTTPRoute": "ok", "HTTPRoute@*": "inferred", "Service": "ok"}
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIRoutes[0]; r.Judged || r.Accepted || !r.ParentFound {
+		t.Errorf("status by another controller: %+v", r)
+	}
+	// Gateways gather listed: the status outlived its parent.
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonParentNotFound {
+		t.Errorf("gathered, status by another controller: %+v", r)
+	}
+}
