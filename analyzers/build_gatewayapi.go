@@ -176,6 +176,11 @@ func implementationOf(controller string) *gatewayImplementation {
 type gwRoute struct {
 	kind string
 	obj  *kinds.GatewayRoute
+	// mesh: every parentRef is a Service (a GAMMA route), so its
+	// backendRefs reach other namespaces without a ReferenceGrant
+	// (GEP-1294: "Unlike Gateway bound routes, this is allowed without a
+	// ReferenceGrant"; conformance mesh/mesh-consumer-route).
+	mesh bool
 	// ruleServices are, per rule, the Services its valid backendRefs of
 	// non-zero weight name: what the proxy forwards the rule's requests to.
 	ruleServices [][]*corev1.Service
@@ -255,7 +260,12 @@ func (b *builder) indexGatewayAPI() {
 	}
 	for _, t := range tables {
 		for _, obj := range t.objs {
-			r := &gwRoute{kind: t.kind, obj: obj}
+			r := &gwRoute{kind: t.kind, obj: obj, mesh: len(obj.Spec.ParentRefs) > 0}
+			for _, spr := range obj.Spec.ParentRefs {
+				if p := defaultParentRef(spr, obj.Namespace); p.group != "" || p.kind != "Service" {
+					r.mesh = false
+				}
+			}
 			for _, rule := range obj.Spec.Rules {
 				var svcs []*corev1.Service
 				for _, br := range rule.BackendRefs {
@@ -302,7 +312,7 @@ func (g *gatewayAPIIndex) permitted(r *gwRoute, ref backendRef) bool {
 }
 
 func (g *gatewayAPIIndex) grantFor(r *gwRoute, ref backendRef) (*kinds.ReferenceGrant, bool) {
-	if ref.namespace == r.obj.Namespace {
+	if ref.namespace == r.obj.Namespace || r.mesh {
 		return nil, true
 	}
 	for _, rg := range g.grants[ref.namespace] {
@@ -1123,6 +1133,8 @@ func (b *builder) backendText(f *GatewayAPIBackendFact) string {
 	var parts []string
 	if f.CrossNamespace {
 		switch {
+		case f.Permitted && f.Grant.Name == "":
+			parts = append(parts, "cross-namespace from a mesh route (its parents are Services), which needs no ReferenceGrant")
 		case f.Permitted:
 			parts = append(parts, "cross-namespace, admitted by ReferenceGrant "+f.Grant.Namespace+"/"+f.Grant.Name)
 		case slices.Contains(f.Defects, reasonRefNotPermitted):

@@ -564,3 +564,24 @@ func TestAttachParentWithForeignStatus(t *testing.T) {
 		t.Errorf("gathered, status by another controller: %+v", r)
 	}
 }
+
+// TestMeshRouteNeedsNoGrant: a route whose parents are all Services (a
+// GAMMA route) forwards to other namespaces without a ReferenceGrant
+// (GEP-1294; conformance mesh/mesh-consumer-route); one with a Gateway
+// parent still needs one.
+func TestMeshRouteNeedsNoGrant(t *testing.T) {
+	backend := "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: echo, namespace: other}\nspec: {ports: [{port: 80}]}\n"
+	for _, c := range []struct {
+		parents string
+		want    []string
+	}{
+		{"[{group: \"\", kind: Service, name: echo, namespace: other}]", []string{}},
+		{"[{group: \"\", kind: Service, name: echo, namespace: other}, {name: public, namespace: infra, sectionName: https}]", []string{reasonRefNotPermitted}},
+	} {
+		in := infraGateway + backend + routeYAML("  parentRefs: "+c.parents+"\n  rules: [{backendRefs: [{name: echo, namespace: other, port: 80}]}]\n")
+		f := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered})
+		if b := f.GatewayAPIBackends[0]; !slices.Equal(b.Defects, c.want) {
+			t.Errorf("parents %s: defects %v, want %v", c.parents, b.Defects, c.want)
+		}
+	}
+}

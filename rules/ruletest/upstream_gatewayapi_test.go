@@ -177,6 +177,24 @@ func conformanceCases(t *testing.T) []upstreamCase {
 	return out
 }
 
+// meshCases are the mesh (GAMMA) conformance manifests
+// (conformance/tests/mesh/*.yaml with conformance/mesh/manifests.yaml):
+// the suite asserts no failing condition on any, so none may be named.
+func meshCases(t *testing.T) []upstreamCase {
+	t.Helper()
+	dir := filepath.Join(upstreamGatewayAPI, "conformance")
+	files, err := filepath.Glob(filepath.Join(dir, "tests", "mesh", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no mesh conformance manifests under %s: %v", dir, err)
+	}
+	var out []upstreamCase
+	for _, f := range files {
+		out = append(out, upstreamCase{name: "conformance/mesh/" + strings.TrimSuffix(filepath.Base(f), ".yaml"),
+			inputs: []string{filepath.Join(dir, "mesh", "manifests.yaml"), f}})
+	}
+	return out
+}
+
 // exampleCases are the examples of examples/standard: each top-level
 // file, and each directory as a whole, with the namespaces the examples
 // share (0-namespaces.yaml). Every one is a valid configuration.
@@ -227,7 +245,7 @@ func TestUpstreamGatewayAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := append(conformanceCases(t), exampleCases(t)...)
+	cases := slices.Concat(conformanceCases(t), meshCases(t), exampleCases(t))
 	matched := 0
 	for _, c := range cases {
 		snap, err := load.Inputs(c.inputs, load.Options{})
