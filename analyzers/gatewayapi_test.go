@@ -585,3 +585,20 @@ func TestMeshRouteNeedsNoGrant(t *testing.T) {
 		}
 	}
 }
+
+// TestCoreKindsTakenBySome: every kind an implementation of the table
+// resolves with the group omitted is one the specification's rule leaves
+// undecided for an unknown implementation.
+func TestCoreKindsTakenBySome(t *testing.T) {
+	probe := []string{"Backend", "ServiceImport", "Hostname", "XBackend", "InferencePool", "ServiceEntry", "Endpoints", "Pod"}
+	for _, impl := range gatewayImplementations {
+		if impl.backendKind == nil {
+			continue
+		}
+		for _, k := range probe {
+			if impl.backendKind("", k) == kindResolves && kindBySpec("", k) == kindInvalid {
+				t.Errorf("%s resolves core-group %s, which kindBySpec calls invalid: add it to coreKindsTakenBySome", impl.name, k)
+			}
+		}
+	}
+}
