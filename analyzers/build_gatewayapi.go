@@ -752,7 +752,7 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 	case p.group == gatewayAPIGroup && p.kind == "Gateway":
 		gw, found := kinds.Gateways.In(b.s)[key(p.namespace, p.name)]
 		if !found {
-			if !b.gatewaysKnown() {
+			if !b.gatewaysKnown(p.namespace) {
 				return false, "", "the Gateway is not in the input", false
 			}
 			return false, reasonParentNotFound, "no Gateway " + p.namespace + "/" + p.name + " exists; controllers write no status for a parent that does not exist", true
@@ -761,7 +761,7 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 	case (p.group == gatewayAPIGroup && p.kind == "ListenerSet") || (p.group == "gateway.networking.x-k8s.io" && p.kind == "XListenerSet"):
 		ls, found := kinds.ListenerSets.In(b.s)[key(p.namespace, p.name)]
 		if !found {
-			if len(kinds.ListenerSets.In(b.s)) == 0 {
+			if !b.listenerSetsKnown(p.namespace) {
 				return false, "", "the ListenerSet is not in the input", false
 			}
 			return false, reasonParentNotFound, "no " + p.kind + " " + p.namespace + "/" + p.name + " exists", true
@@ -861,14 +861,35 @@ func (b *builder) parentInInput(p parentRef) bool {
 	return false
 }
 
-// gatewaysKnown reports whether a missing Gateway API Gateway is missing
-// from the cluster, not only from the input: gather listed the kind, or
-// the input holds other Gateways of the API (manifests given as a whole).
-func (b *builder) gatewaysKnown() bool {
-	if len(kinds.Gateways.In(b.s)) > 0 {
+// gatewaysKnown reports whether a Gateway API Gateway missing from
+// namespace ns is missing from the cluster, not only from the input:
+// gather listed the kind there, or the input holds other Gateways of
+// that namespace (its manifests given as a whole). A shared Gateway of
+// another namespace is often kept apart from the routes that name it (a
+// platform team's repository), so Gateways elsewhere tell nothing of ns.
+func (b *builder) gatewaysKnown(ns string) bool {
+	if CoverageHas(b.facts.Coverage, "Gateway."+gatewayAPIGroup, ns) {
 		return true
 	}
-	return b.facts.Coverage["Gateway."+gatewayAPIGroup] == "ok"
+	for _, gw := range kinds.Gateways.In(b.s) {
+		if gw.Namespace == ns {
+			return true
+		}
+	}
+	return false
+}
+
+// listenerSetsKnown is gatewaysKnown for ListenerSets.
+func (b *builder) listenerSetsKnown(ns string) bool {
+	if CoverageHas(b.facts.Coverage, "ListenerSet."+gatewayAPIGroup, ns) {
+		return true
+	}
+	for _, ls := range kinds.ListenerSets.In(b.s) {
+		if ls.Namespace == ns {
+			return true
+		}
+	}
+	return false
 }
 
 // listenerSetRefused says why a ListenerSet's parent Gateway does not

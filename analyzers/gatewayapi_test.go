@@ -602,3 +602,26 @@ func TestCoreKindsTakenBySome(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachParentInOtherNamespace: loose manifests holding Gateways of
+// one namespace say nothing of another's, where a shared Gateway may
+// live apart from the routes naming it; a missing Gateway is missing only
+// where the input holds that namespace's Gateways, or gather listed them.
+func TestAttachParentInOtherNamespace(t *testing.T) {
+	loose := map[string]string{"Gateway": "ok", "Gateway@*": "inferred", "Gateway@infra": "ok", "HTTPRoute": "ok", "HTTPRoute@*": "inferred"}
+	for _, c := range []struct {
+		parent string
+		cov    map[string]string
+		judged bool
+	}{
+		{"{name: shared, namespace: platform}", loose, false},
+		{"{name: other, namespace: infra}", loose, true},
+		{"{name: shared, namespace: platform}", gathered, true},
+	} {
+		in := infraGateway + routeYAML("  parentRefs: ["+c.parent+"]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+		r := BuildFacts(storeOf(t, in), BuildInput{Coverage: c.cov}).GatewayAPIRoutes[0]
+		if r.Judged != c.judged || (c.judged && r.Reason != reasonParentNotFound) {
+			t.Errorf("parent %s: judged=%v reason %q, want judged=%v", c.parent, r.Judged, r.Reason, c.judged)
+		}
+	}
+}
