@@ -1067,7 +1067,7 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, ki
 	// ReferenceGrant: decidable when gather listed grants, or the input
 	// is the whole of given manifests holding the target's namespace.
 	loose := b.facts.Coverage[r.kind+"@*"] == "inferred"
-	grantsKnown := b.coverageIn("ReferenceGrant", ref.namespace) == "ok" || b.facts.Coverage["ReferenceGrant"] == "ok" ||
+	grantsKnown := b.coverageIn("ReferenceGrant", ref.namespace) == "ok" ||
 		(loose && b.coverageIn("Service", ref.namespace) == "ok")
 	for _, rg := range b.gwapi.grants[ref.namespace] {
 		f.Grants = append(f.Grants, rg.Namespace+"/"+rg.Name)

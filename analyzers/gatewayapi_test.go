@@ -625,3 +625,28 @@ func TestAttachParentInOtherNamespace(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantsOfAnotherNamespace: a ReferenceGrant given for one namespace
+// says nothing of another's grants; loose manifests decide a
+// cross-namespace ref only when they hold the target namespace.
+func TestGrantsOfAnotherNamespace(t *testing.T) {
+	in := infraGateway + `
+---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {name: unrelated, namespace: infra}
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop}]
+  to: [{group: "", kind: Service}]
+` + routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: https}]\n  rules: [{backendRefs: [{name: echo, namespace: other, port: 80}]}]\n")
+	loose := map[string]string{"HTTPRoute": "ok", "HTTPRoute@*": "inferred", "ReferenceGrant": "ok", "ReferenceGrant@*": "inferred",
+		"ReferenceGrant@infra": "ok", "Service": "ok", "Service@*": "inferred", "Service@shop": "ok", "Gateway": "ok"}
+	if b := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIBackends[0]; len(b.Defects) != 0 {
+		t.Errorf("namespace other not in the input: defects %v", b.Defects)
+	}
+	loose["Service@other"] = "ok"
+	in += "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: echo, namespace: other}\nspec: {ports: [{port: 80}]}\n"
+	if b := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIBackends[0]; !slices.Equal(b.Defects, []string{reasonRefNotPermitted}) {
+		t.Errorf("namespace other in the input, no grant there: defects %v", b.Defects)
+	}
+}
