@@ -926,12 +926,25 @@ func (b *builder) listenerSetRefused(ls *kinds.ListenerSet) string {
 }
 
 // namespaceKnown reports whether ns's labels are known: the Namespace is
-// in the input, or gather listed every Namespace (so it has none).
+// in the input, or the input holds the cluster's list of Namespaces, so
+// ns does not exist and has none: gather listed them, or every Namespace
+// read came from the API server (it sets metadata.resourceVersion). A
+// Namespace manifest from Git creates one namespace and lists none of the
+// others (gatewayClassesListed).
 func (b *builder) namespaceKnown(ns string) bool {
-	if _, ok := kinds.Namespaces.In(b.s)[ns]; ok {
+	nss := kinds.Namespaces.In(b.s)
+	if _, ok := nss[ns]; ok {
 		return true
 	}
-	return b.facts.Coverage["Namespace"] == "ok" && b.facts.Coverage["Namespace@*"] != "inferred"
+	if b.facts.Coverage["Namespace"] != "ok" || b.facts.Coverage["Namespace@*"] == "inferred" {
+		return false
+	}
+	for _, n := range nss {
+		if n.ResourceVersion == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // namespaceLabels are a namespace's labels as the API server keeps them:

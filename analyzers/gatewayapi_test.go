@@ -442,8 +442,16 @@ func TestAttachSelectorUnknownNamespace(t *testing.T) {
 	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIRoutes[0]; r.Judged {
 		t.Errorf("judged without the namespace's labels: %+v", r)
 	}
-	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonNotAllowedByListeners {
+	// The Namespaces the API server listed (each with a resourceVersion),
+	// without shop: shop does not exist, so has no team label.
+	listed := strings.Replace(in, "metadata: {name: other}", "metadata: {name: other, resourceVersion: \"7\"}", 1)
+	if r := BuildFacts(storeOf(t, listed), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonNotAllowedByListeners {
 		t.Errorf("gathered namespaces (shop has no team label): %+v", r)
+	}
+	// A Namespace manifest from Git lists no other namespace: shop's
+	// labels stay unknown, whatever the coverage says.
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; r.Judged {
+		t.Errorf("beside a Namespace manifest: %+v", r)
 	}
 }
 
