@@ -198,12 +198,6 @@ func (b *builder) buildNetworkPolicies() {
 		return
 	}
 	clients := b.knownClients()
-	nsLabels := func(ns string) map[string]string {
-		if n, ok := kinds.Namespaces.In(s)[ns]; ok && len(n.Labels) > 0 {
-			return n.Labels
-		}
-		return map[string]string{"kubernetes.io/metadata.name": ns}
-	}
 	type verdict struct {
 		blocked  map[string]bool
 		services map[Ref]bool
@@ -231,7 +225,7 @@ func (b *builder) buildNetworkPolicies() {
 		for _, c := range cl {
 			admitted := false
 			for _, np := range selecting {
-				if policyAdmits(np, c, nsLabels(c.Namespace), sf, backend) {
+				if policyAdmits(np, c, b.namespaceLabels(c.Namespace), sf, backend) {
 					admitted = true
 					break
 				}

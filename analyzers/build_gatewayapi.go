@@ -26,6 +26,81 @@ type gatewayImplementation struct {
 	proxy           func(gw *kinds.Gateway) (string, map[string]string)
 	shared          []map[string]string
 	sharedContainer string
+	// backendKind says whether the controller resolves a backendRef of
+	// group/kind (group "" is the core group): kindResolves,
+	// kindInvalid (it writes ResolvedRefs=False InvalidKind), or
+	// kindUnknown (an extension may add kinds). nil: only the
+	// specification's rule (kindBySpec).
+	backendKind func(group, kind string) kindVerdict
+}
+
+// kindVerdict is what an implementation makes of a backendRef's kind.
+type kindVerdict int
+
+const (
+	kindUnknown kindVerdict = iota
+	kindResolves
+	kindInvalid
+)
+
+// kindBySpec judges a backendRef kind by the specification alone: a core
+// Service resolves; another core-group kind is invalid, as the core group
+// has no other kind a route forwards to (BackendObjectReference), unless a
+// known implementation resolves it there (coreKindsTakenBySome); any
+// other group may be an implementation's own kind.
+func kindBySpec(group, kind string) kindVerdict {
+	switch {
+	case group == "" && kind == "Service":
+		return kindResolves
+	case group == "" && slices.Contains(coreKindsTakenBySome, kind):
+		return kindUnknown
+	case group == "":
+		return kindInvalid
+	}
+	return kindUnknown
+}
+
+// coreKindsTakenBySome are kinds some implementation resolves with the
+// group omitted: Envoy Gateway matches Backend and ServiceImport by kind
+// alone (envoyGatewayBackendKind).
+var coreKindsTakenBySome = []string{"Backend", "ServiceImport"}
+
+// envoyGatewayBackendKind follows Envoy Gateway's validateBackendRefGroup
+// and validateBackendRefKind (internal/gatewayapi/validate.go): groups
+// "", multicluster.x-k8s.io and gateway.envoyproxy.io, kinds Service,
+// ServiceImport and Backend, in any pairing; a kind its extension manager
+// registers (backendResources, internal/gatewayapi/route.go
+// isCustomBackendResource) also resolves, and the input does not hold
+// that configuration, so other non-core kinds are unknown.
+func envoyGatewayBackendKind(group, kind string) kindVerdict {
+	groupOK := group == "" || group == "multicluster.x-k8s.io" || group == "gateway.envoyproxy.io"
+	kindOK := kind == "Service" || kind == "ServiceImport" || kind == "Backend"
+	switch {
+	case groupOK && kindOK:
+		return kindResolves
+	case group == "":
+		return kindInvalid
+	}
+	return kindUnknown
+}
+
+// istioBackendKind follows istiod's buildDestination
+// (pilot/pkg/config/kube/gateway/conversion.go): Service,
+// networking.istio.io Hostname, ServiceImport (of the MCS_API_GROUP,
+// multicluster.x-k8s.io by default), gateway.networking.x-k8s.io XBackend
+// and inference.networking.k8s.io InferencePool (the last two behind
+// feature flags); any other kind is "referencing unsupported backendRef",
+// InvalidKind.
+func istioBackendKind(group, kind string) kindVerdict {
+	switch {
+	case group == "" && kind == "Service",
+		group == "networking.istio.io" && kind == "Hostname",
+		group != "" && kind == "ServiceImport",
+		group == "gateway.networking.x-k8s.io" && kind == "XBackend",
+		group == "inference.networking.k8s.io" && kind == "InferencePool":
+		return kindResolves
+	}
+	return kindInvalid
 }
 
 const gatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
@@ -45,6 +120,7 @@ var gatewayImplementations = []gatewayImplementation{
 		// internal/infrastructure/kubernetes/proxy/resource.go.
 		name: "envoy-gateway", title: "Envoy Gateway",
 		controllers: []string{"gateway.envoyproxy.io/gatewayclass-controller"},
+		backendKind: envoyGatewayBackendKind,
 		proxy: func(gw *kinds.Gateway) (string, map[string]string) {
 			return "", map[string]string{
 				"gateway.envoyproxy.io/owning-gateway-name":      gw.Name,
@@ -58,6 +134,7 @@ var gatewayImplementations = []gatewayImplementation{
 		name: "istio", title: "Istio",
 		controllers: []string{"istio.io/gateway-controller"},
 		proxy:       perGatewayDeployment,
+		backendKind: istioBackendKind,
 	},
 	{
 		// A Deployment named after the Gateway, in its namespace:
@@ -99,6 +176,11 @@ func implementationOf(controller string) *gatewayImplementation {
 type gwRoute struct {
 	kind string
 	obj  *kinds.GatewayRoute
+	// mesh: every parentRef is a Service (a GAMMA route), so its
+	// backendRefs reach other namespaces without a ReferenceGrant
+	// (GEP-1294: "Unlike Gateway bound routes, this is allowed without a
+	// ReferenceGrant"; conformance mesh/mesh-consumer-route).
+	mesh bool
 	// ruleServices are, per rule, the Services its valid backendRefs of
 	// non-zero weight name: what the proxy forwards the rule's requests to.
 	ruleServices [][]*corev1.Service
@@ -178,7 +260,12 @@ func (b *builder) indexGatewayAPI() {
 	}
 	for _, t := range tables {
 		for _, obj := range t.objs {
-			r := &gwRoute{kind: t.kind, obj: obj}
+			r := &gwRoute{kind: t.kind, obj: obj, mesh: len(obj.Spec.ParentRefs) > 0}
+			for _, spr := range obj.Spec.ParentRefs {
+				if p := defaultParentRef(spr, obj.Namespace); p.group != "" || p.kind != "Service" {
+					r.mesh = false
+				}
+			}
 			for _, rule := range obj.Spec.Rules {
 				var svcs []*corev1.Service
 				for _, br := range rule.BackendRefs {
@@ -225,7 +312,7 @@ func (g *gatewayAPIIndex) permitted(r *gwRoute, ref backendRef) bool {
 }
 
 func (g *gatewayAPIIndex) grantFor(r *gwRoute, ref backendRef) (*kinds.ReferenceGrant, bool) {
-	if ref.namespace == r.obj.Namespace {
+	if ref.namespace == r.obj.Namespace || r.mesh {
 		return nil, true
 	}
 	for _, rg := range g.grants[ref.namespace] {
@@ -263,7 +350,7 @@ func (b *builder) buildGatewayAPI() {
 				accepted = accepted || rf.Accepted || !rf.Judged
 				b.facts.GatewayAPIRoutes = append(b.facts.GatewayAPIRoutes, rf)
 			}
-			b.backendFacts(r, accepted, counts)
+			b.backendFacts(r, accepted, b.parentImplementations(r, gwFacts), counts)
 		}
 	}
 	// What the routes and the proxies' lines tell of each Gateway.
@@ -473,11 +560,31 @@ func (b *builder) gatewayProxy(f *GatewayAPIGatewayFact, gw *kinds.Gateway, impl
 		if pendingDefault(acc) {
 			f.NoProxyText += "; no controller has written its status (Accepted=Unknown Pending, waiting for " + orNone(f.Controller) + ")"
 		}
-	case !f.ClassFound && f.Class != "" && b.facts.Coverage["GatewayClass"] == "ok":
+	case !f.ClassFound && f.Class != "" && b.gatewayClassesListed():
 		f.NoProxy, f.NoProxyText = true, "GatewayClass "+f.Class+" does not exist, so no controller programs it"
 	case f.ClassFound && impl == nil && pendingDefault(acc) && len(pods) == 0 && b.coverageIn("Pod", gw.Namespace) == "ok":
 		f.NoProxy, f.NoProxyText = true, "no controller has accepted it (Accepted=Unknown Pending, waiting for controller "+orNone(f.Controller)+") and no proxy pod serves it"
 	}
+}
+
+// gatewayClassesListed reports whether the input holds the cluster's
+// GatewayClasses, so that a class missing from it does not exist: the kind
+// was listed (gather, or loose output of a cluster-scoped kind, which is
+// whole) and every GatewayClass read came from the API server, which sets
+// metadata.resourceVersion on each object it serves. A GatewayClass
+// manifest from Git has none: it is one class being applied, not the
+// cluster's list, and classes are mostly installed with their controller,
+// apart from the Gateways that name them.
+func (b *builder) gatewayClassesListed() bool {
+	if b.facts.Coverage["GatewayClass"] != "ok" {
+		return false
+	}
+	for _, gc := range kinds.GatewayClasses.In(b.s) {
+		if gc.ResourceVersion == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // gwStatusFor returns the status a controller wrote about parent p of r,
@@ -564,6 +671,15 @@ func (b *builder) routeFacts(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFa
 				why = "the controller has not decided"
 			}
 			ok, reason, text, judged := b.attach(r, p)
+			if reason == reasonParentNotFound && st != nil && b.facts.Coverage["Gateway."+gatewayAPIGroup] != "ok" {
+				// A controller wrote status for this parent, so it existed
+				// (controllers write none for a parent that does not): the
+				// given manifests lack it, and with it the listeners to
+				// judge by. Gateways gather listed outrank a status that
+				// may outlive its parent.
+				ok, reason, judged = false, "", false
+				text = "the parent is not in the input, but " + orNone(st.ControllerName) + " wrote status for it, so it exists"
+			}
 			f.Judged, f.JudgedBy, f.Accepted, f.Reason = judged, "spec", ok, reason
 			f.Evidence = append(f.Evidence, Evidence{Kind: "Object", Ref: f.Ref.String(),
 				Text: "parentRef " + f.ParentText + ": computed from the spec (" + why + "): " + text})
@@ -636,7 +752,7 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 	case p.group == gatewayAPIGroup && p.kind == "Gateway":
 		gw, found := kinds.Gateways.In(b.s)[key(p.namespace, p.name)]
 		if !found {
-			if !b.gatewaysKnown() {
+			if !b.gatewaysKnown(p.namespace) {
 				return false, "", "the Gateway is not in the input", false
 			}
 			return false, reasonParentNotFound, "no Gateway " + p.namespace + "/" + p.name + " exists; controllers write no status for a parent that does not exist", true
@@ -645,7 +761,7 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 	case (p.group == gatewayAPIGroup && p.kind == "ListenerSet") || (p.group == "gateway.networking.x-k8s.io" && p.kind == "XListenerSet"):
 		ls, found := kinds.ListenerSets.In(b.s)[key(p.namespace, p.name)]
 		if !found {
-			if len(kinds.ListenerSets.In(b.s)) == 0 {
+			if !b.listenerSetsKnown(p.namespace) {
 				return false, "", "the ListenerSet is not in the input", false
 			}
 			return false, reasonParentNotFound, "no " + p.kind + " " + p.namespace + "/" + p.name + " exists", true
@@ -683,6 +799,9 @@ func (b *builder) attach(r *gwRoute, p parentRef) (ok bool, reason, text string,
 		}
 		from, sel := namespacesFrom(rn, "Same")
 		switch {
+		case protocolReserved(l.Protocol):
+			refusals = append(refusals, fmt.Sprintf("listener %s has protocol %q, which is no core protocol (HTTP, HTTPS, TLS, TCP, UDP) "+
+				"nor an implementation's domain-prefixed one, so no implementation accepts the listener (Accepted=False UnsupportedProtocol)", l.Name, l.Protocol))
 		case ks != nil && !ks[r.kind]:
 			refusals = append(refusals, fmt.Sprintf("listener %s admits kinds %s, not %s", l.Name, orNone(strings.Join(sortedSet(ks), ", ")), r.kind))
 		case from == "Selector" && !nsKnown && !namespaceAdmitted(from, sel, ownerNS, r.obj.Namespace, nsLabels):
@@ -742,14 +861,35 @@ func (b *builder) parentInInput(p parentRef) bool {
 	return false
 }
 
-// gatewaysKnown reports whether a missing Gateway API Gateway is missing
-// from the cluster, not only from the input: gather listed the kind, or
-// the input holds other Gateways of the API (manifests given as a whole).
-func (b *builder) gatewaysKnown() bool {
-	if len(kinds.Gateways.In(b.s)) > 0 {
+// gatewaysKnown reports whether a Gateway API Gateway missing from
+// namespace ns is missing from the cluster, not only from the input:
+// gather listed the kind there, or the input holds other Gateways of
+// that namespace (its manifests given as a whole). A shared Gateway of
+// another namespace is often kept apart from the routes that name it (a
+// platform team's repository), so Gateways elsewhere tell nothing of ns.
+func (b *builder) gatewaysKnown(ns string) bool {
+	if CoverageHas(b.facts.Coverage, "Gateway."+gatewayAPIGroup, ns) {
 		return true
 	}
-	return b.facts.Coverage["Gateway."+gatewayAPIGroup] == "ok"
+	for _, gw := range kinds.Gateways.In(b.s) {
+		if gw.Namespace == ns {
+			return true
+		}
+	}
+	return false
+}
+
+// listenerSetsKnown is gatewaysKnown for ListenerSets.
+func (b *builder) listenerSetsKnown(ns string) bool {
+	if CoverageHas(b.facts.Coverage, "ListenerSet."+gatewayAPIGroup, ns) {
+		return true
+	}
+	for _, ls := range kinds.ListenerSets.In(b.s) {
+		if ls.Namespace == ns {
+			return true
+		}
+	}
+	return false
 }
 
 // listenerSetRefused says why a ListenerSet's parent Gateway does not
@@ -786,25 +926,104 @@ func (b *builder) listenerSetRefused(ls *kinds.ListenerSet) string {
 }
 
 // namespaceKnown reports whether ns's labels are known: the Namespace is
-// in the input, or gather listed every Namespace (so it has none).
+// in the input, or the input holds the cluster's list of Namespaces, so
+// ns does not exist and has none: gather listed them, or every Namespace
+// read came from the API server (it sets metadata.resourceVersion). A
+// Namespace manifest from Git creates one namespace and lists none of the
+// others (gatewayClassesListed).
 func (b *builder) namespaceKnown(ns string) bool {
-	if _, ok := kinds.Namespaces.In(b.s)[ns]; ok {
+	nss := kinds.Namespaces.In(b.s)
+	if _, ok := nss[ns]; ok {
 		return true
 	}
-	return b.facts.Coverage["Namespace"] == "ok" && b.facts.Coverage["Namespace@*"] != "inferred"
+	if b.facts.Coverage["Namespace"] != "ok" || b.facts.Coverage["Namespace@*"] == "inferred" {
+		return false
+	}
+	for _, n := range nss {
+		if n.ResourceVersion == "" {
+			return false
+		}
+	}
+	return true
 }
 
-// namespaceLabels are a namespace's labels, or the one label every
-// namespace carries when the Namespace is not in the input.
+// namespaceLabels are a namespace's labels as the API server keeps them:
+// with kubernetes.io/metadata.name set to its name, which the API server
+// adds to every Namespace and keeps immutable (Kubernetes 1.22+,
+// corev1.LabelMetadataName), even when the manifest read does not carry
+// it. Selectors over it (allowedRoutes, allowedListeners, NetworkPolicy
+// namespaceSelector) are the documented way to name one namespace.
 func (b *builder) namespaceLabels(ns string) map[string]string {
-	if n, ok := kinds.Namespaces.In(b.s)[ns]; ok && len(n.Labels) > 0 {
+	n, ok := kinds.Namespaces.In(b.s)[ns]
+	if !ok || len(n.Labels) == 0 {
+		return map[string]string{corev1.LabelMetadataName: ns}
+	}
+	if n.Labels[corev1.LabelMetadataName] == ns {
 		return n.Labels
 	}
-	return map[string]string{"kubernetes.io/metadata.name": ns}
+	out := make(map[string]string, len(n.Labels)+1)
+	for k, v := range n.Labels {
+		out[k] = v
+	}
+	out[corev1.LabelMetadataName] = ns
+	return out
+}
+
+// parentImplementations are the implementations of the Gateways r's
+// parentRefs name (through a ListenerSet, its Gateway's), nil for a
+// parent whose implementation is unknown.
+func (b *builder) parentImplementations(r *gwRoute, gwFacts map[string]*GatewayAPIGatewayFact) []*gatewayImplementation {
+	var out []*gatewayImplementation
+	for _, spr := range r.obj.Spec.ParentRefs {
+		p := defaultParentRef(spr, r.obj.Namespace)
+		gwKey := ""
+		switch {
+		case p.group == gatewayAPIGroup && p.kind == "Gateway":
+			gwKey = key(p.namespace, p.name)
+		case (p.group == gatewayAPIGroup && p.kind == "ListenerSet") || (p.group == "gateway.networking.x-k8s.io" && p.kind == "XListenerSet"):
+			if ls, ok := kinds.ListenerSets.In(b.s)[key(p.namespace, p.name)]; ok {
+				ns := ls.Namespace
+				if ls.Spec.ParentRef.Namespace != nil && *ls.Spec.ParentRef.Namespace != "" {
+					ns = *ls.Spec.ParentRef.Namespace
+				}
+				gwKey = key(ns, ls.Spec.ParentRef.Name)
+			}
+		}
+		var impl *gatewayImplementation
+		if g := gwFacts[gwKey]; g != nil {
+			impl = implementationOf(g.Controller)
+		}
+		out = append(out, impl)
+	}
+	return out
+}
+
+// backendKindVerdict judges a backendRef's group and kind for the
+// implementations serving the route: invalid only when every one of them
+// refuses it (through another parent the ref still resolves), resolved
+// when one resolves it.
+func backendKindVerdict(ref backendRef, impls []*gatewayImplementation) kindVerdict {
+	if len(impls) == 0 {
+		return kindBySpec(ref.group, ref.kind)
+	}
+	out := kindInvalid
+	for _, impl := range impls {
+		v := kindBySpec(ref.group, ref.kind)
+		if impl != nil && impl.backendKind != nil {
+			v = impl.backendKind(ref.group, ref.kind)
+		}
+		switch v {
+		case kindResolves:
+			return kindResolves
+		case kindUnknown:
+			out = kindUnknown
+		}
+	}
+	return out
 }
 
 // backendFacts derives one fact per distinct backendRef of r.
-func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string]int64) {
+func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, impls []*gatewayImplementation, counts map[string]int64) {
 	obj := r.obj
 	// The route's ResolvedRefs verdict from a fresh status, any parent.
 	var resolved *metav1.Condition
@@ -825,7 +1044,7 @@ func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string
 			k.weight = 0
 			f := byRef[k]
 			if f == nil {
-				f = b.backendFact(r, ref, routeAccepted, resolved, controller)
+				f = b.backendFact(r, ref, routeAccepted, backendKindVerdict(ref, impls), resolved, controller)
 				byRef[k] = f
 				order = append(order, k)
 			}
@@ -849,7 +1068,7 @@ func (b *builder) backendFacts(r *gwRoute, routeAccepted bool, counts map[string
 // what the input lets it decide, and the status the rest; a controller
 // that says the refs resolve outranks a verdict from the spec, so a
 // configuration the controller accepts is never called broken.
-func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, resolved *metav1.Condition, controller string) *GatewayAPIBackendFact {
+func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, kind kindVerdict, resolved *metav1.Condition, controller string) *GatewayAPIBackendFact {
 	f := &GatewayAPIBackendFact{Route: r.ref(), Group: ref.group, Kind: ref.kind, Namespace: ref.namespace, Name: ref.name,
 		Port: int(ref.port), Text: ref.String(), CrossNamespace: ref.namespace != r.obj.Namespace, RouteAccepted: routeAccepted,
 		Grants: []string{}, ServicePorts: []string{}, Defects: []string{}, JudgedBy: "spec"}
@@ -861,7 +1080,7 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 	// ReferenceGrant: decidable when gather listed grants, or the input
 	// is the whole of given manifests holding the target's namespace.
 	loose := b.facts.Coverage[r.kind+"@*"] == "inferred"
-	grantsKnown := b.coverageIn("ReferenceGrant", ref.namespace) == "ok" || b.facts.Coverage["ReferenceGrant"] == "ok" ||
+	grantsKnown := b.coverageIn("ReferenceGrant", ref.namespace) == "ok" ||
 		(loose && b.coverageIn("Service", ref.namespace) == "ok")
 	for _, rg := range b.gwapi.grants[ref.namespace] {
 		f.Grants = append(f.Grants, rg.Namespace+"/"+rg.Name)
@@ -909,10 +1128,11 @@ func (b *builder) backendFact(r *gwRoute, ref backendRef, routeAccepted bool, re
 			// A valid ref: the Service's own chain explains its symptoms.
 			f.Keys = append(f.Keys, "svc:"+key(svc.Namespace, svc.Name), "host:"+svc.Name+"."+svc.Namespace+".svc.cluster.local")
 		}
-	case ref.group == "":
-		// The core group has no other kind a route may forward to.
+	case kind == kindInvalid:
 		judged[reasonInvalidKind] = true
 		f.Defects = append(f.Defects, reasonInvalidKind)
+	case kind == kindResolves:
+		judged[reasonInvalidKind] = true
 	}
 	if resolved == nil {
 		return f
@@ -947,6 +1167,8 @@ func (b *builder) backendText(f *GatewayAPIBackendFact) string {
 	var parts []string
 	if f.CrossNamespace {
 		switch {
+		case f.Permitted && f.Grant.Name == "":
+			parts = append(parts, "cross-namespace from a mesh route (its parents are Services), which needs no ReferenceGrant")
 		case f.Permitted:
 			parts = append(parts, "cross-namespace, admitted by ReferenceGrant "+f.Grant.Namespace+"/"+f.Grant.Name)
 		case slices.Contains(f.Defects, reasonRefNotPermitted):
@@ -966,8 +1188,10 @@ func (b *builder) backendText(f *GatewayAPIBackendFact) string {
 		parts = append(parts, t)
 	case slices.Contains(f.Defects, reasonBackendNotFound):
 		parts = append(parts, "no Service "+f.Namespace+"/"+f.Name+" exists")
-	case slices.Contains(f.Defects, reasonInvalidKind):
+	case slices.Contains(f.Defects, reasonInvalidKind) && f.Group == "":
 		parts = append(parts, "kind "+f.Kind+" of the core group is not a backend a route can use")
+	case slices.Contains(f.Defects, reasonInvalidKind):
+		parts = append(parts, "kind "+f.Kind+" of group "+f.Group+" is no backend the implementation of the route's Gateways resolves")
 	case f.Kind == "Service" && f.Group == "":
 		parts = append(parts, "Services of "+f.Namespace+" not in the input")
 	default:

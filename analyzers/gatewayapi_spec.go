@@ -162,9 +162,13 @@ func routeHostnamesMatch(listener *string, route []string) bool {
 // (Listener.AllowedRoutes: "When unspecified or empty, the kinds of Routes
 // selected are determined using the Listener protocol"). GRPCRoute rides
 // on HTTP and HTTPS listeners in every implementation that supports it;
-// TCPRoute on TLS listeners that terminate TLS. nil means any kind (a
-// protocol the specification does not define).
+// TCPRoute on TLS listeners that terminate TLS. nil means any kind (an
+// implementation-specific protocol). A listener whose protocol no
+// implementation supports (protocolReserved) admits none.
 func listenerKinds(l *kinds.GatewayListener) map[string]bool {
+	if protocolReserved(l.Protocol) {
+		return map[string]bool{}
+	}
 	if l.AllowedRoutes != nil && len(l.AllowedRoutes.Kinds) > 0 {
 		out := map[string]bool{}
 		for _, k := range l.AllowedRoutes.Kinds {
@@ -174,7 +178,7 @@ func listenerKinds(l *kinds.GatewayListener) map[string]bool {
 		}
 		return out
 	}
-	switch strings.ToUpper(l.Protocol) {
+	switch l.Protocol {
 	case "HTTP", "HTTPS":
 		return map[string]bool{kindHTTPRoute: true, kindGRPCRoute: true}
 	case "TLS":
@@ -185,6 +189,20 @@ func listenerKinds(l *kinds.GatewayListener) map[string]bool {
 		return map[string]bool{"UDPRoute": true}
 	}
 	return nil
+}
+
+// protocolReserved reports whether a listener protocol is an un-prefixed
+// name other than the core ones (ProtocolType: "Un-prefixed names are
+// reserved for core protocols", HTTP, HTTPS, TLS, TCP, UDP, compared as
+// written; an implementation's own protocol is domain-prefixed,
+// "example.com/bar"). No implementation accepts such a listener: each
+// sets Accepted=False UnsupportedProtocol on it, and no route attaches.
+func protocolReserved(p string) bool {
+	switch p {
+	case "HTTP", "HTTPS", "TLS", "TCP", "UDP":
+		return false
+	}
+	return !strings.Contains(p, "/")
 }
 
 // namespacesFrom is allowedRoutes.namespaces.from with its default (Same).

@@ -442,7 +442,219 @@ func TestAttachSelectorUnknownNamespace(t *testing.T) {
 	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIRoutes[0]; r.Judged {
 		t.Errorf("judged without the namespace's labels: %+v", r)
 	}
-	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonNotAllowedByListeners {
+	// The Namespaces the API server listed (each with a resourceVersion),
+	// without shop: shop does not exist, so has no team label.
+	listed := strings.Replace(in, "metadata: {name: other}", "metadata: {name: other, resourceVersion: \"7\"}", 1)
+	if r := BuildFacts(storeOf(t, listed), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonNotAllowedByListeners {
 		t.Errorf("gathered namespaces (shop has no team label): %+v", r)
+	}
+	// A Namespace manifest from Git lists no other namespace: shop's
+	// labels stay unknown, whatever the coverage says.
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; r.Judged {
+		t.Errorf("beside a Namespace manifest: %+v", r)
+	}
+}
+
+// TestAttachSelectorByNamespaceName: the API server labels every Namespace
+// with kubernetes.io/metadata.name, so a listener selecting on it admits
+// the namespace's routes though the manifest read lists other labels only
+// (conformance gateway-with-attached-routes).
+func TestAttachSelectorByNamespaceName(t *testing.T) {
+	in := strings.Replace(infraGateway, "{team: shop, kubernetes.io/metadata.name: shop}", "{team: shop}", 1)
+	in = strings.Replace(in, "selector: {matchLabels: {team: shop}}", "selector: {matchLabels: {kubernetes.io/metadata.name: shop}}", 1)
+	if in == infraGateway {
+		t.Fatal("fixture not rewritten")
+	}
+	in += routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: team}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || !r.Accepted {
+		t.Errorf("selector on the namespace's name: %+v", r)
+	}
+	other := strings.Replace(in, "kubernetes.io/metadata.name: shop}}", "kubernetes.io/metadata.name: infra}}", 1)
+	if r := BuildFacts(storeOf(t, other), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Accepted || r.Reason != reasonNotAllowedByListeners {
+		t.Errorf("selector on another namespace's name: %+v", r)
+	}
+}
+
+// TestGatewayClassMissing: a Gateway whose class is not among the
+// GatewayClasses the API server listed has no controller; next to a
+// GatewayClass manifest from Git (no resourceVersion) its class may
+// still be installed (conformance gatewayclass-observed-generation-bump).
+func TestGatewayClassMissing(t *testing.T) {
+	in := strings.Replace(infraGateway, "gatewayClassName: eg", "gatewayClassName: other", 1)
+	if g := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIGateways[0]; g.NoProxy {
+		t.Errorf("class missing beside a GatewayClass manifest: %s", g.NoProxyText)
+	}
+	listed := strings.Replace(in, "metadata: {name: eg}", "metadata: {name: eg, resourceVersion: \"4711\"}", 1)
+	if g := BuildFacts(storeOf(t, listed), BuildInput{Coverage: gathered}).GatewayAPIGateways[0]; !g.NoProxy || !strings.Contains(g.NoProxyText, "GatewayClass other does not exist") {
+		t.Errorf("class missing from the API server's list: %+v", g)
+	}
+}
+
+// TestAttachListenerProtocol: a listener whose protocol is an un-prefixed
+// name other than the core ones is accepted by no implementation, so no
+// route attaches through it (ProtocolType; Envoy Gateway testdata
+// gateway-with-listener-with-unsupported-protocol); a domain-prefixed
+// protocol is the implementation's own and not judged.
+func TestAttachListenerProtocol(t *testing.T) {
+	for _, c := range []struct {
+		protocol string
+		accepted bool
+	}{
+		{"HTTP", true},
+		{"GRPC", false},
+		{"INVALID", false},
+		{"http", false},
+		{"example.com/custom", true},
+	} {
+		in := strings.Replace(infraGateway, "  - {name: http, port: 80, protocol: HTTP}", "  - {name: http, port: 80, protocol: \""+c.protocol+"\", allowedRoutes: {namespaces: {from: All}}}", 1)
+		in += routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: http}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+		r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]
+		if !r.Judged || r.Accepted != c.accepted || (!c.accepted && r.Reason != reasonNotAllowedByListeners) {
+			t.Errorf("protocol %q: accepted=%v reason %q, want accepted=%v; evidence %v", c.protocol, r.Accepted, r.Reason, c.accepted, r.Evidence)
+		}
+	}
+}
+
+// TestBackendKindByImplementation: whether a backendRef's kind resolves
+// depends on the implementation of the route's Gateway: Envoy Gateway
+// takes Backend with the group omitted (Envoy Gateway testdata
+// backendtrafficpolicy-dns-lookup-family) and may take extension kinds;
+// istiod resolves a closed set of kinds (conformance
+// httproute-invalid-backendref-unknown-kind); an unknown implementation
+// is judged by the specification's core-group rule only.
+func TestBackendKindByImplementation(t *testing.T) {
+	spec := `  parentRefs: [{name: public, namespace: infra, sectionName: https}]
+  rules:
+  - backendRefs: [{name: b, kind: Backend, port: 8080}, {name: b, group: unknownkind.example.com, kind: NonExistent, port: 8080}, {name: web, kind: Servce, port: 8080}, {name: h, group: networking.istio.io, kind: Hostname, port: 80}]
+`
+	for _, c := range []struct {
+		controller string
+		want       map[string][]string
+	}{
+		{"gateway.envoyproxy.io/gatewayclass-controller", map[string][]string{
+			"Backend shop/b:8080": {}, "NonExistent.unknownkind.example.com shop/b:8080": {}, "Servce shop/web:8080": {reasonInvalidKind},
+			"Hostname.networking.istio.io shop/h:80": {}}},
+		{"istio.io/gateway-controller", map[string][]string{
+			"Backend shop/b:8080": {reasonInvalidKind}, "NonExistent.unknownkind.example.com shop/b:8080": {reasonInvalidKind},
+			"Servce shop/web:8080": {reasonInvalidKind}, "Hostname.networking.istio.io shop/h:80": {}}},
+		{"example.net/unknown-controller", map[string][]string{
+			"Backend shop/b:8080": {}, "NonExistent.unknownkind.example.com shop/b:8080": {}, "Servce shop/web:8080": {reasonInvalidKind},
+			"Hostname.networking.istio.io shop/h:80": {}}},
+	} {
+		in := strings.Replace(infraGateway, "gateway.envoyproxy.io/gatewayclass-controller", c.controller, 1)
+		f := BuildFacts(storeOf(t, in+routeYAML(spec)), BuildInput{Coverage: gathered})
+		for _, b := range f.GatewayAPIBackends {
+			w, ok := c.want[b.Text]
+			if !ok || !slices.Equal(b.Defects, w) {
+				t.Errorf("%s: %s: defects %v, want %v", c.controller, b.Text, b.Defects, w)
+			}
+		}
+	}
+}
+
+// TestAttachParentWithForeignStatus: a parent missing from the input is
+// not called missing when a controller wrote status for it (istio
+// pilot/pkg/config/kube/gateway/testdata/status.yaml: a route with a
+// parent of another implementation, whose status has no Accepted
+// condition).
+func TestAttachParentWithForeignStatus(t *testing.T) {
+	in := infraGateway + routeYAML("  parentRefs: [{name: other, namespace: infra}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonParentNotFound {
+		t.Fatalf("no status: %+v", r)
+	}
+	in += "status:\n  parents:\n  - parentRef: {name: other, namespace: infra}\n    controllerName: example.com/other\n    conditions: [{type: Dummy, status: \"True\", reason: Dummy}]\n"
+	loose := map[string]string{"Gateway": "ok", "Gateway@*": "inferred", "HTTPRoute": "ok", "HTTPRoute@*": "inferred", "Service": "ok"}
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIRoutes[0]; r.Judged || r.Accepted || !r.ParentFound {
+		t.Errorf("status by another controller: %+v", r)
+	}
+	// Gateways gather listed: the status outlived its parent.
+	if r := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered}).GatewayAPIRoutes[0]; !r.Judged || r.Reason != reasonParentNotFound {
+		t.Errorf("gathered, status by another controller: %+v", r)
+	}
+}
+
+// TestMeshRouteNeedsNoGrant: a route whose parents are all Services (a
+// GAMMA route) forwards to other namespaces without a ReferenceGrant
+// (GEP-1294; conformance mesh/mesh-consumer-route); one with a Gateway
+// parent still needs one.
+func TestMeshRouteNeedsNoGrant(t *testing.T) {
+	backend := "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: echo, namespace: other}\nspec: {ports: [{port: 80}]}\n"
+	for _, c := range []struct {
+		parents string
+		want    []string
+	}{
+		{"[{group: \"\", kind: Service, name: echo, namespace: other}]", []string{}},
+		{"[{group: \"\", kind: Service, name: echo, namespace: other}, {name: public, namespace: infra, sectionName: https}]", []string{reasonRefNotPermitted}},
+	} {
+		in := infraGateway + backend + routeYAML("  parentRefs: "+c.parents+"\n  rules: [{backendRefs: [{name: echo, namespace: other, port: 80}]}]\n")
+		f := BuildFacts(storeOf(t, in), BuildInput{Coverage: gathered})
+		if b := f.GatewayAPIBackends[0]; !slices.Equal(b.Defects, c.want) {
+			t.Errorf("parents %s: defects %v, want %v", c.parents, b.Defects, c.want)
+		}
+	}
+}
+
+// TestCoreKindsTakenBySome: every kind an implementation of the table
+// resolves with the group omitted is one the specification's rule leaves
+// undecided for an unknown implementation.
+func TestCoreKindsTakenBySome(t *testing.T) {
+	probe := []string{"Backend", "ServiceImport", "Hostname", "XBackend", "InferencePool", "ServiceEntry", "Endpoints", "Pod"}
+	for _, impl := range gatewayImplementations {
+		if impl.backendKind == nil {
+			continue
+		}
+		for _, k := range probe {
+			if impl.backendKind("", k) == kindResolves && kindBySpec("", k) == kindInvalid {
+				t.Errorf("%s resolves core-group %s, which kindBySpec calls invalid: add it to coreKindsTakenBySome", impl.name, k)
+			}
+		}
+	}
+}
+
+// TestAttachParentInOtherNamespace: loose manifests holding Gateways of
+// one namespace say nothing of another's, where a shared Gateway may
+// live apart from the routes naming it; a missing Gateway is missing only
+// where the input holds that namespace's Gateways, or gather listed them.
+func TestAttachParentInOtherNamespace(t *testing.T) {
+	loose := map[string]string{"Gateway": "ok", "Gateway@*": "inferred", "Gateway@infra": "ok", "HTTPRoute": "ok", "HTTPRoute@*": "inferred"}
+	for _, c := range []struct {
+		parent string
+		cov    map[string]string
+		judged bool
+	}{
+		{"{name: shared, namespace: platform}", loose, false},
+		{"{name: other, namespace: infra}", loose, true},
+		{"{name: shared, namespace: platform}", gathered, true},
+	} {
+		in := infraGateway + routeYAML("  parentRefs: ["+c.parent+"]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]\n")
+		r := BuildFacts(storeOf(t, in), BuildInput{Coverage: c.cov}).GatewayAPIRoutes[0]
+		if r.Judged != c.judged || (c.judged && r.Reason != reasonParentNotFound) {
+			t.Errorf("parent %s: judged=%v reason %q, want judged=%v", c.parent, r.Judged, r.Reason, c.judged)
+		}
+	}
+}
+
+// TestGrantsOfAnotherNamespace: a ReferenceGrant given for one namespace
+// says nothing of another's grants; loose manifests decide a
+// cross-namespace ref only when they hold the target namespace.
+func TestGrantsOfAnotherNamespace(t *testing.T) {
+	in := infraGateway + `
+---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {name: unrelated, namespace: infra}
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop}]
+  to: [{group: "", kind: Service}]
+` + routeYAML("  parentRefs: [{name: public, namespace: infra, sectionName: https}]\n  rules: [{backendRefs: [{name: echo, namespace: other, port: 80}]}]\n")
+	loose := map[string]string{"HTTPRoute": "ok", "HTTPRoute@*": "inferred", "ReferenceGrant": "ok", "ReferenceGrant@*": "inferred",
+		"ReferenceGrant@infra": "ok", "Service": "ok", "Service@*": "inferred", "Service@shop": "ok", "Gateway": "ok"}
+	if b := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIBackends[0]; len(b.Defects) != 0 {
+		t.Errorf("namespace other not in the input: defects %v", b.Defects)
+	}
+	loose["Service@other"] = "ok"
+	in += "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: echo, namespace: other}\nspec: {ports: [{port: 80}]}\n"
+	if b := BuildFacts(storeOf(t, in), BuildInput{Coverage: loose}).GatewayAPIBackends[0]; !slices.Equal(b.Defects, []string{reasonRefNotPermitted}) {
+		t.Errorf("namespace other in the input, no grant there: defects %v", b.Defects)
 	}
 }

@@ -17,8 +17,8 @@ import (
 
 const upstreamIstioDir = "../../testdata/upstream/istio"
 
-// upstreamCase is one entry of testdata/upstream/istio/expectations.yaml.
-type upstreamCase struct {
+// istioUpstreamCase is one entry of testdata/upstream/istio/expectations.yaml.
+type istioUpstreamCase struct {
 	Name     string          `json:"name"`
 	Inputs   []string        `json:"inputs"`
 	Upstream string          `json:"upstream"`
@@ -43,7 +43,7 @@ func TestUpstreamIstio(t *testing.T) {
 		t.Fatal(err)
 	}
 	var table struct {
-		Cases []upstreamCase `json:"cases"`
+		Cases []istioUpstreamCase `json:"cases"`
 	}
 	if err := yaml.UnmarshalStrict(data, &table); err != nil {
 		t.Fatalf("expectations.yaml: %v", err)
@@ -91,7 +91,7 @@ func TestUpstreamIstio(t *testing.T) {
 }
 
 // judgeUpstream lists how report r departs from case c.
-func judgeUpstream(c upstreamCase, r *report.Report) []string {
+func judgeUpstream(c istioUpstreamCase, r *report.Report) []string {
 	var problems []string
 	named := func(e ExpectedCause) bool {
 		for _, rc := range r.RootCauses {
