@@ -241,6 +241,13 @@ func (b *builder) buildRoutes() {
 				f.Keys = append(f.Keys, "subset:?/"+fq+"/"+sub)
 			}
 			f.HostKnown = visible != nil
+			f.ServicePorts = []int{}
+			if svc != nil && f.ServiceFound {
+				for _, sp := range svc.Spec.Ports {
+					f.ServicePorts = append(f.ServicePorts, int(sp.Port))
+				}
+				f.PortMissing = port != 0 && !slices.Contains(f.ServicePorts, int(port))
+			}
 			svcNS := ""
 			if svc != nil {
 				svcNS = svc.Namespace
@@ -257,7 +264,7 @@ func (b *builder) buildRoutes() {
 			if sb := b.subsetByName[fq+"|"+sub]; sb != nil {
 				sb.Routed = true
 			}
-			if !f.HostKnown || !f.SubsetDefined {
+			if !f.HostKnown || !f.SubsetDefined || f.PortMissing {
 				// Envoy logs no cluster for NC: the request's host is what
 				// ties it to this VirtualService's routes.
 				f.Keys = append(f.Keys, b.noClusterSymptoms(vs)...)
@@ -377,6 +384,8 @@ func routeText(f *RouteFact) string {
 		t += "; " + f.VisibilityText
 	case !f.HostKnown:
 		t += "; no Service or ServiceEntry has this host"
+	case f.PortMissing:
+		t += fmt.Sprintf("; Service %s/%s exposes port(s) %v, not %d", f.Service.Namespace, f.Service.Name, f.ServicePorts, f.Port)
 	case !f.SubsetDefined:
 		t += "; " + f.SubsetText
 	}

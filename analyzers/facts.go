@@ -249,6 +249,12 @@ type RouteFact struct {
 	// subset. SubsetText says where it is missing and why.
 	SubsetDefined bool   `cel:"subsetDefined"`
 	SubsetText    string `cel:"subsetText"`
+	// PortMissing: the destination names a port number the host's
+	// Service does not expose (ServicePorts are the ones it does). Pilot
+	// builds the route to cluster outbound|port||host, which no Service
+	// port makes: Envoy answers NC, as for an unknown host.
+	PortMissing  bool  `cel:"portMissing"`
+	ServicePorts []int `cel:"servicePorts"`
 	// NearestService is a Service whose name is close to an unknown host.
 	NearestService string     `cel:"nearestService"`
 	Gateways       []string   `cel:"gateways"`
