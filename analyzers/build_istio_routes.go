@@ -196,14 +196,27 @@ func (b *builder) buildRoutes() {
 		for _, t := range vs.Spec.TLS {
 			dests = append(dests, t.Route...)
 		}
-		// The namespaces a destination host must be visible from: the
-		// VirtualService's own and those it is exported to
-		// (pkg/config/analysis/analyzers/util/service_lookup.go GetDestinationHost).
-		from := []string{vs.Namespace}
+		// The namespaces a destination host must be visible from: those
+		// whose proxies take the VirtualService, its own when it sets no
+		// exportTo, else the namespaces it is exported to ("." its own,
+		// "*" any: its own stands for them) (pkg/config/analysis/analyzers/
+		// util/service_lookup.go GetDestinationHost).
+		from := []string{}
 		for _, e := range vs.Spec.ExportTo {
-			if e != "*" && e != "." && e != "~" && e != vs.Namespace {
-				from = append(from, e)
+			switch e {
+			case "~":
+			case ".", "*":
+				if !slices.Contains(from, vs.Namespace) {
+					from = append(from, vs.Namespace)
+				}
+			default:
+				if !slices.Contains(from, e) {
+					from = append(from, e)
+				}
 			}
+		}
+		if len(from) == 0 {
+			from = []string{vs.Namespace}
 		}
 		proxies := b.routeNamespaces(vs)
 		seen := map[string]bool{}
