@@ -167,17 +167,18 @@ const (
 	reachNoCluster                   // the route exists but no cluster for its host: NC
 )
 
-// reach decides whether proxies under scope s get a cluster for host fq
-// (a service of svcNS with ports) that a route of VirtualService vs sends
-// to. With no egress the scope imports "*/*" (initSidecarScopeInternalIndexes).
+// reach decides whether proxies under scope s get a cluster for the
+// service named name (its registry host: a ServiceEntry's wildcard, not
+// the route's host under it) of svcNS with ports that a route of a
+// VirtualService of vsNS with vsHosts sends to. With no egress the scope imports "*/*" (initSidecarScopeInternalIndexes).
 // Pilot adds the destinations of every VirtualService a listener selects
 // to the proxy's clusters (collectImportedServices), port-matched to that
 // listener when it names a port, unless infer is false (pilots before
 // Istio 1.5, which imported the hosts listed and nothing else).
-func (s *sidecarScope) reach(vsNS string, vsHosts []string, fq, svcNS string, ports []int, infer bool) routeReach {
+func (s *sidecarScope) reach(vsNS string, vsHosts []string, name, svcNS string, ports []int, infer bool) routeReach {
 	run := false
 	for _, l := range s.listeners {
-		if l.importsService(fq, svcNS, ports) {
+		if l.importsService(name, svcNS, ports) {
 			return reachImported
 		}
 		if l.importsVirtualService(vsNS, vsHosts) {
@@ -210,15 +211,26 @@ type sidecarIndex struct {
 	// root is the first Sidecar without selector of the root namespace:
 	// it scopes every namespace that has none of its own.
 	root *kinds.Sidecar
-	// scopes caches the conversion per Sidecar and config namespace.
-	scopes map[string]*sidecarScope
+	// scopes caches the conversion per Sidecar and config namespace,
+	// proxies the scopes of each namespace's sidecars (every route of a
+	// namespace asks for them).
+	scopes  map[string]*sidecarScope
+	proxies map[string]nsProxies
+}
+
+// nsProxies are the Sidecar scopes of one namespace's sidecar proxies,
+// the pods under each, and how many sidecar pods it has.
+type nsProxies struct {
+	scopes []*sidecarScope
+	pods   map[*sidecarScope][]*corev1.Pod
+	total  int
 }
 
 func (b *builder) sidecars() *sidecarIndex {
 	if b.sidecarIx != nil {
 		return b.sidecarIx
 	}
-	ix := &sidecarIndex{byNS: map[string][]*kinds.Sidecar{}, scopes: map[string]*sidecarScope{}}
+	ix := &sidecarIndex{byNS: map[string][]*kinds.Sidecar{}, scopes: map[string]*sidecarScope{}, proxies: map[string]nsProxies{}}
 	all := inKeyOrder(kinds.Sidecars.In(b.s))
 	sort.SliceStable(all, func(i, j int) bool {
 		si, sj := all[i].Spec.WorkloadSelector != nil, all[j].Spec.WorkloadSelector != nil
@@ -287,9 +299,14 @@ func labelsSubset(sel, l map[string]string) bool {
 // the pods each applies to. Without sidecar pods in the input (manifests),
 // the scope a pod without labels would get stands for the namespace.
 func (b *builder) proxyScopes(ns string) (scopes []*sidecarScope, pods map[*sidecarScope][]*corev1.Pod, total int) {
-	if len(b.sidecars().byNS) == 0 {
+	ix := b.sidecars()
+	if len(ix.byNS) == 0 {
 		return nil, nil, 0
 	}
+	if c, ok := ix.proxies[ns]; ok {
+		return c.scopes, c.pods, c.total
+	}
+	defer func() { ix.proxies[ns] = nsProxies{scopes, pods, total} }()
 	pods = map[*sidecarScope][]*corev1.Pod{}
 	for _, p := range b.ix.podsByNS[ns] {
 		if podTerminal(p) || !hasSidecar(p) {
@@ -316,17 +333,25 @@ func (b *builder) proxyScopes(ns string) (scopes []*sidecarScope, pods map[*side
 // pilotInfersDestinations reports whether the control plane adds the
 // destinations of the VirtualServices a Sidecar imports to the proxy's
 // clusters: every pilot since Istio 1.5 (istio/istio #20408). It is false
-// only when the istiod (pilot) image tag says an older version.
+// only when the image tag of an istiod (pilot) pod says an older version;
+// without its pods (manifests; the loader keeps no template images) the
+// version is taken to be current.
 func (b *builder) pilotInfersDestinations() bool {
+	infers := func(ctrs []corev1.Container) (bool, bool) {
+		for _, c := range ctrs {
+			if major, minor, ok := imageMinor(c.Image); ok {
+				return major > 1 || minor >= 5, true
+			}
+		}
+		return false, false
+	}
 	for _, p := range b.ix.pods {
 		w := b.workloadByRef[b.ix.owner[p]]
 		if (w == nil || w.Role != "istiod") && roleOf(p.Namespace, p.Name, p.Labels) != "istiod" {
 			continue
 		}
-		for _, c := range p.Spec.Containers {
-			if major, minor, ok := imageMinor(c.Image); ok {
-				return major > 1 || minor >= 5
-			}
+		if v, ok := infers(p.Spec.Containers); ok {
+			return v
 		}
 	}
 	return true
@@ -379,7 +404,7 @@ func (b *builder) sidecarHides(vs *kinds.VirtualService, proxyNS []string, h *me
 	for _, ns := range proxyNS {
 		scopes, pods, total := b.proxyScopes(ns)
 		for _, s := range scopes {
-			if s.reach(vs.Namespace, vsHosts, fq, h.owner, h.ports, infer) != reachNoCluster {
+			if s.reach(vs.Namespace, vsHosts, h.name, h.owner, h.ports, infer) != reachNoCluster {
 				continue
 			}
 			n := len(pods[s])

@@ -52,6 +52,10 @@ func TestEgressImportsService(t *testing.T) {
 		{"listener port the service exposes", egress(8080, "HTTP", "payments/*"), ledger, "payments", []int{8080, 9090}, true},
 		{"listener port the service lacks", egress(9080, "HTTP", "payments/*"), ledger, "payments", []int{8080}, false},
 		{"HTTP_PROXY listener matches no port", egress(3128, "HTTP_PROXY", "payments/*"), ledger, "payments", []int{8080}, true},
+		// the service of a wildcard ServiceEntry is named by its wildcard,
+		// which an exact egress host does not cover
+		{"exact egress host, wildcard ServiceEntry", egress(0, "", "*/storage.googleapis.com"), "*.googleapis.com", "egress", []int{443}, false},
+		{"wildcard egress host, wildcard ServiceEntry", egress(0, "", "egress/*.googleapis.com"), "*.googleapis.com", "egress", []int{443}, true},
 		{"case of the name is ignored", egress(0, "", "payments/Ledger.Payments.svc.cluster.local"), ledger, "payments", []int{8080}, true},
 	} {
 		l := newEgressListener(c.e, "shop")
