@@ -51,6 +51,11 @@ type builder struct {
 	drsByHost    map[string][]*drEntry // exact hosts
 	drsWild      []*drEntry            // wildcard hosts
 	paByNS       map[string][]*kinds.PeerAuthentication
+	// sidecarIx: the Sidecar resources (istio_sidecar.go), built on first use.
+	sidecarIx *sidecarIndex
+	// inferDests: 0 not yet known, 1 pilot adds the destinations of the
+	// VirtualServices a Sidecar imports to its clusters, 2 it does not.
+	inferDests int
 	// gwPods: the pods each Istio Gateway ("ns/name") applies to.
 	gwPods map[string][]*corev1.Pod
 	// rejectsByPod: "ns/pod" -> keys of its NR filter_chain_not_found symptoms.

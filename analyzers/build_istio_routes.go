@@ -219,6 +219,9 @@ func (b *builder) buildRoutes() {
 			from = []string{vs.Namespace}
 		}
 		proxies := b.routeNamespaces(vs)
+		// The sidecars of those namespaces run its mesh routes; a Sidecar
+		// can keep them from a destination, never a gateway.
+		mesh := len(vs.Spec.Gateways) == 0 || slices.Contains(vs.Spec.Gateways, "mesh")
 		seen := map[string]bool{}
 		for _, d := range dests {
 			h, sub, port := d.Destination.Host, d.Destination.Subset, d.Destination.Port.Number
@@ -235,9 +238,16 @@ func (b *builder) buildRoutes() {
 			f.Keys = []string{"host:" + fq}
 			visible, hidden := b.hostIndex().lookup(fq, from)
 			var svc *corev1.Service
+			sidecarHidden := false
 			if visible != nil {
 				svc = visible.svc
 				f.ServiceEntryFound = visible.svc == nil
+				if sc, why := b.sidecarHides(vs, from, visible, fq, mesh); why != "" {
+					sidecarHidden = true
+					f.Sidecar = sc
+					f.HostHidden = true
+					f.VisibilityText = why
+				}
 			} else if len(hidden) > 0 {
 				f.HostHidden = true
 				f.VisibilityText = hiddenText(hidden, from)
@@ -253,7 +263,7 @@ func (b *builder) buildRoutes() {
 			} else if sub != "" {
 				f.Keys = append(f.Keys, "subset:?/"+fq+"/"+sub)
 			}
-			f.HostKnown = visible != nil
+			f.HostKnown = visible != nil && !sidecarHidden
 			f.ServicePorts = []int{}
 			if svc != nil && f.ServiceFound {
 				for _, sp := range svc.Spec.Ports {

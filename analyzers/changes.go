@@ -36,7 +36,7 @@ const maxReporters = 20
 // change of which breaks a Service without touching it.
 var namespaceConfigKinds = map[string]bool{
 	"PeerAuthentication": true, "DestinationRule": true, "VirtualService": true, "Gateway": true,
-	"ServiceEntry": true, "NetworkPolicy": true, "Ingress": true,
+	"ServiceEntry": true, "Sidecar": true, "NetworkPolicy": true, "Ingress": true,
 	"HTTPRoute": true, "GRPCRoute": true, "TCPRoute": true, "TLSRoute": true, "ReferenceGrant": true,
 }
 

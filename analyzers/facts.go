@@ -235,11 +235,16 @@ type RouteFact struct {
 	ServiceEntryFound bool `cel:"serviceEntryFound"`
 	// HostKnown: a Service or ServiceEntry defines the host and is
 	// exported to the VirtualService's namespace (or one it is exported
-	// to). HostHidden: one defines it but its exportTo keeps it from them;
+	// to), and the Sidecar resources of the sidecars that run the route
+	// give them a cluster for it. HostHidden: one defines it but its
+	// exportTo keeps it from them, or a Sidecar's egress hosts do;
 	// VisibilityText says which and how.
-	HostKnown       bool     `cel:"hostKnown"`
-	HostHidden      bool     `cel:"hostHidden"`
-	VisibilityText  string   `cel:"visibilityText"`
+	HostKnown      bool   `cel:"hostKnown"`
+	HostHidden     bool   `cel:"hostHidden"`
+	VisibilityText string `cel:"visibilityText"`
+	// Sidecar is the Sidecar whose egress hosts keep the host from the
+	// sidecars that run the route (zero if none does).
+	Sidecar         Ref      `cel:"sidecar"`
 	DestinationRule Ref      `cel:"destinationRule"`
 	DRFound         bool     `cel:"drFound"`
 	DefinedSubsets  []string `cel:"definedSubsets"`

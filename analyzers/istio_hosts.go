@@ -146,6 +146,9 @@ type meshHost struct {
 	ref    Ref
 	svc    *corev1.Service // nil for a ServiceEntry
 	export exportSet
+	// ports are the port numbers the Service or ServiceEntry exposes: a
+	// Sidecar egress listener with a port imports it only on that port.
+	ports []int
 }
 
 // hostIndex is the service registry with its visibility.
@@ -186,17 +189,25 @@ func (b *builder) buildHostIndex() {
 		if a, ok := svc.Annotations[exportToAnnotation]; ok && strings.TrimSpace(a) != "" {
 			e = parseExportTo(strings.Split(a, ","), exportToAnnotation+": "+a)
 		}
+		ports := make([]int, len(svc.Spec.Ports))
+		for i, sp := range svc.Spec.Ports {
+			ports[i] = int(sp.Port)
+		}
 		add(&meshHost{name: svc.Name + "." + svc.Namespace + ".svc." + clusterDomain, owner: svc.Namespace,
-			ref: Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}, svc: svc, export: e})
+			ref: Ref{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name}, svc: svc, export: e, ports: ports})
 	}
 	for _, se := range inKeyOrder(kinds.ServiceEntries.In(b.s)) {
 		e := parseExportTo(def, defText)
 		if len(se.Spec.ExportTo) > 0 {
 			e = parseExportTo(se.Spec.ExportTo, "exportTo "+exportText(se.Spec.ExportTo))
 		}
+		ports := make([]int, len(se.Spec.Ports))
+		for i, sp := range se.Spec.Ports {
+			ports[i] = sp.Number
+		}
 		for _, h := range se.Spec.Hosts {
 			add(&meshHost{name: istioFQDN(h, se.Namespace), owner: se.Namespace,
-				ref: Ref{Kind: "ServiceEntry", Namespace: se.Namespace, Name: se.Name}, export: e})
+				ref: Ref{Kind: "ServiceEntry", Namespace: se.Namespace, Name: se.Name}, export: e, ports: ports})
 		}
 	}
 	b.hosts = hi

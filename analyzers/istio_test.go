@@ -530,3 +530,81 @@ spec: {hosts: [r], http: [{route: [{destination: {host: ledger.pay.svc.cluster.l
 		t.Error("the defaults (exportTo *) did not apply")
 	}
 }
+
+// TestSidecarHidesDestination: the Sidecar that applies to the sidecars
+// running a mesh route decides whether they get a cluster for its
+// destination (pilot/pkg/model/push_context.go getSidecarScope,
+// sidecar.go collectImportedServices). Before Istio 1.5 only the listed
+// egress hosts are imported; since, the destinations of a VirtualService
+// the Sidecar selects are added too, on a port-scoped listener only when
+// the service has that port. Gateways keep the default scope.
+func TestSidecarHidesDestination(t *testing.T) {
+	istiod := func(tag string) string {
+		return `---
+apiVersion: v1
+kind: Pod
+metadata: {name: istiod-7d9f, namespace: istio-system, labels: {app: istiod, istio: pilot}}
+spec: {nodeName: n1, containers: [{name: discovery, image: "docker.io/istio/pilot:` + tag + `"}]}
+status: {phase: Running, podIP: 10.0.0.2, conditions: [{type: Ready, status: "True"}]}
+`
+	}
+	base := pod("shop", "checkout-1", "n1", "10.0.1.1", true, "app: checkout") +
+		pod("shop", "checkout-2", "n1", "10.0.1.2", true, "app: checkout") +
+		pod("shop", "batch-1", "n1", "10.0.1.3", true, "app: batch") +
+		service("payments", "ledger", "app: ledger", "") + `---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: ledger, namespace: shop}
+spec:
+  hosts: [ledger.payments.svc.cluster.local]
+  http:
+  - route: [{destination: {host: ledger.payments.svc.cluster.local, port: {number: 80}}}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: edge, namespace: shop}
+spec:
+  hosts: [shop.example.com]
+  gateways: [istio-system/public]
+  http:
+  - route: [{destination: {host: ledger.payments.svc.cluster.local, port: {number: 80}}}]
+`
+	sidecar := func(ns, name, body string) string {
+		return "---\napiVersion: networking.istio.io/v1beta1\nkind: Sidecar\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec:\n" + body
+	}
+	own := "  egress:\n  - hosts: [\"./*\", \"istio-system/*\"]\n"
+	nc := `[2025-01-01T10:00:00.000Z] "POST /tx HTTP/1.1" 503 NC cluster_not_found - "-" 0 0 0 - "-" "curl" "id" "ledger.payments.svc.cluster.local:80" "-" - - 10.96.0.9:80 10.0.1.3:5000 - default`
+	for _, c := range []struct {
+		name   string
+		docs   string
+		hidden bool
+		text   string
+		logs   []logLines
+	}{
+		{"namespace Sidecar, Istio 1.4", istiod("1.4.10") + sidecar("shop", "default", own), true,
+			"Sidecar shop/default egress hosts [./*, istio-system/*] do not include ledger.payments.svc.cluster.local", nil},
+		{"namespace Sidecar, Istio 1.22 imports the VirtualService's destinations", istiod("1.22.3") + sidecar("shop", "default", own), false, "", nil},
+		{"egress lists the namespace", istiod("1.4.10") + sidecar("shop", "default", "  egress:\n  - hosts: [\"./*\", \"payments/*\"]\n"), false, "", nil},
+		{"root namespace Sidecar applies", istiod("1.4.10") + sidecar("istio-system", "default", own), true, "Sidecar istio-system/default", nil},
+		{"a namespace Sidecar wins over the root's", istiod("1.4.10") + sidecar("istio-system", "default", own) + sidecar("shop", "open", "  egress:\n  - hosts: [\"*/*\"]\n"), false, "", nil},
+		{"no egress imports everything", istiod("1.4.10") + sidecar("shop", "default", "  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n"), false, "", nil},
+		{"port-scoped listener the Service lacks", istiod("1.22.3") + sidecar("shop", "default", "  egress:\n  - port: {number: 9080, protocol: HTTP, name: http}\n    hosts: [\"./*\"]\n"), true,
+			"[./*] on port 9080", nil},
+		{"workload Sidecar of some pods, no NC from them", istiod("1.4.10") + sidecar("shop", "batch", "  workloadSelector: {labels: {app: batch}}\n"+own), false, "", nil},
+		{"workload Sidecar of some pods that log NC for the host", istiod("1.4.10") + sidecar("shop", "batch", "  workloadSelector: {labels: {app: batch}}\n"+own), true,
+			"1 of the 3 sidecars of namespace shop", []logLines{{logscan.Origin{Namespace: "shop", Pod: "batch-1", Container: "istio-proxy"}, []string{nc}}}},
+		{"workload Sidecar of every pod", istiod("1.4.10") + sidecar("shop", "all", "  workloadSelector: {labels: {}}\n"+own), true, "the sidecars of namespace shop", nil},
+	} {
+		f := factsOf(t, base+c.docs, c.logs...)
+		r := routeOf(f, "shop/ledger", "ledger.payments.svc.cluster.local")
+		if r == nil {
+			t.Fatalf("%s: no route", c.name)
+		}
+		if r.HostHidden != c.hidden || r.HostKnown == c.hidden || !strings.Contains(r.VisibilityText, c.text) {
+			t.Errorf("%s: known %v hidden %v %q, want hidden %v with %q", c.name, r.HostKnown, r.HostHidden, r.VisibilityText, c.hidden, c.text)
+		}
+		if g := routeOf(f, "shop/edge", "ledger.payments.svc.cluster.local"); g == nil || !g.HostKnown {
+			t.Errorf("%s: a gateway route was judged by a Sidecar: %+v", c.name, g)
+		}
+	}
+}

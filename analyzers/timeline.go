@@ -162,7 +162,7 @@ func (b *builder) buildTimeline() *Timeline {
 	rss, deps, sts, dss, nodes := kinds.ReplicaSets.In(s), kinds.Deployments.In(s), kinds.StatefulSets.In(s), kinds.DaemonSets.In(s), kinds.Nodes.In(s)
 	configs := len(kinds.Services.In(s)) + len(kinds.Ingresses.In(s)) + len(kinds.NetworkPolicies.In(s)) +
 		len(kinds.VirtualServices.In(s)) + len(kinds.DestinationRules.In(s)) + len(kinds.IstioGateways.In(s)) +
-		len(kinds.ServiceEntries.In(s)) + len(kinds.PeerAuthentications.In(s))
+		len(kinds.ServiceEntries.In(s)) + len(kinds.PeerAuthentications.In(s)) + len(kinds.Sidecars.In(s))
 	workloads := len(deps) + len(sts) + len(dss)
 	t.objs = make([]tlObject, 0, len(b.ix.pods)+len(rss)+workloads+len(nodes)+configs)
 	t.changes = make([]tlChange, 0, 2*len(b.ix.pods)+len(rss)+4*(workloads+len(nodes))+configs)
@@ -264,6 +264,9 @@ func (b *builder) buildTimeline() *Timeline {
 	}
 	for _, o := range inKeyOrder(kinds.ServiceEntries.In(s)) {
 		config("ServiceEntry", &o.ObjectMeta, "")
+	}
+	for _, o := range inKeyOrder(kinds.Sidecars.In(s)) {
+		config("Sidecar", &o.ObjectMeta, "")
 	}
 	for _, pa := range inKeyOrder(kinds.PeerAuthentications.In(s)) {
 		gist := ""

@@ -161,3 +161,33 @@ type PeerAuthentication struct {
 		} `json:"portLevelMtls"`
 	} `json:"spec"`
 }
+
+// Sidecar is networking.istio.io Sidecar (any version): which hosts the
+// sidecar proxies it applies to import (istio.io/api networking/v1
+// sidecar.proto). Only the fields that decide reachability are read.
+type Sidecar struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		// WorkloadSelector limits it to the pods of its namespace that
+		// carry all these labels; without one it applies to the namespace.
+		WorkloadSelector *struct {
+			Labels map[string]string `json:"labels"`
+		} `json:"workloadSelector"`
+		// Egress is read; outboundTrafficPolicy is not: it decides what an
+		// unrouted call meets (passthrough or BlackHoleCluster), never a
+		// route's cluster.
+		Egress []SidecarEgress `json:"egress"`
+	} `json:"spec"`
+}
+
+// SidecarEgress is one egress listener of a Sidecar: the hosts it imports
+// ("namespace/dnsName"), on its port only when it names one.
+type SidecarEgress struct {
+	Port *struct {
+		Number   int    `json:"number"`
+		Protocol string `json:"protocol"`
+		Name     string `json:"name"`
+	} `json:"port"`
+	Hosts []string `json:"hosts"`
+}

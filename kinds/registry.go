@@ -70,7 +70,7 @@ var (
 	DestinationRules    = stored[DestinationRule](Kind{Group: "networking.istio.io", Kind: "DestinationRule", Resource: "destinationrules", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "destinationRules subsets routes"})
 	IstioGateways       = stored[IstioGateway](Kind{Group: "networking.istio.io", Kind: "Gateway", Resource: "gateways", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "gateways virtualServices"})
 	ServiceEntries      = stored[ServiceEntry](Kind{Group: "networking.istio.io", Kind: "ServiceEntry", Resource: "serviceentries", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "routes"})
-	_                   = counted(Kind{Group: "networking.istio.io", Kind: "Sidecar", Resource: "sidecars", Versions: istioVersions, Namespaced: true, Gather: WithGroup})
+	Sidecars            = stored[Sidecar](Kind{Group: "networking.istio.io", Kind: "Sidecar", Resource: "sidecars", Versions: istioVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "routes"})
 	PeerAuthentications = stored[PeerAuthentication](Kind{Group: "security.istio.io", Kind: "PeerAuthentication", Resource: "peerauthentications", Versions: istioSecurityVersions, Namespaced: true, Gather: WithGroup, Decode: Full, Facts: "destinationRules"})
 	_                   = counted(Kind{Group: "security.istio.io", Kind: "AuthorizationPolicy", Resource: "authorizationpolicies", Versions: istioSecurityVersions, Namespaced: true, Gather: WithGroup})
 

@@ -64,6 +64,8 @@ var cases = []func() *Case{
 	case58DRSimpleToStrict,
 	case59DRIstioMutualNoSidecar,
 	case60SubsetZoneDrained,
+	case63SidecarEgressHidesService,
+	case64HealthySidecarEgressListed,
 	caseGW01EGRefGrantMissing,
 	caseGW02GitGrantWrongNamespace,
 	caseGW03IstioGrantValid,

@@ -49,6 +49,7 @@ var resources = map[string]resource{
 	"Gateway":                 {"gateways.networking.istio.io", "GatewayList", false},
 	"ServiceEntry":            {"serviceentries.networking.istio.io", "ServiceEntryList", false},
 	"PeerAuthentication":      {"peerauthentications.security.istio.io", "PeerAuthenticationList", false},
+	"Sidecar":                 {"sidecars.networking.istio.io", "SidecarList", false},
 	"ScaledObject":            {"scaledobjects.keda.sh", "ScaledObjectList", false},
 	"Rollout":                 {"rollouts.argoproj.io", "RolloutList", false},
 	// The Gateway API, keyed by group and kind (see resourceKey).
@@ -94,7 +95,7 @@ var gatewayAPIKinds = []string{gwAPI + "GatewayClass", gwAPI + "Gateway", gwAPI 
 // collectorOrder is the order gather runs its collectors in.
 var collectorOrder = []string{"Namespace", "Node", "Pod", "Service", "EndpointSlice", "Event", "ConfigMap", "Deployment", "ReplicaSet",
 	"StatefulSet", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "Ingress", "IngressClass", "NetworkPolicy",
-	"VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "PeerAuthentication", "ScaledObject", "Rollout"}
+	"VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "PeerAuthentication", "Sidecar", "ScaledObject", "Rollout"}
 
 var istioKinds = map[string]bool{"VirtualService": true, "DestinationRule": true, "Gateway": true, "ServiceEntry": true, "PeerAuthentication": true}
 
@@ -178,7 +179,9 @@ func (c *Case) Write(dir string) error {
 			cols = append(cols, cs)
 			continue
 		}
-		if (kind == "ScaledObject" || kind == "Rollout") && byKind[kind] == nil {
+		// Listed only by the cases that have them, so that the others'
+		// bundles stay as they were.
+		if (kind == "Sidecar" || kind == "ScaledObject" || kind == "Rollout") && byKind[kind] == nil {
 			continue
 		}
 		nss := byKind[kind]
