@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/internal/visible"
 	"github.com/nohealthy/nohealthy/kinds"
+	"github.com/nohealthy/nohealthy/load"
 )
 
 // DescribeOptions are what `analyze describe` was asked.
@@ -75,22 +77,13 @@ func (d *describer) labelsBlock(indent, title string, m map[string]string) {
 		d.line(0, "<none>\n")
 		return
 	}
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	for i, k := range keys {
 		if i > 0 {
 			d.line(0, "%s\t", indent)
 		}
 		d.line(0, "%s=%s\n", k, m[k])
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // annotationsBlock is kubectl's printAnnotationsMultiline: the
@@ -100,7 +93,7 @@ func (d *describer) annotationsBlock(indent, title string, m map[string]string) 
 	const maxLen = 140
 	d.line(0, "%s%s:\t", indent, title)
 	var keys []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k != lastApplied {
 			keys = append(keys, k)
 		}
@@ -185,7 +178,7 @@ func describeGeneric(d *describer, v any) {
 }
 
 func (d *describer) content(level int, m map[string]any, prefix string, skip ...string) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		path := prefix + "." + k
 		if slices.Contains(skip, path) {
 			continue
@@ -390,7 +383,7 @@ func (q *request) eventAbout(b *bundle.Object) *corev1.Event {
 	var e *corev1.Event
 	if kinds.GroupOf(b.APIVersion) == "events.k8s.io" {
 		var err error
-		if e, err = decodeEventsV1(b.Raw); err != nil {
+		if e, err = load.EventV1(b.Raw); err != nil {
 			return nil
 		}
 	} else {

@@ -2,6 +2,7 @@ package browse
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -42,7 +43,7 @@ func describeSecret(d *describer, v any) {
 	d.header(s)
 	d.line(0, "\nType:\t%s\n", string(s.Type))
 	d.line(0, "\nData\n====\n")
-	for _, k := range sortedKeys(s.Data) {
+	for _, k := range slices.Sorted(maps.Keys(s.Data)) {
 		d.line(0, "%s:\t%d bytes\n", k, len(s.Data[k]))
 	}
 }
@@ -1118,7 +1119,7 @@ func describeNamespace(d *describer, n *corev1.Namespace) {
 func describeConfigMap(d *describer, c *corev1.ConfigMap) {
 	d.header(c)
 	d.line(0, "\nData\n====\n")
-	for _, k := range sortedKeys(c.Data) {
+	for _, k := range slices.Sorted(maps.Keys(c.Data)) {
 		d.line(0, "%s:\n----\n", k)
 		for _, l := range strings.Split(c.Data[k], "\n") {
 			d.line(0, "%s\n", l)
@@ -1126,7 +1127,7 @@ func describeConfigMap(d *describer, c *corev1.ConfigMap) {
 		d.line(0, "\n")
 	}
 	d.line(0, "\nBinaryData\n====\n")
-	for _, k := range sortedKeys(c.BinaryData) {
+	for _, k := range slices.Sorted(maps.Keys(c.BinaryData)) {
 		d.line(0, "%s: %d bytes\n", k, len(c.BinaryData[k]))
 	}
 	d.line(0, "\n")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/nohealthy/nohealthy/bundle"
 	"github.com/nohealthy/nohealthy/kinds"
+	"github.com/nohealthy/nohealthy/load"
 )
 
 // The tables of the built-in kinds follow the API server's table
@@ -618,36 +619,13 @@ func eventResource() *resource {
 		if kinds.GroupOf(o.APIVersion) != "events.k8s.io" {
 			return core(o)
 		}
-		e, err := decodeEventsV1(o.Raw)
+		e, err := load.EventV1(o.Raw)
 		if err != nil {
 			return object{}, err
 		}
 		return object{meta: e, v: e}, nil
 	}
 	return r
-}
-
-// decodeEventsV1 reads an events.k8s.io/v1 Event into the core/v1 Event
-// it describes: regarding is the involved object, note the message.
-func decodeEventsV1(raw []byte) (*corev1.Event, error) {
-	var ev struct {
-		corev1.Event
-		Regarding           corev1.ObjectReference `json:"regarding"`
-		Note                string                 `json:"note"`
-		DeprecatedCount     int32                  `json:"deprecatedCount"`
-		DeprecatedFirst     metav1.Time            `json:"deprecatedFirstTimestamp"`
-		DeprecatedLast      metav1.Time            `json:"deprecatedLastTimestamp"`
-		DeprecatedSource    corev1.EventSource     `json:"deprecatedSource"`
-		ReportingController string                 `json:"reportingController"`
-	}
-	if err := unmarshal(raw, &ev); err != nil {
-		return nil, err
-	}
-	e := ev.Event
-	e.InvolvedObject, e.Message, e.Count = ev.Regarding, ev.Note, ev.DeprecatedCount
-	e.FirstTimestamp, e.LastTimestamp, e.Source = ev.DeprecatedFirst, ev.DeprecatedLast, ev.DeprecatedSource
-	e.ReportingController = ev.ReportingController
-	return &e, nil
 }
 
 // eventTimes returns an event's first and last seen times and count as

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -321,7 +322,7 @@ func (w *wireContainer) container(source string) *Container {
 				bindings[p] = b
 			}
 		}
-		for _, name := range sortedKeys(ns.Networks) {
+		for _, name := range slices.Sorted(maps.Keys(ns.Networks)) {
 			n := ns.Networks[name]
 			if n == nil {
 				continue
@@ -343,7 +344,7 @@ func (w *wireContainer) container(source string) *Container {
 // bindings, one per host port, and one unpublished for a port with none.
 func portBindings(m map[string][]wireBinding) []PortBinding {
 	var out []PortBinding
-	for _, key := range sortedKeys(m) {
+	for _, key := range slices.Sorted(maps.Keys(m)) {
 		port, proto := parsePort(key)
 		if port == 0 {
 			continue
@@ -561,15 +562,6 @@ func (w *wireCompose) container(source string) *Container {
 		}
 	}
 	return c
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func contains(list []string, s string) bool {

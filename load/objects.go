@@ -318,30 +318,42 @@ func droppedEvent(obj bundle.Object) (*droppedHead, bool) {
 // decodeEventsV1 reads an events.k8s.io/v1 Event into the core/v1 Event
 // it describes, so the fact builders see one shape.
 func decodeEventsV1(obj bundle.Object) (any, bool, error) {
+	e, err := EventV1(obj.Raw)
+	if err != nil {
+		return nil, false, err
+	}
+	e.ManagedFields = nil
+	return e, slimObject(e), nil
+}
+
+// EventV1 reads an events.k8s.io/v1 Event as the core/v1 Event it
+// describes: regarding and note as the involved object and message, the
+// deprecated first and last times, count and source under the core
+// names, reportingController as the reporting controller, and a series'
+// count as the count. The analysis and the browsing commands both read
+// events through it.
+func EventV1(raw []byte) (*corev1.Event, error) {
 	var ev struct {
 		corev1.Event
 		Regarding corev1.ObjectReference `json:"regarding"`
 		Note      string                 `json:"note"`
-		Series    *corev1.EventSeries    `json:"series"`
-		// The times of events.k8s.io/v1: eventTime (read into the core
-		// Event's), series.lastObservedTime, and the core Event's own
-		// first and last times under these names.
-		DeprecatedCount          int32       `json:"deprecatedCount"`
-		DeprecatedFirstTimestamp metav1.Time `json:"deprecatedFirstTimestamp"`
-		DeprecatedLastTimestamp  metav1.Time `json:"deprecatedLastTimestamp"`
+		// eventTime and series are read into the core Event's own
+		// fields, which have those names.
+		DeprecatedCount          int32              `json:"deprecatedCount"`
+		DeprecatedFirstTimestamp metav1.Time        `json:"deprecatedFirstTimestamp"`
+		DeprecatedLastTimestamp  metav1.Time        `json:"deprecatedLastTimestamp"`
+		DeprecatedSource         corev1.EventSource `json:"deprecatedSource"`
+		ReportingController      string             `json:"reportingController"`
 	}
-	if err := unmarshal(obj.Raw, &ev); err != nil {
-		return nil, false, err
+	if err := unmarshal(raw, &ev); err != nil {
+		return nil, err
 	}
 	e := ev.Event
-	e.InvolvedObject = ev.Regarding
-	e.Message = ev.Note
-	e.Count = ev.DeprecatedCount
+	e.InvolvedObject, e.Message, e.Count = ev.Regarding, ev.Note, ev.DeprecatedCount
 	e.FirstTimestamp, e.LastTimestamp = ev.DeprecatedFirstTimestamp, ev.DeprecatedLastTimestamp
-	if ev.Series != nil {
-		e.Count = ev.Series.Count
-		e.Series = ev.Series
+	e.Source, e.ReportingController = ev.DeprecatedSource, ev.ReportingController
+	if e.Series != nil {
+		e.Count = e.Series.Count
 	}
-	e.ManagedFields = nil
-	return &e, slimObject(&e), nil
+	return &e, nil
 }

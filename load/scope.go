@@ -2,6 +2,8 @@ package load
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,7 +32,7 @@ func (l *loader) scope(store *kinds.Store, facts *analyzers.Facts) report.Scope 
 			indexed = true
 		}
 		rs := report.Source{
-			Path: s.name, Layouts: sortedKeys(s.layouts), Objects: s.objects, LogFiles: s.logFiles,
+			Path: s.name, Layouts: slices.Sorted(maps.Keys(s.layouts)), Objects: s.objects, LogFiles: s.logFiles,
 			LogLines: s.logLines, Skipped: s.nSkipped, First: timePtr(s.first), Last: timePtr(s.last),
 		}
 		if s.archive != "" {
@@ -76,7 +78,7 @@ func (l *loader) scope(store *kinds.Store, facts *analyzers.Facts) report.Scope 
 	for ns := range l.srcs.logNS {
 		seen[ns] = true
 	}
-	sc.Namespaces = sortedKeys(seen)
+	sc.Namespaces = slices.Sorted(maps.Keys(seen))
 
 	byKind := map[string][]string{} // kind → namespaces it is known in
 	for key, st := range cov {
@@ -92,7 +94,7 @@ func (l *loader) scope(store *kinds.Store, facts *analyzers.Facts) report.Scope 
 	for _, k := range store.Kinds() {
 		kindSet[k] = true
 	}
-	for _, kind := range sortedKeys(kindSet) {
+	for _, kind := range slices.Sorted(maps.Keys(kindSet)) {
 		if !isKindName(kind) {
 			continue
 		}
@@ -234,15 +236,6 @@ func listSome(items []string, n int) string {
 // (a collector such as "logs", a kind with its group "Gateway.networking.istio.io").
 func isKindName(s string) bool {
 	return s != "" && unicode.IsUpper(rune(s[0])) && !strings.Contains(s, ".")
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func timePtr(t time.Time) *string {
