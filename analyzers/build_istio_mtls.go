@@ -2,6 +2,7 @@ package analyzers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,11 +114,11 @@ func (b *builder) buildPeerAuthentications() {
 					}
 					if c.symptom != nil {
 						h.symptoms[c.symptom.ID] = c.symptom.Count
-						if !containsString(g.symptoms, c.symptom.ID) {
+						if !slices.Contains(g.symptoms, c.symptom.ID) {
 							g.symptoms = append(g.symptoms, c.symptom.ID)
 						}
 					}
-					if !containsString(g.insts, x.String()) {
+					if !slices.Contains(g.insts, x.String()) {
 						g.insts = append(g.insts, x.String())
 					}
 					for _, k := range b.filterChainRejects(x.pod) {

@@ -495,7 +495,7 @@ func (b *builder) buildGateways() {
 						}
 					}
 				}
-				if !covered && !containsString(f.UnroutedHosts, name) {
+				if !covered && !slices.Contains(f.UnroutedHosts, name) {
 					f.UnroutedHosts = append(f.UnroutedHosts, name)
 				}
 			}
@@ -529,15 +529,6 @@ func (b *builder) buildGateways() {
 			orNone(f.SelectorText), f.MatchingPods, scope, f.ReadyPods, strings.Join(f.Hosts, ", "), orNone(strings.Join(f.BoundVirtualServices, ", ")))}}
 		b.facts.Gateways = append(b.facts.Gateways, f)
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (b *builder) buildVirtualServices() {

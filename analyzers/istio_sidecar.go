@@ -2,6 +2,7 @@ package analyzers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,7 +142,7 @@ func (l egressListener) importsService(fq, svcNS string, ports []int) bool {
 	if !own.covers(fq) && !wild.covers(fq) {
 		return false
 	}
-	return l.port == 0 || containsInt(ports, l.port)
+	return l.port == 0 || slices.Contains(ports, l.port)
 }
 
 // importsVirtualService reports whether the listener selects a
@@ -183,7 +184,7 @@ func (s *sidecarScope) reach(vsNS string, vsHosts []string, name, svcNS string, 
 		}
 		if l.importsVirtualService(vsNS, vsHosts) {
 			run = true
-			if infer && (l.port == 0 || containsInt(ports, l.port)) {
+			if infer && (l.port == 0 || slices.Contains(ports, l.port)) {
 				return reachImported
 			}
 		}
@@ -192,15 +193,6 @@ func (s *sidecarScope) reach(vsNS string, vsHosts []string, name, svcNS string, 
 		return reachNotRun
 	}
 	return reachNoCluster
-}
-
-func containsInt(list []int, x int) bool {
-	for _, v := range list {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // sidecarIndex holds the Sidecars of the input as pilot orders them:
@@ -257,7 +249,7 @@ func (b *builder) scopeFor(ns string, labels map[string]string) *sidecarScope {
 	ix := b.sidecars()
 	var pick *kinds.Sidecar
 	for _, sc := range ix.byNS[ns] {
-		if sel := sc.Spec.WorkloadSelector; sel != nil && !labelsSubset(sel.Labels, labels) {
+		if sel := sc.Spec.WorkloadSelector; sel != nil && !labelsMatch(sel.Labels, labels) {
 			continue
 		}
 		pick = sc
@@ -283,16 +275,6 @@ func (b *builder) scopeFor(ns string, labels map[string]string) *sidecarScope {
 	}
 	ix.scopes[k] = s
 	return s
-}
-
-// labelsSubset: every pair of sel is in l (labels.Instance.SubsetOf).
-func labelsSubset(sel, l map[string]string) bool {
-	for k, v := range sel {
-		if lv, ok := l[k]; !ok || lv != v {
-			return false
-		}
-	}
-	return true
 }
 
 // proxyScopes lists the Sidecar scopes of the sidecar proxies of ns with
