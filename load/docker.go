@@ -23,6 +23,9 @@ import (
 const (
 	dockerSniffBytes = 1 << 20
 	maxOtherBytes    = 4 << 20
+	// otherSniffBytes is the head of a file of no known type the sniffs
+	// see: a docker inspect object's first key, a table's header line.
+	otherSniffBytes = 64 << 10
 )
 
 // dockerJSON reads data as Docker JSON when it is; false when it is not.
@@ -68,7 +71,14 @@ func (l *loader) otherEntry(e *bundle.Entry, where string) bool {
 	if e.Size < 0 || e.Size > maxOtherBytes || e.Body == nil {
 		return false
 	}
-	data, err := io.ReadAll(io.LimitReader(e.Body, maxOtherBytes))
+	// Both sniffs read the first key or line only: a file that is neither
+	// (most files of no known type) is not read further.
+	br := bufio.NewReaderSize(e.Body, otherSniffBytes)
+	head, _ := br.Peek(otherSniffBytes)
+	if !docker.Sniff(head) && !docker.SniffTasks(head) {
+		return false
+	}
+	data, err := io.ReadAll(io.LimitReader(br, maxOtherBytes))
 	if err != nil {
 		return false // not ours to judge: an unreadable file of no known type
 	}
